@@ -1,0 +1,7 @@
+"""The archive: schema, migrations, storage of crawled files and extracted records, search,
+and the Datasette plugin that publishes it."""
+
+from .schema import SCHEMA_VERSION, ArchiveTooNew, migrate
+from .store import DISCLOSURE_FORMATS, Archive, data_dir_for
+
+__all__ = ["Archive", "ArchiveTooNew", "DISCLOSURE_FORMATS", "SCHEMA_VERSION", "data_dir_for", "migrate"]

@@ -1,0 +1,337 @@
+"""Open an archive, store crawled files and fetch records, and save extracted documents.
+
+The archive is one SQLite file plus a data directory beside it holding every file's bytes,
+content-addressed by sha256 (``archive.db`` keeps its bytes in ``archive-files/``).
+Every write that belongs together happens in one transaction, and file bytes reach the
+disk (temp file, fsync, rename) before the row that points at them, so a process killed
+at any moment leaves an archive that the next run completes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from .schema import migrate
+
+DISCLOSURE_FORMATS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "zip")
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def data_dir_for(archive_path: str | os.PathLike) -> Path:
+    """``archive.db`` → ``archive-files/`` beside it."""
+    path = Path(archive_path)
+    return path.with_name(path.stem + "-files")
+
+
+class Archive:
+    """An open archive: a migrated SQLite database and its data directory.
+
+    :param path: the SQLite file; created with its data directory when missing.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.data_dir = data_dir_for(self.path)
+        # Autocommit mode: transactions are explicit (see ``transaction``), so sqlite3's
+        # implicit BEGIN never leaves a half-open transaction behind.
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 60000")
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        migrate(conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- crawling ---------------------------------------------------------------------
+
+    def start_run(self, start_urls: list[str], site: str | None = None) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO crawl_runs (started_at, site, start_urls) VALUES (?, ?, ?)",
+            (now(), site, json.dumps(start_urls, ensure_ascii=False)),
+        )
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, status: str = "finished") -> dict[str, Any]:
+        """Close a run, counting its pages, files and errors from its fetches."""
+        counts = self.conn.execute(
+            """
+            SELECT
+              count(*) FILTER (WHERE kind = 'page' AND outcome != 'error'),
+              count(*) FILTER (WHERE kind = 'file' AND outcome = 'new'),
+              count(*) FILTER (WHERE kind = 'file' AND outcome = 'changed'),
+              count(*) FILTER (WHERE kind = 'file' AND outcome IN ('unchanged', 'not_modified')),
+              count(*) FILTER (WHERE outcome = 'error')
+            FROM fetches WHERE run_id = ?
+            """,
+            (run_id,),
+        ).fetchone()
+        started = self.conn.execute(
+            "SELECT started_at FROM crawl_runs WHERE id = ?", (run_id,)
+        ).fetchone()[0]
+        finished = now()
+        duration = (
+            dt.datetime.fromisoformat(finished) - dt.datetime.fromisoformat(started)
+        ).total_seconds()
+        with self.transaction() as conn:
+            conn.execute(
+                """UPDATE crawl_runs SET finished_at = ?, status = ?, pages = ?, files_new = ?,
+                   files_changed = ?, files_unchanged = ?, errors = ?, duration = ?
+                   WHERE id = ?""",
+                (finished, status, *counts, duration, run_id),
+            )
+        return dict(self.db["crawl_runs"].get(run_id))
+
+    def record_fetch(self, **fetch: Any) -> int:
+        """Insert one row into ``fetches`` (url, status, kind, outcome, … as keywords)."""
+        fetch.setdefault("fetched_at", now())
+        columns = ", ".join(fetch)
+        marks = ", ".join("?" for _ in fetch)
+        cursor = self.conn.execute(
+            f"INSERT INTO fetches ({columns}) VALUES ({marks})", tuple(fetch.values())
+        )
+        return cursor.lastrowid
+
+    def store_file(
+        self,
+        body: bytes,
+        *,
+        url: str | None = None,
+        filename: str | None = None,
+        content_type: str | None = None,
+        file_format: str | None = None,
+    ) -> tuple[str, bool]:
+        """Keep ``body`` under its sha256; returns (sha256, whether it was new)."""
+        sha256 = hashlib.sha256(body).hexdigest()
+        if self.conn.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone():
+            return sha256, False
+        relative = Path(sha256[:2]) / sha256[2:4] / (sha256 + (f".{file_format}" if file_format else ""))
+        target = self.data_dir / relative
+        if not target.exists() or target.stat().st_size != len(body):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(target.name + f".{os.getpid()}.part")
+            with open(temporary, "wb") as out:
+                out.write(body)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, target)
+        self.conn.execute(
+            """INSERT OR IGNORE INTO files
+               (sha256, size, path, format, content_type, filename, first_url, first_seen)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (sha256, len(body), str(relative), file_format, content_type, filename, url, now()),
+        )
+        return sha256, True
+
+    def file_path(self, sha256: str) -> Path:
+        row = self.conn.execute("SELECT path FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            raise KeyError(sha256)
+        return self.data_dir / row[0]
+
+    # -- documents ----------------------------------------------------------------------
+
+    def files_to_extract(self, extractor_version: str) -> list[dict[str, Any]]:
+        """Archived files with no document, or one made by another extractor version."""
+        return [
+            dict(row)
+            for row in self.db.query(
+                """
+                SELECT files.sha256, files.path, files.format, files.filename, files.first_url
+                FROM files LEFT JOIN documents ON documents.sha256 = files.sha256
+                WHERE documents.id IS NULL OR documents.extractor_version IS NOT ?
+                ORDER BY files.first_seen, files.sha256
+                """,
+                [extractor_version],
+            )
+        ]
+
+    def source_url(self, sha256: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT url FROM fetches WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def save_document(
+        self,
+        sha256: str,
+        record: dict[str, Any],
+        *,
+        extractor_version: str,
+        categorize=None,
+    ) -> int:
+        """Replace whatever the archive holds for ``sha256`` with one extracted record.
+
+        ``record`` is the dict of ``extract`` (or ``{"error": {"kind", "message"}}``);
+        ``categorize(explanation_row) -> list[category rows]`` adds labels in the same
+        transaction, so a document never exists without its categories.
+        """
+        error = record.get("error")
+        totals = record.get("totals") or {}
+        document = {
+            "sha256": sha256,
+            "source_url": self.source_url(sha256),
+            "title": record.get("title"),
+            "department": record.get("department"),
+            "region": record.get("region"),
+            "fiscal_year": record.get("fiscal_year"),
+            "doc_type": record.get("doc_type"),
+            "published": record.get("published"),
+            "page_count": record.get("page_count"),
+            "format": record.get("format"),
+            "unit": record.get("unit"),
+            "income_total": totals.get("income_total"),
+            "expense_total": totals.get("expense_total"),
+            "basic_expense": totals.get("basic_expense"),
+            "project_expense": totals.get("project_expense"),
+            "status": "error" if error else "ok",
+            "error_kind": error.get("kind") if error else None,
+            "error_message": error.get("message") if error else None,
+            "extractor_version": extractor_version,
+            "extracted_at": now(),
+        }
+        with self.transaction():
+            self.conn.execute("DELETE FROM documents WHERE sha256 = ?", (sha256,))
+            document_id = self.db["documents"].insert(document).last_pk
+            self._insert_children(document_id, record, categorize)
+        return document_id
+
+    def _insert_children(self, document_id: int, record: dict[str, Any], categorize) -> None:
+        def rows(key: str, make) -> list[dict[str, Any]]:
+            return [
+                {"document_id": document_id, **make(ordinal, item)}
+                for ordinal, item in enumerate(record.get(key) or [], 1)
+            ]
+
+        self.db["pages"].insert_all(
+            rows("pages", lambda _, p: {"page": p["page"], "text": p["text"]})
+        )
+        self.db["sections"].insert_all(
+            rows(
+                "sections",
+                lambda n, s: {
+                    "ordinal": n,
+                    "heading": s["heading"],
+                    "level": s.get("level"),
+                    "page": s.get("page"),
+                    "text": s.get("text", ""),
+                },
+            )
+        )
+        self.db["report_tables"].insert_all(
+            rows(
+                "tables",
+                lambda n, t: {
+                    "ordinal": n,
+                    "name": t["name"],
+                    "code": t.get("code"),
+                    "page_start": t.get("page_start"),
+                    "page_end": t.get("page_end"),
+                    "unit": t.get("unit"),
+                    "columns": _json(t.get("columns")),
+                    "rows": _json(t.get("rows")),
+                },
+            )
+        )
+        self.db["line_items"].insert_all(
+            rows(
+                "line_items",
+                lambda _, li: {
+                    "table_name": li["table"],
+                    "subject_code": li["subject_code"],
+                    "subject_name": li.get("subject_name"),
+                    "level": li.get("level"),
+                    "amounts": _json(li.get("values")),
+                    "page": li.get("page"),
+                },
+            )
+        )
+        self.db["findings"].insert_all(
+            rows(
+                "findings",
+                lambda _, f: {
+                    "rule": f["rule"],
+                    "severity": f["severity"],
+                    "message": f["message"],
+                    "page": f.get("page"),
+                    "evidence": _json(f.get("evidence")),
+                },
+            )
+        )
+        for explanation in rows("explanations", _explanation_row):
+            explanation_id = self.db["explanations"].insert(explanation).last_pk
+            if categorize is not None:
+                self.save_categories(explanation_id, categorize(explanation))
+
+    # -- categories ---------------------------------------------------------------------
+
+    def save_categories(self, explanation_id: int, categories: list[dict[str, Any]]) -> None:
+        """Replace the model's labels of one explanation (human corrections are kept)."""
+        self.conn.execute(
+            "DELETE FROM explanation_categories WHERE explanation_id = ? AND source = 'model'",
+            (explanation_id,),
+        )
+        self.db["explanation_categories"].insert_all(
+            {"explanation_id": explanation_id, "source": "model", **category}
+            for category in categories
+        )
+
+    def counts(self) -> dict[str, int]:
+        tables = ["crawl_runs", "fetches", "files", "documents", "pages", "sections",
+                  "report_tables", "line_items", "explanations", "explanation_categories",
+                  "findings"]
+        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _explanation_row(ordinal: int, e: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ordinal": ordinal,
+        "kind": e.get("kind", "other"),
+        "section": e.get("section"),
+        "subject": e.get("subject"),
+        "subject_code": e.get("subject_code"),
+        "budget": e.get("budget"),
+        "actual": e.get("actual"),
+        "rate": e.get("rate"),
+        "change": e.get("change"),
+        "change_pct": e.get("change_pct"),
+        "reason": e.get("reason"),
+        "no_difference": int(bool(e.get("no_difference"))),
+        "page": e.get("page"),
+        "text": e.get("text") or e.get("reason") or "",
+    }
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
