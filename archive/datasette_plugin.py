@@ -1,0 +1,3 @@
+"""The Datasette plugin that publishes an archive (Datasette 0.65 hooks only)."""
+
+from datasette import hookimpl  # noqa: F401
