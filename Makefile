@@ -1,0 +1,32 @@
+# Two entry points for a fresh machine: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: demo test setup system-deps benchmarks clean
+
+demo: setup
+	$(BIN)/gongkai demo
+
+# pytest's exit code 5 means it collected no tests: that is a failure here.
+test: setup
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+setup: system-deps $(INSTALLED)
+
+system-deps:
+	@scripts/install-system-deps.sh
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(INSTALLED)
+
+benchmarks: setup
+	for bench in benchmarks/*.py; do $(BIN)/python $$bench || exit 1; done
+
+clean:
+	rm -rf $(VENV) archive.db archive.db-* archive-files test-artifacts

@@ -1,0 +1,198 @@
+"""The build step: every archived file not yet extracted → records → labels → archive.
+
+Extraction runs in worker processes (one per core by default), each file under a time
+limit; the main process classifies the explanations and writes each document in one
+transaction, so a build killed at any moment leaves whole documents only, and the next
+build picks up the files that have none.  Explanations whose labels came from another
+model version are re-classified; nothing else is touched, so a second build adds nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from archive import Archive
+
+log = logging.getLogger("gongkai.build")
+
+DEFAULT_TIMEOUT = 120  # seconds per file; one pathological PDF must not stall a build
+
+
+@dataclass
+class BuildReport:
+    """What one build did."""
+
+    extracted: int = 0
+    failed: int = 0
+    explanations: int = 0
+    reclassified: int = 0
+    errors: dict[str, str] = field(default_factory=dict)  # sha256 → "kind: message"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "extracted": self.extracted,
+            "failed": self.failed,
+            "explanations": self.explanations,
+            "reclassified": self.reclassified,
+            "errors": self.errors,
+        }
+
+
+def build(
+    archive_path: str | os.PathLike,
+    *,
+    workers: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> BuildReport:
+    """Extract, classify and load every archived file that has no current document.
+
+    :param workers: extraction processes; default one per core.
+    :param timeout: seconds allowed per file before it is recorded as kind ``timeout``.
+    :param on_progress: called as ``(done, total, filename)`` after each file.
+    """
+    import extract
+    import nlp
+
+    report = BuildReport()
+    classifier = nlp.load_classifier()
+    with Archive(archive_path) as archive:
+        pending = archive.files_to_extract(extract.EXTRACTOR_VERSION)
+        categorize = _categorizer(classifier)
+        for done, (item, record) in enumerate(
+            _extract_all(archive, pending, workers=workers, timeout=timeout), 1
+        ):
+            archive.save_document(
+                item["sha256"],
+                record,
+                extractor_version=extract.EXTRACTOR_VERSION,
+                categorize=categorize,
+            )
+            if "error" in record:
+                report.failed += 1
+                error = record["error"]
+                report.errors[item["sha256"]] = f"{error['kind']}: {error['message']}"
+            else:
+                report.extracted += 1
+                report.explanations += len(record.get("explanations") or [])
+            if on_progress:
+                on_progress(done, len(pending), item.get("filename") or item["sha256"])
+        report.reclassified = reclassify(archive, classifier)
+    return report
+
+
+def reclassify(archive: Archive, classifier) -> int:
+    """Label the explanations whose model labels are missing or from another model version."""
+    stale = list(
+        archive.db.query(
+            """
+            SELECT id, reason, text, no_difference FROM explanations
+            WHERE (reason IS NOT NULL OR no_difference = 1)
+              AND NOT EXISTS (
+                SELECT 1 FROM explanation_categories c
+                WHERE c.explanation_id = explanations.id
+                  AND c.source = 'model' AND c.model_version = ?)
+            """,
+            [classifier.version],
+        )
+    )
+    categorize = _categorizer(classifier)
+    with archive.transaction():
+        for explanation in stale:
+            archive.save_categories(explanation["id"], categorize(explanation))
+    return len(stale)
+
+
+def _categorizer(classifier) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
+    """Turn one explanation row into its category rows (label, score, span, model version)."""
+
+    def categorize(explanation: dict[str, Any]) -> list[dict[str, Any]]:
+        text = explanation.get("reason") or (
+            explanation.get("text") if explanation.get("no_difference") else None
+        )
+        if not text:
+            return []
+        result = classifier.classify(text)
+        first_span = {}
+        for span in result["spans"]:
+            first_span.setdefault(span["label"], span)
+        return [
+            {
+                "label": label,
+                "score": result["scores"].get(label),
+                "span_start": first_span.get(label, {}).get("start"),
+                "span_end": first_span.get(label, {}).get("end"),
+                "model_version": result["model"],
+            }
+            for label in result["labels"]
+        ]
+
+    return categorize
+
+
+def _extract_all(archive: Archive, pending: list[dict], *, workers: int | None, timeout: float):
+    """Yield (file row, record) for each pending file, extracting in worker processes.
+
+    A worker that dies (out of memory, a crash in a C library) breaks the pool; the files
+    it had not finished are retried in a fresh pool, one at a time, so the culprit is
+    recorded as an error and the others still extract.
+    """
+    if not pending:
+        return
+    remaining = {item["sha256"]: (item, str(archive.file_path(item["sha256"]))) for item in pending}
+    isolate = False  # after a crash, extract the rest one file per pool
+    while remaining:
+        batch = dict([next(iter(remaining.items()))]) if isolate else dict(remaining)
+        try:
+            with ProcessPoolExecutor(
+                max_workers=1 if isolate else (workers or os.cpu_count() or 1),
+                max_tasks_per_child=20,
+            ) as pool:
+                futures = {
+                    pool.submit(extract_path, path, item.get("filename"), timeout): sha256
+                    for sha256, (item, path) in batch.items()
+                }
+                for future in as_completed(futures):
+                    item, _ = remaining.pop(futures[future])
+                    yield item, future.result()
+        except BrokenProcessPool:
+            if isolate:
+                item, _ = remaining.pop(next(iter(batch)))
+                yield item, {"error": {"kind": "crashed", "message": (
+                    f"{item.get('filename') or item['sha256']}: the extraction worker died "
+                    "on this file (out of memory or a crash in a library)")}}
+            else:
+                log.warning("an extraction worker died; retrying %d files one by one", len(remaining))
+                isolate = True
+
+
+def extract_path(path: str, filename: str | None, timeout: float) -> dict[str, Any]:
+    """Extract one archived file in a worker; errors come back as records, never raised."""
+    import extract
+
+    def on_alarm(signum, frame):
+        raise extract.ExtractTimeout(
+            f"{filename or path}: extraction took longer than {timeout:g} s; "
+            "raise --timeout or report the file"
+        )
+
+    data = Path(path).read_bytes()
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return extract.extract_bytes(data, filename)
+    except extract.ExtractError as error:
+        return {"error": error.to_dict()}
+    except Exception as error:  # a bug or an unforeseen PDF: record it, keep building
+        return {"error": {"kind": "extract_failed",
+                          "message": f"{filename or path}: {type(error).__name__}: {error}"}}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,35 @@
+"""``gongkai build``: extract, classify and load every archived file not yet extracted."""
+
+from __future__ import annotations
+
+import click
+
+from .options import archive_option
+
+
+@click.command()
+@archive_option
+@click.option("--workers", type=int, default=None, help="Extraction processes [default: one per core].")
+@click.option("--timeout", type=float, default=120, show_default=True,
+              help="Seconds allowed per file; slower files are recorded with kind 'timeout'.")
+def build(archive_path: str, workers: int | None, timeout: float) -> None:
+    """Extract, classify and load every archived file that has no current document.
+
+    Idempotent: a second run adds nothing; a run killed at any moment is completed by the
+    next.  Example: gongkai build --archive archive.db
+    """
+    from gongkai.build import build as run_build
+
+    def progress(done: int, total: int, name: str) -> None:
+        click.echo(f"[{done}/{total}] {name}", err=True)
+
+    report = run_build(archive_path, workers=workers, timeout=timeout, on_progress=progress)
+    click.echo(
+        f"extracted {report.extracted} documents, {report.failed} failed, "
+        f"{report.explanations} explanations, {report.reclassified} re-classified"
+    )
+    for sha256, error in report.errors.items():
+        click.echo(f"  error {sha256[:12]}: {error}", err=True)
+
+
+COMMANDS = [build]

@@ -1,0 +1,36 @@
+"""Serve the bundled sample portal (``samples/portal/``) over HTTP on 127.0.0.1.
+
+Used by ``gongkai demo`` and by the tests: a real HTTP server on a free port, so the real
+spider crawls it exactly as it would crawl a government portal.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
+PORTAL_DIR = SAMPLES_DIR / "portal"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+@contextmanager
+def serve_directory(root: Path = PORTAL_DIR, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve ``root`` until the block ends; yields the base URL (``http://127.0.0.1:PORT/``)."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = ThreadingHTTPServer((host, port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install the Debian packages gongkai needs, only those missing. Never downloads a browser
+# build of its own: Chromium comes from Debian's package and Playwright is pointed at it.
+#   chromium                      Playwright-driven pages (anti-crawler challenges, JS lists, browser tests)
+#   libreoffice-*-nogui           .doc/.docx/.xls/.xlsx/.wps/.et → PDF before extraction
+#   fonts-noto-cjk fonts-wqy-zenhei  CJK fonts for LibreOffice conversion and screenshots
+#   poppler-utils                 pdftotext/pdftoppm (benchmarks, fixtures)
+#   redis-server                  distributed crawl tests
+set -euo pipefail
+
+declare -A need=(
+  [chromium]=/usr/bin/chromium
+  [libreoffice-writer-nogui]=/usr/lib/libreoffice/program/swriter
+  [libreoffice-calc-nogui]=/usr/lib/libreoffice/program/scalc
+  [fonts-noto-cjk]=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+  [fonts-wqy-zenhei]=/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+  [poppler-utils]=/usr/bin/pdftotext
+  [redis-server]=/usr/bin/redis-server
+)
+missing=()
+for package in "${!need[@]}"; do
+  [ -e "${need[$package]}" ] || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing Debian packages: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
