@@ -1,0 +1,1 @@
+"""Bundled sample data: source texts of real and realistic disclosures, and their renderer."""
