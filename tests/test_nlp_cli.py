@@ -1,0 +1,37 @@
+"""The nlp commands through click, as a user runs them."""
+
+import json
+
+from click.testing import CliRunner
+
+import nlp
+from gongkai.commands.nlp import classify
+
+
+def test_classify_arguments():
+    result = CliRunner().invoke(classify, ["人员增加", "财政未及时清算，该项资金已结转下年"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["labels"] for line in lines] == [["staff_increase"], ["payment_timing"]]
+    assert all(line["model"] == nlp.load_classifier().version for line in lines)
+    assert lines[0]["spans"] == [{"start": 0, "end": 4, "label": "staff_increase"}]
+
+
+def test_classify_jsonl_from_stdin():
+    stdin = "\n".join(json.dumps({"text": t, "id": i}, ensure_ascii=False)
+                      for i, t in enumerate(["厉行节约", "持平", "工作需要"])) + "\n\n"
+    result = CliRunner().invoke(classify, ["--jsonl"], input=stdin)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["labels"] for line in result.output.splitlines()] == [
+        ["austerity"], ["no_difference"], ["other"]]
+
+
+def test_classify_jsonl_bad_line_names_it():
+    result = CliRunner().invoke(classify, ["--jsonl"], input='{"text": "人员增加"}\nnot json\n')
+    assert result.exit_code != 0
+    assert "stdin line 2" in result.output
+
+
+def test_classify_needs_input():
+    result = CliRunner().invoke(classify, [])
+    assert result.exit_code == 2

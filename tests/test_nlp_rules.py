@@ -1,0 +1,132 @@
+"""The classifier on real sentences from the sample disclosures and on the codebook's
+rules for coders, one row per case."""
+
+from pathlib import Path
+
+import pytest
+
+import nlp
+from nlp.classifier import Classifier
+
+SAMPLES = Path(__file__).parent.parent / "samples" / "source"
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    return Classifier()
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return nlp.load_classifier()
+
+
+def sample_sentence(name: str, contains: str) -> str:
+    """The first line of a sample document holding ``contains`` (the real sentence)."""
+    for line in (SAMPLES / name).read_text(encoding="utf-8").splitlines():
+        if contains in line:
+            return line
+    raise AssertionError(f"{contains!r} not in {name}")
+
+
+SAMPLE_CASES = [
+    ("yanshi-2023-juesuan.txt", "增长 64.59%。主要原因是人员增加", ["staff_increase"]),
+    ("yanshi-2023-juesuan.txt", "存在差异的主要原因是财政未及时清算。", ["payment_timing"]),
+    ("yanshi-2023-juesuan.txt", "财政未及时清算，该项资金已结转下年", ["payment_timing"]),
+    ("yanshi-2023-juesuan.txt", "人员经费支出增加 34.84 万元", ["staff_increase"]),
+    # The reason is 人员增加; the 主要包括 list of running costs after it is not a reason.
+    ("yanshi-2023-juesuan.txt", "公用经费支出增加 3.22 万元", ["staff_increase"]),
+    ("luolong-2024-juesuan.txt", "“紧日子”政策，严控支出，厉行节俭", ["austerity"]),
+    ("luolong-2024-juesuan.txt", "收、支总计各减少 43.72 万元", ["fiscal_tightness"]),
+    ("luolong-2024-juesuan.txt", "事业单位离退休（项）", ["fiscal_tightness", "payment_timing"]),
+    ("luolong-2024-juesuan.txt", "出现偏差的原因为预算批复未能及时支付", ["payment_timing"]),
+    ("zhongzhan-2023-juesuan.txt", "收、支总计各减少 123.84 万元", ["payment_timing", "project_decrease"]),
+    ("zhongzhan-2023-juesuan.txt", "机关运行经费支出 308.11万元", ["payment_timing", "project_decrease"]),
+]
+
+
+@pytest.mark.parametrize("name, contains, expected", SAMPLE_CASES)
+def test_sample_sentences(rules_only, shipped, name, contains, expected):
+    text = sample_sentence(name, contains)
+    for classifier in (rules_only, shipped):
+        assert sorted(classifier.classify(text)["labels"]) == sorted(expected)
+
+
+CODEBOOK_CASES = [
+    ("人员增加", ["staff_increase"]),
+    ("新调入及招录13人", ["staff_increase"]),
+    ("信创项目和政务云项目经费支出减少,新调入及招录13人导致人员经费增加", ["project_decrease", "staff_increase"]),
+    ("本年有2名同志退休", ["staff_decrease"]),
+    ("调整工资标准，养老保险缴费基数提高", ["pay_policy"]),
+    ("财政资金紧张", ["fiscal_tightness"]),
+    ("严格落实过紧日子要求，压减一般性支出", ["austerity"]),
+    ("资金未到位，结转下年支付", ["payment_timing"]),
+    ("上年实施的项目已完成", ["project_decrease"]),
+    ("年初无此预算，年中追加", ["unbudgeted"]),
+    ("使用上年结转资金", ["carryover"]),
+    ("机构改革，职能划转", ["reorganization"]),
+    ("人员工资改由财政统发，调整列支科目", ["accounting_reclass"]),
+    ("差旅费和会议费减少", ["operating_costs"]),
+    # rule 2: 人员经费变动 with no staff direction and no pay rule is `other`
+    ("人员经费变动", ["other"]),
+    # rule 4: equal figures are no_difference, even with a reason
+    ("与上年持平，主要原因是严格执行八项规定", ["no_difference"]),
+    ("决算数与年初预算数一致，不存在差异", ["no_difference"]),
+    # rule 5: a directionless staff change takes the direction of the gap
+    ("决算数小于年初预算数，主要原因是人员变动", ["staff_decrease"]),
+    ("决算数大于年初预算数，主要原因是人员变动", ["staff_increase"]),
+    ("完成年初预算的85.2%，主要原因是人员流动", ["staff_decrease"]),
+    # rule 6
+    ("按项目推进情况年中调减项目经费", ["project_decrease"]),
+    ("年中追加了乡村振兴项目经费", ["project_increase", "unbudgeted"]),
+    # rule 7
+    ("部分预算调整至街镇使用", ["accounting_reclass"]),
+    # rule 8
+    ("2020年下拨了抚恤金", ["project_decrease"]),
+    # rule 9
+    ("办公经费节约", ["austerity", "operating_costs"]),
+    ("严控开支", ["austerity"]),
+    ("部分办公费用年底未支付完成", ["payment_timing"]),
+    # rule 10
+    ("本单位无政府性基金预算财政拨款收入", ["other"]),
+    # rule 11
+    ("公务接待费增加0万元", ["no_difference"]),
+    ("增(减)0元", ["no_difference"]),
+    # rule 12
+    ("公务接待费减少的原因是公务接待支出减少", ["other"]),
+    # rule 13
+    ("公车改革，车辆移交机关事务中心", ["operating_costs"]),
+    ("车辆老化，维修费用增加", ["operating_costs"]),
+    # negations
+    ("没有新增人员，主要是调资", ["pay_policy"]),
+    ("并非人员增加所致，主要是办公费上涨", ["operating_costs"]),
+    # full width, spaces and line breaks from PDF text layers
+    ("新调入及招录１３人", ["staff_increase"]),
+    ("财政未及\n时清算", ["payment_timing"]),
+    ("工作需要", ["other"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", CODEBOOK_CASES)
+def test_codebook_rules(rules_only, shipped, text, expected):
+    for classifier in (rules_only, shipped):
+        assert sorted(classifier.classify(text)["labels"]) == sorted(expected), classifier.version
+
+
+@pytest.mark.parametrize("text", ["人员增加", "持平", "工作需要", "", "   "])
+def test_result_shape(shipped, text):
+    result = shipped.classify(text)
+    assert set(result) == {"text", "labels", "scores", "spans", "model"}
+    assert result["text"] == text
+    assert set(result["scores"]) == set(nlp.LABELS)
+    assert all(0.0 <= s <= 1.0 for s in result["scores"].values())
+    assert result["labels"] and all(l in nlp.LABELS for l in result["labels"])
+    assert result["model"] == shipped.version
+    for exclusive in ("no_difference", "other"):
+        if exclusive in result["labels"]:
+            assert result["labels"] == [exclusive]
+
+
+def test_classify_many_matches_classify(shipped):
+    texts = [line for _, line, _ in SAMPLE_CASES] + [text for text, _ in CODEBOOK_CASES]
+    assert shipped.classify_many(texts) == [shipped.classify(text) for text in texts]
