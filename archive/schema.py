@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from . import search, views
+
 V1 = [
     """
     CREATE TABLE crawl_runs (
@@ -191,7 +193,11 @@ V1 = [
     "CREATE INDEX documents_doc_type ON documents(doc_type)",
 ]
 
-MIGRATIONS: list[list[str]] = [V1]
+# Search indexes with their change triggers, and the researchers' views (archive.search,
+# archive.views); their SQL lives beside the code that reads it.
+V2 = search.schema() + views.schema()
+
+MIGRATIONS: list[list[str]] = [V1, V2]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,253 @@
+"""Serve an archive with Datasette, or write a self-contained directory that serves it.
+
+``make_datasette`` builds the one ``Datasette`` object both use: the metadata in
+``datasette_metadata.json``, this package's plugin and templates, and ``SETTINGS``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from . import search
+from .store import data_dir_for
+
+REPO = Path(__file__).resolve().parent.parent
+METADATA_PATH = REPO / "datasette_metadata.json"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+# Datasette settings for a public archive; each one's reason beside it.
+SETTINGS: dict[str, Any] = {
+    # A runaway query gets an error, not the server (search-at-scale.md: 1 s is too tight
+    # for a count over a million pages, 3 s still protects the server).
+    "sql_time_limit_ms": 3000,
+    # Facet suggestions count every candidate column on every table page: they time out at
+    # a million pages and add nothing the metadata's default facets do not give.
+    "suggest_facets": False,
+    "facet_time_limit_ms": 1000,
+    "max_returned_rows": 1000,
+    # Whole-table CSV exports stream; capped so one request cannot fill the disk of a proxy.
+    "allow_csv_stream": True,
+    "max_csv_mb": 200,
+    "default_page_size": 50,
+}
+
+
+class PublishError(Exception):
+    """The archive cannot be served or published; ``kind`` says why."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+def database_name(archive_path: str | os.PathLike) -> str:
+    """Datasette names a database after its file: ``archive.db`` → ``archive``."""
+    return Path(archive_path).stem
+
+
+def load_metadata(name: str, path: Path = METADATA_PATH) -> dict[str, Any]:
+    """The metadata file, its single database entry renamed to ``name``."""
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    databases = metadata.get("databases", {})
+    if len(databases) == 1 and name not in databases:
+        metadata["databases"] = {name: next(iter(databases.values()))}
+    return metadata
+
+
+def check_archive(archive_path: str | os.PathLike) -> Path:
+    path = Path(archive_path)
+    if not path.is_file():
+        raise PublishError(
+            "missing_archive",
+            f"no archive at {path}: build one with `gongkai build --archive {path}`",
+        )
+    return path
+
+
+def refresh_index(archive_path: str | os.PathLike) -> int:
+    """Index whatever the build left queued (none after a build that called
+    ``search.refresh``); returns rows indexed. Skipped when the file is not writable."""
+    archive_path = Path(archive_path)
+    if not os.access(archive_path, os.W_OK):
+        return 0
+    from .store import Archive  # opening migrates, which a read-only file cannot do
+
+    with Archive(archive_path) as archive:
+        if not search.pending(archive.conn):
+            return 0
+        return sum(search.refresh(archive.conn).values())
+
+
+def make_datasette(
+    archive_path: str | os.PathLike,
+    *,
+    immutable: bool = False,
+    inspect_data: dict | None = None,
+    settings: dict[str, Any] | None = None,
+):
+    """A ``Datasette`` serving one archive with the metadata, plugin and safe settings.
+
+    :param immutable: open it ``immutable=1`` (a snapshot nobody writes): faster, cacheable.
+    :param inspect_data: table counts from ``inspect`` (skips hashing the file at start).
+    """
+    from datasette.app import Datasette
+
+    path = str(check_archive(archive_path))
+    return Datasette(
+        [] if immutable else [path],
+        immutables=[path] if immutable else [],
+        metadata=load_metadata(database_name(path)),
+        template_dir=str(TEMPLATES),
+        settings={**SETTINGS, **(settings or {})},
+        inspect_data=inspect_data,
+        cache_headers=immutable,
+    )
+
+
+def serve(
+    archive_path: str | os.PathLike,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    immutable: bool = False,
+) -> None:
+    """Run Datasette over the archive until interrupted."""
+    import uvicorn
+    from datasette.cli import run_sync
+
+    datasette = make_datasette(archive_path, immutable=immutable)
+    run_sync(datasette.invoke_startup)
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="info", lifespan="on")
+
+
+def publish(archive_path: str | os.PathLike, out_dir: str | os.PathLike) -> dict[str, Any]:
+    """Write a directory that serves a snapshot of the archive anywhere Datasette runs.
+
+    It holds ``archive.db`` (a consistent copy, search index complete and optimized),
+    ``archive-files/`` (the bytes of every archived file), ``metadata.json``, the plugin
+    under ``lib/`` with ``plugins/gongkai.py`` loading it, ``templates/``,
+    ``inspect-data.json`` (so an immutable start does not hash the file),
+    ``requirements.txt`` and ``run.sh``. Returns a summary.
+    """
+    source = check_archive(archive_path)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    snapshot = out / "archive.db"
+    partial = out / "archive.db.part"
+    partial.unlink(missing_ok=True)
+    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        reader.execute("VACUUM INTO ?", (str(partial),))
+    finally:
+        reader.close()
+    conn = sqlite3.connect(partial, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")  # immutable=1 ignores a WAL file
+        indexed = sum(search.refresh(conn).values())
+        search.optimize(conn)
+        file_rows = conn.execute("SELECT path FROM files").fetchall()
+    finally:
+        conn.close()
+    os.replace(partial, snapshot)
+
+    files_copied = _copy_files(data_dir_for(source), data_dir_for(snapshot), file_rows)
+    name = database_name(snapshot)
+    (out / "metadata.json").write_text(
+        json.dumps(load_metadata(name), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    _copy_plugin(out)
+    inspect_data = _inspect(snapshot)
+    (out / "inspect-data.json").write_text(json.dumps(inspect_data, indent=2))
+    (out / "requirements.txt").write_text(
+        "datasette>=0.65,<1.0\nsqlite-utils>=3.36\n", encoding="utf-8"
+    )
+    settings = " ".join(
+        f"--setting {key} {shlex.quote(json.dumps(value) if isinstance(value, bool) else str(value))}"
+        for key, value in SETTINGS.items()
+    )
+    run = out / "run.sh"
+    run.write_text(
+        "#!/bin/sh\n"
+        "# Serve this snapshot: pip install -r requirements.txt && ./run.sh  (PORT, HOST)\n"
+        'cd "$(dirname "$0")"\n'
+        'exec datasette serve -i archive.db --inspect-file inspect-data.json '
+        "--metadata metadata.json --plugins-dir plugins --template-dir templates "
+        f'{settings} -h "${{HOST:-0.0.0.0}}" -p "${{PORT:-8001}}"\n',
+        encoding="utf-8",
+    )
+    run.chmod(0o755)
+    return {
+        "directory": str(out),
+        "database": str(snapshot),
+        "files": files_copied,
+        "indexed": indexed,
+        "tables": inspect_data[name]["tables"],
+    }
+
+
+def _copy_files(source_dir: Path, target_dir: Path, rows: list[tuple[str]]) -> int:
+    """Hard-link (or copy) every archived file; a file already there is kept."""
+    copied = 0
+    for (relative,) in rows:
+        source, target = source_dir / relative, target_dir / relative
+        if not source.is_file():
+            continue  # recorded as missing by the file route, never invented here
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+        copied += 1
+    return copied
+
+
+def _copy_plugin(out: Path) -> None:
+    """The plugin's modules under ``lib/`` and a plugins-dir module that imports them."""
+    package = Path(__file__).resolve().parent
+    lib = out / "lib"
+    shutil.rmtree(lib, ignore_errors=True)
+    shutil.copytree(package, lib / "archive", ignore=shutil.ignore_patterns("__pycache__"))
+    (lib / "nlp").mkdir(parents=True)
+    (lib / "nlp" / "__init__.py").write_text('"""Only the codebook\'s names."""\n')
+    shutil.copy2(REPO / "nlp" / "labels.py", lib / "nlp" / "labels.py")
+    shutil.rmtree(out / "templates", ignore_errors=True)
+    shutil.copytree(TEMPLATES, out / "templates")
+    plugins = out / "plugins"
+    plugins.mkdir(exist_ok=True)
+    (plugins / "gongkai.py").write_text(
+        '"""Loads the gongkai plugin shipped in ../lib."""\n'
+        "import sys\nfrom pathlib import Path\n\n"
+        "sys.path.insert(0, str(Path(__file__).resolve().parent.parent / 'lib'))\n\n"
+        "from archive.datasette_plugin import *  # noqa: E402,F401,F403\n",
+        encoding="utf-8",
+    )
+
+
+def _inspect(snapshot: Path) -> dict[str, Any]:
+    """What ``datasette inspect`` writes: hash, size and table counts."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(snapshot, "rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    conn = sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True)
+    try:
+        tables = {
+            name: {"count": conn.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]}
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE "
+                "'CREATE VIRTUAL TABLE%'"
+            )
+        }
+    finally:
+        conn.close()
+    return {database_name(snapshot): {"hash": digest.hexdigest(), "size": snapshot.stat().st_size,
+                                      "file": snapshot.name, "tables": tables}}

@@ -1,0 +1,127 @@
+"""Search every index at once: the newest or best hits of each table, with a snippet.
+
+Shaped by the measurements in /work/shared/search-at-scale.md: each table's hits are read
+from its FTS index with a LIMIT (never ``id IN (all hits)``), the count is capped, and
+bm25 ranking is used only when the hits are few enough for it to be cheap.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from .search import SOURCES, fts_query
+
+COUNT_CAP = 1000
+SNIPPET_CHARS = 40
+
+# What each hit shows: its heading, its body text, and its page number where it has one.
+_HIT_SQL = {
+    "documents": """SELECT d.id, d.title, coalesce(d.department, '') || ' ' ||
+                    coalesce(d.region, ''), NULL, d.id, d.fiscal_year FROM documents d""",
+    "pages": """SELECT p.id, d.title, p.text, p.page, d.id, d.fiscal_year
+                FROM pages p JOIN documents d ON d.id = p.document_id""",
+    "sections": """SELECT s.id, d.title || ' · ' || s.heading, s.text, s.page, d.id, d.fiscal_year
+                   FROM sections s JOIN documents d ON d.id = s.document_id""",
+    "explanations": """SELECT e.id, d.title || ' · ' || coalesce(e.subject, ''), e.text, e.page,
+                       d.id, d.fiscal_year
+                       FROM explanations e JOIN documents d ON d.id = e.document_id""",
+}
+
+
+@dataclass
+class Hit:
+    table: str
+    id: int
+    title: str
+    snippet: Markup
+    page: int | None
+    document_id: int
+    fiscal_year: int | None
+
+
+@dataclass
+class TableHits:
+    table: str
+    count: int
+    capped: bool
+    ranked: bool
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.count}+" if self.capped else str(self.count)
+
+
+def search_all(conn: sqlite3.Connection, query: str, limit: int = 10) -> list[TableHits]:
+    """Hits for ``query`` in every searchable table, documents first."""
+    match = fts_query(query)
+    results = []
+    for source in SOURCES:
+        fts = source.fts_table
+        count = conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? LIMIT ?)",
+            (match, COUNT_CAP + 1),
+        ).fetchone()[0]
+        capped = count > COUNT_CAP
+        order = "rowid DESC" if capped else "rank"
+        rowids = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY {order} LIMIT ?",
+                (match, limit),
+            )
+        ]
+        table_hits = TableHits(source.table, min(count, COUNT_CAP), capped, not capped)
+        if rowids:
+            alias = source.table[0]
+            rows = {
+                row[0]: row
+                for row in conn.execute(
+                    f"{_HIT_SQL[source.table]} WHERE {alias}.id IN "
+                    f"({', '.join('?' * len(rowids))})",
+                    rowids,
+                )
+            }
+            for rowid in rowids:
+                if rowid in rows:
+                    _, title, text, page, document_id, year = rows[rowid]
+                    table_hits.hits.append(
+                        Hit(source.table, rowid, title or "", snippet(text or "", query),
+                            page, document_id, year)
+                    )
+        results.append(table_hits)
+    return results
+
+
+def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> Markup:
+    """The text around the first query word, words marked; whitespace between characters
+    is allowed, as the index allows it."""
+    patterns = [
+        r"\s*".join(re.escape(ch) for ch in unicodedata.normalize("NFKC", word) if not ch.isspace())
+        for word in re.findall(r'[^\s"]+', query or "")
+    ]
+    patterns = [p for p in patterns if p]
+    if not patterns:
+        return escape(text[: 2 * width])
+    words = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    normalized = unicodedata.normalize("NFKC", text)
+    # NFKC can change the length (rare ligatures); then mark in the normalized text.
+    base = text if len(normalized) == len(text) else normalized
+    first = words.search(normalized)
+    start = max(0, (first.start() if first else 0) - width)
+    end = min(len(base), (first.end() if first else 0) + width)
+    window, marks = base[start:end], normalized[start:end]
+    out, last = [], 0
+    for found in words.finditer(marks):
+        out += [escape(window[last:found.start()]),
+                Markup("<mark>") + escape(window[found.start():found.end()]) + Markup("</mark>")]
+        last = found.end()
+    out.append(escape(window[last:]))
+    prefix = "…" if start else ""
+    suffix = "…" if end < len(base) else ""
+    return Markup(prefix) + Markup("").join(out) + Markup(suffix)

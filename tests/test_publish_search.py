@@ -1,0 +1,119 @@
+"""Chinese full-text search: recall against a substring scan, incremental refresh, and the
+same search through Datasette's own table search (in-process, real SQLite)."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+
+import pytest
+from test_publish_records import build_archive, compact, records
+
+from archive import Archive, search
+from archive.publish import make_datasette
+from archive.search_all import search_all
+
+QUERIES = ["人员", "经费", "人员增加", "政务云", "智慧城市", "人员增加 经费", "政务云 IDC",
+           "37.83%", "紧日子", "不存在的词"]
+TABLES = {"pages": "text", "sections": "text", "explanations": "text"}
+
+
+@pytest.fixture(scope="module")
+def archive_path(tmp_path_factory):
+    return build_archive(tmp_path_factory.mktemp("search") / "archive.db")
+
+
+def fts_ids(conn, table, query):
+    fts = f"{table}_fts"
+    return {r[0] for r in conn.execute(
+        f"SELECT rowid FROM {fts} WHERE {fts} MATCH ?", (search.fts_query(query),))}
+
+
+def scan_ids(conn, table, column, query, *, compacted):
+    """Rows whose text contains every word of ``query`` (optionally ignoring whitespace)."""
+    words = query.split()
+    found = set()
+    for row_id, text in conn.execute(f"SELECT id, {column} FROM {table}"):
+        haystack = compact(text) if compacted else text
+        if all((compact(w) if compacted else w) in haystack for w in words):
+            found.add(row_id)
+    return found
+
+
+@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("query", QUERIES)
+def test_search_finds_what_a_substring_scan_finds(archive_path, table, query):
+    with Archive(archive_path) as archive:
+        hits = fts_ids(archive.conn, table, query)
+        exact = scan_ids(archive.conn, table, TABLES[table], query, compacted=False)
+        joined = scan_ids(archive.conn, table, TABLES[table], query, compacted=True)
+    # Every substring hit is found; the only extra hits are words broken by a line break.
+    assert exact <= hits
+    assert hits == joined
+    if table == "pages" and query != "不存在的词":
+        assert exact, f"the test corpus should contain {query}"
+
+
+def test_punctuation_between_words_is_not_a_match(archive_path):
+    with Archive(archive_path) as archive:
+        (comma_page,) = archive.conn.execute(
+            "SELECT id FROM pages WHERE text LIKE '%因人员，增加%' AND text NOT LIKE '%人员增加%' "
+            "LIMIT 1").fetchone() or (None,)
+        assert comma_page, "the corpus should hold a page with 人员，增加 but not 人员增加"
+        assert comma_page not in fts_ids(archive.conn, "pages", "人员增加")
+        assert comma_page in fts_ids(archive.conn, "pages", "人员，增加")
+
+
+def test_line_broken_word_is_found(archive_path):
+    with Archive(archive_path) as archive:
+        broken = {r[0] for r in archive.conn.execute(
+            "SELECT id FROM pages WHERE text LIKE '%人员增' || char(10) || '加%'")}
+        assert broken and broken <= fts_ids(archive.conn, "pages", "人员增加")
+
+
+def test_refresh_follows_replaced_and_deleted_documents(tmp_path, archive_path):
+    copy = tmp_path / "archive.db"
+    shutil.copy(archive_path, copy)
+    with Archive(copy) as archive:
+        conn = archive.conn
+        assert search.pending(conn) == 0
+        sha256 = conn.execute("SELECT sha256 FROM documents ORDER BY id LIMIT 1").fetchone()[0]
+        record = records(1)[0]
+        record["pages"] = [{"page": 1, "text": "全新的页面：智慧园区建设"}]
+        archive.save_document(sha256, record, extractor_version="test-2")
+        conn.execute("DELETE FROM documents WHERE id = (SELECT max(id) FROM documents)")
+        assert search.pending(conn) > 0
+        search.refresh(conn, batch=7)
+        assert search.refresh(conn) == {s.table: 0 for s in search.SOURCES}  # idempotent
+        for table, column in TABLES.items():
+            for query in ["智慧园区", "人员增加", "政务云"]:
+                assert fts_ids(conn, table, query) == scan_ids(
+                    conn, table, column, query, compacted=True)
+        for source in search.SOURCES:
+            conn.execute(f"INSERT INTO {source.fts_table} ({source.fts_table}) "
+                         "VALUES ('integrity-check')")
+
+
+def test_search_all_ranks_and_caps(archive_path):
+    with Archive(archive_path) as archive:
+        results = {r.table: r for r in search_all(archive.conn, "人员增加", limit=5)}
+    pages = results["pages"]
+    assert pages.count > 0 and not pages.capped and pages.ranked
+    assert len(pages.hits) == min(5, pages.count)
+    assert all("<mark>" in str(hit.snippet) for hit in results["explanations"].hits)
+
+
+@pytest.mark.parametrize("table", ["pages", "sections", "explanations", "explanation_facts"])
+@pytest.mark.parametrize("query", ["人员", "人员增加", "政务云", "智慧城市 项目"])
+def test_datasette_table_search_matches_scan(archive_path, table, query):
+    datasette = make_datasette(archive_path)
+    response = asyncio.run(datasette.client.get(
+        f"/archive/{table}.json",
+        params={"_search": query, "_shape": "objects", "_size": "max"},
+    ))
+    assert response.status_code == 200, response.text
+    got = {row["id"] for row in response.json()["rows"]}
+    base = "explanations" if table == "explanation_facts" else table
+    with Archive(archive_path) as archive:
+        expected = scan_ids(archive.conn, base, "text", query, compacted=True)
+    assert got == expected and got
