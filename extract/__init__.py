@@ -1,0 +1,36 @@
+"""extract: disclosure files in, plain records out (no database, no HTTP, no CLI).
+
+The record's fields are the contract of issue 4; see ARCHITECTURE.md.
+"""
+
+from .document import extract_bytes, extract_file
+from .errors import (
+    ERROR_KINDS,
+    EmptyFile,
+    EncryptedPdf,
+    ExtractError,
+    ExtractTimeout,
+    NoTextLayer,
+    NotPdf,
+    TruncatedPdf,
+    UnsupportedFormat,
+)
+from .limit import extract_with_limit
+
+EXTRACTOR_VERSION = "1"
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "ERROR_KINDS",
+    "extract_bytes",
+    "extract_file",
+    "extract_with_limit",
+    "ExtractError",
+    "EmptyFile",
+    "NotPdf",
+    "TruncatedPdf",
+    "EncryptedPdf",
+    "NoTextLayer",
+    "UnsupportedFormat",
+    "ExtractTimeout",
+]

@@ -1,0 +1,173 @@
+"""The 情况说明 narrative: lines outside tables, rebuilt into paragraphs and sections.
+
+Converters break sentences across lines and pages and split headings; paragraphs are rebuilt
+from geometry (a line that stops short of the right margin ends its paragraph, an indented
+line starts one), headings are recognised by their numbering (一、 / （一） / 1. / 1、).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .pdf import Line, Page
+from .text import join_lines, squash
+
+_CN_NUM = "一二三四五六七八九十"
+PART = re.compile(rf"^#*\s*第[{_CN_NUM}]+部分")
+HEADING_LEVELS = [
+    (1, re.compile(rf"^[{_CN_NUM}]+\s*[、.．]")),
+    (2, re.compile(rf"^[（(]\s*[{_CN_NUM}]+\s*[)）]")),
+    (3, re.compile(r"^\d{1,2}\s*[.、．](?!\d)")),
+    (3, re.compile(r"^[（(]\s*\d{1,2}\s*[)）]")),
+]
+TOC = re.compile(r"^目\s*录$")
+PAGE_NUMBER = re.compile(r"^(?:[-—–\s]*\d{1,4}[-—–\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)$")
+MARKDOWN_NOISE = re.compile(r"^[#\-*\s]+|\*\*")  # some converters leave "## " or "- " prefixes
+MAX_HEADING_CHARS = 40
+# A line that opens with a unit or punctuation continues the sentence above it.
+CONTINUATION = re.compile(r"^(?:万元|元|%|％|[，,。；;：:、）)”’])")
+
+
+@dataclass
+class Paragraph:
+    text: str
+    page: int
+    level: int | None = None  # heading level (0 for 第X部分), None for body text
+    # (offset in text, page) where the paragraph runs onto a later page.
+    page_breaks: list[tuple[int, int]] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int:
+        """The page on which the character at ``offset`` is printed."""
+        page = self.page
+        for start, later in self.page_breaks:
+            if offset >= start:
+                page = later
+        return page
+
+
+@dataclass
+class Section:
+    heading: str
+    level: int
+    page: int
+    text: str
+
+
+def heading_level(text: str) -> int | None:
+    """The heading level of a paragraph, or None when it is body text.
+
+    Numbered items such as "1. 一般公共服务支出（类）…。年初预算数为…" are body: a heading is
+    short and is not a sentence.
+    """
+    if PART.match(text):
+        return 0
+    body = text.rstrip("。.")
+    if len(body) > MAX_HEADING_CHARS or re.search(r"[。，,；;]", body):
+        return None
+    for level, pattern in HEADING_LEVELS:
+        if pattern.match(body):
+            return level
+    return None
+
+
+def paragraphs(pages: list[Page]) -> list[Paragraph]:
+    """All paragraphs of text outside tables, in reading order, table-of-contents dropped."""
+    result: list[Paragraph] = []
+    current: list[str] = []
+    pages_of_lines: list[int] = []
+    start_page = 0
+    previous: Line | None = None
+    previous_right = 0.0
+
+    def flush() -> None:
+        if current:
+            text = join_lines(current)
+            if text:
+                breaks = []
+                for index in range(1, len(current)):
+                    if pages_of_lines[index] != pages_of_lines[index - 1]:
+                        breaks.append((len(join_lines(current[:index])), pages_of_lines[index]))
+                result.append(Paragraph(text, start_page, heading_level(text), breaks))
+            current.clear()
+            pages_of_lines.clear()
+
+    for page in pages:
+        lines = [line for line in page.lines if not PAGE_NUMBER.match(line.text.strip())]
+        if any(TOC.match(squash(line.text)) for line in lines):
+            flush()
+            previous = None
+            continue
+        left = min((line.x0 for line in lines), default=0.0)
+        right = max((line.x1 for line in lines), default=page.width)
+        for line in lines:
+            text = MARKDOWN_NOISE.sub("", line.text.strip())
+            if not text:
+                continue
+            size = max(line.bottom - line.top, 6.0)
+            indented = line.x0 > left + 1.5 * size
+            if previous is None or indented or _ends_paragraph(
+                previous, previous_right, size, current, text
+            ):
+                flush()
+                start_page = page.page
+            current.append(text)
+            pages_of_lines.append(page.page)
+            previous, previous_right = line, right
+    flush()
+    return _merge_part_titles(result)
+
+
+def _ends_paragraph(
+    previous: Line, right: float, size: float, current: list[str], text: str
+) -> bool:
+    """Whether the previous line closed its paragraph.
+
+    A line that stops short of the margin ends a paragraph only with more evidence, because
+    word-wrapping leaves numbers ("37.46 万元") on the next line: terminal punctuation, a
+    heading so far, a numbered item or heading next, or a line well under full width.
+    """
+    if previous.x1 >= right - 2 * size or CONTINUATION.match(text):
+        return False
+    if re.search(r"[。！？；：:!?;]$", previous.text.strip()):
+        return True
+    if heading_level(join_lines(current)) is not None:
+        return True
+    if any(pattern.match(text) for _, pattern in HEADING_LEVELS) or PART.match(text):
+        return True
+    return previous.x1 - previous.x0 < 0.7 * (right - previous.x0)
+
+
+def _merge_part_titles(items: list[Paragraph]) -> list[Paragraph]:
+    """Join "第三部分" with the title line that follows it ("2023 年度部门决算情况说明")."""
+    merged: list[Paragraph] = []
+    for item in items:
+        if merged and merged[-1].level == 0 and PART.fullmatch(merged[-1].text.strip()):
+            merged[-1] = Paragraph(f"{merged[-1].text.strip()} {item.text}", merged[-1].page, 0)
+            continue
+        merged.append(item)
+    return merged
+
+
+def narrative(items: list[Paragraph]) -> list[Paragraph]:
+    """The paragraphs of the 情况说明 part (or of the whole text when it has no parts)."""
+    starts = [i for i, item in enumerate(items) if item.level == 0 and "说明" in item.text]
+    if not starts:
+        return items
+    start = starts[-1] + 1
+    end = next(
+        (i for i in range(start, len(items)) if items[i].level == 0), len(items)
+    )
+    return items[start:end]
+
+
+def sections(items: list[Paragraph]) -> list[Section]:
+    """Headed blocks of the narrative: each heading with the body text up to the next one."""
+    result: list[Section] = []
+    for item in items:
+        if item.level is not None and item.level > 0:
+            result.append(Section(item.text, item.level, item.page, ""))
+        elif result:
+            joined = f"{result[-1].text}\n{item.text}" if result[-1].text else item.text
+            result[-1].text = joined
+    return result

@@ -1,0 +1,95 @@
+"""Bad input: each failure is a named error with a stable kind; good files still extract."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+import extract
+
+pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+
+
+def make_pdf(lines=("2023 年度部门决算公开", "主要原因是人员增加。"), *, encrypt=None, font="STSong-Light",
+             image=False) -> bytes:
+    """A real one-page PDF written by reportlab."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, encrypt=encrypt)
+    if image:
+        from PIL import Image
+
+        scan = Image.new("RGB", (200, 100), "white")
+        page.drawInlineImage(scan, 72, 600, 200, 100)
+    else:
+        page.setFont(font, 12)
+        for number, line in enumerate(lines):
+            page.drawString(72, 720 - 20 * number, line)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+GOOD = make_pdf()
+
+
+@pytest.mark.parametrize(
+    "data,kind",
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"<html><body>404</body></html>", "not_pdf"),
+        (b"PK\x03\x04not really a zip", "not_pdf"),
+        (GOOD[: len(GOOD) // 2], "truncated"),
+        (GOOD[: len(GOOD) // 2] + b"\n%%EOF\n", "truncated"),
+        (GOOD.replace(b"/Root", b"/Xoot"), "truncated"),
+        (make_pdf(encrypt=StandardEncryption("user", "owner")), "encrypted"),
+        (make_pdf(image=True), "no_text_layer"),
+    ],
+    ids=["empty", "blank", "html", "fake-zip", "half", "half-with-eof", "no-root", "user-password",
+         "scan"],
+)
+def test_bad_input_raises_named_error(data, kind):
+    with pytest.raises(extract.ExtractError) as raised:
+        extract.extract_bytes(data, "report.pdf")
+    error = raised.value
+    assert error.kind == kind
+    assert error.to_dict() == {"kind": kind, "message": str(error)}
+    assert "report.pdf" in str(error)
+    assert kind in extract.ERROR_KINDS
+
+
+def test_owner_password_only_extracts_normally():
+    data = make_pdf(["Budget 2023", "Owner password only"], font="Helvetica",
+                    encrypt=StandardEncryption("", "owner", canPrint=0, canCopy=0))
+    record = extract.extract_bytes(data, "restricted.pdf")
+    assert record["page_count"] == 1
+    assert "Owner password only" in record["pages"][0]["text"]
+
+
+def test_good_pdf_extracts():
+    record = extract.extract_bytes(GOOD, "good.pdf")
+    assert record["pages"][0]["text"].startswith("2023 年度部门决算公开")
+    assert record["doc_type"] == "决算"
+    assert record["fiscal_year"] == 2023
+
+
+def test_timeout_is_a_named_error():
+    with pytest.raises(extract.ExtractTimeout) as raised:
+        extract.extract_with_limit(GOOD * 1, "slow.pdf", timeout=1e-6)
+    assert raised.value.kind == "timeout"
+    assert "slow.pdf" in str(raised.value)
+
+
+def test_timeout_in_a_thread_uses_a_child_process():
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        record = pool.submit(extract.extract_with_limit, GOOD, "good.pdf", 60).result()
+        assert record["page_count"] == 1
+        with pytest.raises(extract.ExtractTimeout):
+            pool.submit(extract.extract_with_limit, GOOD, "slow.pdf", 1e-6).result()

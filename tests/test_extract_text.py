@@ -1,0 +1,54 @@
+"""extract.text: radicals, numbers and spacing as the converters leave them."""
+
+import pytest
+
+from extract.text import compact, join_lines, map_radicals, parse_number
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("部⻔", "部门"),  # U+2ED4 CJK RADICAL C-SIMPLIFIED GATE
+        ("⽀出", "支出"),  # U+2F40 KANGXI RADICAL BRANCH
+        ("⼈员增加", "人员增加"),  # U+2F08 KANGXI RADICAL MAN
+        ("⻋辆", "车辆"),
+        ("⻓期", "长期"),
+        # Not NFKC: full-width punctuation and digits are evidence and stay as printed.
+        ("（类）１２％，", "（类）１２％，"),
+    ],
+)
+def test_map_radicals(raw, expected):
+    assert map_radicals(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "cell,value",
+    [
+        ("95.46", 95.46),
+        ("599. 47", 599.47),
+        ("1,234.50", 1234.5),
+        ("12,345", 12345.0),
+        ("0.00", 0.0),
+        ("0", 0.0),
+        ("-12.5", -12.5),
+        (" 3\n", 3.0),
+        ("-", None),
+        ("—", None),
+        ("", None),
+        (None, None),
+        ("合计", None),
+        ("78.10%", None),
+        ("2010301 行政运行", None),
+    ],
+)
+def test_parse_number(cell, value):
+    assert parse_number(cell) == value
+
+
+def test_compact_removes_converter_spaces():
+    assert compact("支出 599. 47 万元") == "支出599.47万元"
+
+
+def test_join_lines_joins_chinese_without_spaces():
+    assert join_lines(["主要包", "括：基本工资", ""]) == "主要包括：基本工资"
+    assert join_lines(["IPV6", "upgrade"]) == "IPV6 upgrade"
