@@ -1,0 +1,58 @@
+"""Every link a portal page offers: anchors, frames, ``window.open`` handlers, CMS pagers
+written by JavaScript, and JSON APIs that fill lists."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from scrapy.http import TextResponse
+
+from .cms import jsonlist, trs
+
+_SCRIPTED_HREF = re.compile(r"""(?:window\.open|location\.href\s*=|location\s*=)\s*\(?\s*['"]([^'"]+)['"]""")
+
+
+def page_title(response: TextResponse) -> str:
+    """The page's own heading: ``<title>`` plus the first ``<h1>``/``<h2>``."""
+    parts = [response.css("title::text").get(""), response.css("h1 ::text, h2 ::text").get("")]
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def page_links(response: TextResponse) -> list[tuple[str, str]]:
+    """``(absolute url, link text)`` of every followable link, in page order, no repeats."""
+    links: list[tuple[str, str]] = []
+    for anchor in response.css("a[href], area[href]"):
+        href = anchor.attrib["href"].strip()
+        text = " ".join(t.strip() for t in anchor.css("::text").getall() if t.strip())
+        links.append((href, text or anchor.attrib.get("title", "").strip()))
+    for frame in response.css("iframe[src], frame[src]"):
+        links.append((frame.attrib["src"].strip(), ""))
+    for element in response.css("[onclick]"):
+        for href in _SCRIPTED_HREF.findall(element.attrib["onclick"]):
+            text = " ".join(t.strip() for t in element.css("::text").getall() if t.strip())
+            links.append((href, text))
+    absolute = [(response.urljoin(href), text) for href, text in links if _is_web(href)]
+    absolute += trs.pagination_links(response.text, response.url)
+    seen: dict[str, str] = {}
+    for url, text in absolute:
+        url = url.split("#", 1)[0]
+        if url not in seen or (text and not seen[url]):
+            seen[url] = text
+    return list(seen.items())
+
+
+def api_urls(response: TextResponse) -> list[str]:
+    return jsonlist.api_urls(response.text, response.url)
+
+
+def json_links(body: bytes, url: str) -> list[tuple[str, str]]:
+    return [(u.split("#", 1)[0], t) for u, t in jsonlist.links_from_json(body, url) if _is_web(u)]
+
+
+def _is_web(href: str) -> bool:
+    if not href or href.startswith("#"):
+        return False
+    scheme = urlsplit(href).scheme.lower()
+    return scheme in ("", "http", "https")
+

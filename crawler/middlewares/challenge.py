@@ -1,0 +1,93 @@
+"""Solve 521/412 cookie challenges in Chromium, then fetch with plain requests
+(``CHALLENGE_ENABLED``).
+
+Anti-crawler gateways on many portals (加速乐 and similar) answer the first visit with
+HTTP 521 or 412 and a page whose script computes a cookie and reloads.  Scrapy cannot run
+the script, so the request is repeated in Debian's Chromium through scrapy-playwright; the
+cookies the script set are read from the browser and handed to Scrapy's cookie jar, and
+the original request is sent again as a plain request.  Later requests to the same site
+carry the cookie, and Chromium uses the crawler's own User-Agent (``playwright_context_kwargs``),
+because such cookies are bound to it.  Attachments are never opened in the browser (it
+would show its PDF viewer, not the bytes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from scrapy.exceptions import NotConfigured
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+_BROWSER_KEYS = ("playwright", "playwright_include_page", "playwright_page", "playwright_context",
+                 "playwright_context_kwargs")
+
+
+def looks_like_challenge(status: int, body: bytes, statuses: list[int]) -> bool:
+    """A challenge is a blocked status whose small body is mostly a script."""
+    return status in statuses and len(body) < 256 * 1024 and b"<script" in body.lower()
+
+
+class ChallengeMiddleware:
+    def __init__(self, statuses: list[int], timeout: float):
+        self.statuses = statuses
+        self.timeout = timeout
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("CHALLENGE_ENABLED"):
+            raise NotConfigured
+        middleware = cls(settings.getlist("CHALLENGE_STATUSES"), settings.getfloat("CHALLENGE_TIMEOUT"))
+        middleware.stats = crawler.stats
+        # The browser must present the crawler's User-Agent: challenge cookies are bound to it.
+        middleware.context_kwargs = {"user_agent": settings["USER_AGENT"]}
+        return middleware
+
+    async def process_response(self, request, response):
+        if request.meta.get("challenge_attempts") and request.meta.get("playwright_page"):
+            return await self._after_browser(request, response)
+        if not looks_like_challenge(response.status, response.body, [int(s) for s in self.statuses]):
+            return response
+        attempts = request.meta.get("challenge_attempts", 0)
+        if attempts >= MAX_ATTEMPTS:
+            logger.warning("challenge not solved after %d attempts: %s", attempts, request.url)
+            return response
+        self.stats.inc_value("gongkai/challenges")
+        logger.info("HTTP %d challenge at %s: solving in Chromium", response.status, request.url)
+        meta = {**request.meta, "playwright": True, "playwright_include_page": True,
+                "playwright_context": "challenge", "playwright_context_kwargs": self.context_kwargs,
+                "challenge_attempts": attempts + 1, "challenge_original_kind": request.meta.get("kind")}
+        return request.replace(meta=meta, dont_filter=True)
+
+    async def _after_browser(self, request, response):
+        page = request.meta["playwright_page"]
+        try:
+            cookies = await self._wait_for_cookies(page, request.url)
+        finally:
+            await page.close()
+        meta = {k: v for k, v in request.meta.items() if k not in _BROWSER_KEYS}
+        if not cookies:
+            logger.warning("Chromium set no cookie for %s", request.url)
+            return response
+        self.stats.inc_value("gongkai/challenges_solved")
+        jar = {c["name"]: c["value"] for c in cookies}
+        return request.replace(meta=meta, cookies=jar, dont_filter=True)
+
+    async def _wait_for_cookies(self, page, url: str) -> list[dict]:
+        """Cookies the challenge script set, once it has set any and the page has settled."""
+        deadline = time.monotonic() + self.timeout
+        cookies: list[dict] = []
+        while time.monotonic() < deadline:
+            cookies = await page.context.cookies(url)
+            if cookies:
+                try:
+                    await page.wait_for_load_state("load", timeout=2000)
+                except Exception:  # the reload may still be running; the cookie is what counts
+                    pass
+                return await page.context.cookies(url)
+            await asyncio.sleep(0.1)
+        return cookies

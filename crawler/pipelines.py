@@ -1,0 +1,103 @@
+"""The archive pipeline: every ``Fetch`` becomes a ``fetches`` row, every disclosure's
+bytes a content-addressed file, and the run a ``crawl_runs`` row."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from archive import Archive
+
+from .items import Fetch
+
+logger = logging.getLogger(__name__)
+
+
+class ArchivePipeline:
+    """Store fetches and files in the archive at ``GONGKAI_ARCHIVE``.
+
+    A file's outcome compares it with the last version stored for its URL: ``new``
+    (never seen), ``changed`` (the URL now serves other bytes; both versions are kept),
+    ``unchanged``, or ``duplicate`` (bytes already archived under another URL).
+    """
+
+    def __init__(self, archive_path: str):
+        self.archive_path = archive_path
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        self.close_reason = "finished"
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        path = crawler.settings.get("GONGKAI_ARCHIVE")
+        if not path:
+            raise NotConfigured("GONGKAI_ARCHIVE is not set")
+        pipeline = cls(path)
+        pipeline.crawler = crawler
+        crawler.signals.connect(pipeline.robots_fetched, signals.response_received)
+        crawler.signals.connect(pipeline.spider_closed, signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.archive = Archive(self.archive_path)
+        self.run_id = self.archive.start_run(list(spider.start_urls), site=getattr(spider, "site", None))
+        self.crawler.stats.set_value("gongkai/run_id", self.run_id)
+
+    def spider_closed(self, reason: str) -> None:
+        self.close_reason = reason
+
+    def close_spider(self) -> None:
+        status = "finished" if self.close_reason in ("finished", "closespider_pagecount") else "failed"
+        summary = self.archive.finish_run(self.run_id, status=status)
+        self.crawler.stats.set_value("gongkai/summary", json.dumps(summary))
+        self.archive.close()
+
+    def process_item(self, item):
+        if not isinstance(item, Fetch):
+            return item
+        row = item.row()
+        if item.outcome == "not_modified":
+            row["sha256"] = self._latest_sha256(item.url)
+        if item.body is None:
+            self.archive.record_fetch(run_id=self.run_id, **row)
+            return item
+        previous = self._latest_sha256(item.url)
+        with self.archive.transaction():
+            sha256, is_new = self.archive.store_file(
+                item.body, url=item.url, filename=item.filename,
+                content_type=item.content_type, file_format=item.file_format,
+            )
+            if previous == sha256:
+                outcome = "unchanged"
+            elif previous is not None:
+                outcome = "changed"
+            else:
+                outcome = "new" if is_new else "duplicate"
+            row.update(sha256=sha256, size=len(item.body), outcome=outcome)
+            self.archive.record_fetch(run_id=self.run_id, **row)
+        item.body = None  # do not keep the bytes alive in stats or logs
+        item.sha256, item.outcome = sha256, outcome
+        return item
+
+    def robots_fetched(self, response, request) -> None:
+        """robots.txt requests never reach the spider; record them here."""
+        if self.archive is None or not request.meta.get("dont_obey_robotstxt") \
+                or not request.url.endswith("/robots.txt"):
+            return
+        self.archive.record_fetch(
+            run_id=self.run_id, url=request.url, kind="robots", status=response.status,
+            outcome="fetched", content_type=(response.headers.get("Content-Type") or b"").decode("latin-1") or None,
+            size=len(response.body), duration=request.meta.get("download_latency"),
+        )
+
+    def _latest_sha256(self, url: str) -> str | None:
+        row = self.archive.conn.execute(
+            "SELECT sha256 FROM fetches WHERE url = ? AND kind = 'file' AND sha256 IS NOT NULL "
+            "ORDER BY id DESC LIMIT 1",
+            (url,),
+        ).fetchone()
+        return row[0] if row else None

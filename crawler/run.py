@@ -1,0 +1,69 @@
+"""``run_crawl``: crawl start URLs into an archive, in a child process, and return the run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import CrawlProcessFailed
+
+
+def run_crawl(
+    start_urls: list[str],
+    archive_path: str | os.PathLike,
+    *,
+    max_pages: int | None = None,
+    site: str | None = None,
+    allowed_domains: list[str] | None = None,
+    max_drift: int | None = None,
+    javascript: bool = False,
+    settings: dict[str, Any] | None = None,
+    redis_url: str | None = None,
+    frontier: str | None = None,
+    log_file: str | os.PathLike | None = None,
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """Crawl ``start_urls`` into the archive; returns the ``crawl_runs`` row plus Scrapy stats.
+
+    :param max_pages: follow at most this many pages (files on them are still fetched).
+    :param site: the sites.yaml name recorded with the run.
+    :param settings: Scrapy settings overriding crawler/settings.py (tests lower the delays).
+    :param redis_url: share the frontier with other workers through Redis (scrapy-redis).
+    :param frontier: the Redis key prefix workers of one crawl share.
+    :param log_file: where Scrapy logs; without it the log goes to stderr.
+    """
+    archive_path = Path(archive_path).resolve()
+    with tempfile.TemporaryDirectory(prefix="gongkai-crawl-") as scratch:
+        job = {
+            "start_urls": list(start_urls),
+            "archive_path": str(archive_path),
+            "max_pages": max_pages,
+            "site": site,
+            "allowed_domains": allowed_domains,
+            "max_drift": max_drift,
+            "javascript": javascript,
+            "settings": settings or {},
+            "redis_url": redis_url,
+            "frontier": frontier,
+            "log_file": str(Path(log_file).resolve()) if log_file else None,
+            "result_path": os.path.join(scratch, "result.json"),
+        }
+        job_path = os.path.join(scratch, "job.json")
+        with open(job_path, "w", encoding="utf-8") as handle:
+            json.dump(job, handle, ensure_ascii=False)
+        completed = subprocess.run(
+            [sys.executable, "-m", "crawler.process", job_path],
+            timeout=timeout,
+        )
+        if completed.returncode != 0 or not os.path.exists(job["result_path"]):
+            where = f"; see {log_file}" if log_file else ""
+            raise CrawlProcessFailed(
+                f"crawl of {', '.join(start_urls)} exited with code {completed.returncode}{where}"
+            )
+        with open(job["result_path"], encoding="utf-8") as handle:
+            return json.load(handle)

@@ -1,0 +1,86 @@
+"""Crawler settings: polite by default.  Tests and ``run_crawl(settings=…)`` override them;
+production uses these values (tests/test_crawler_settings.py checks they stay polite).
+
+Our own settings are listed in ``GONGKAI_SETTINGS`` below, each with its default and a
+sentence; crawler/README.md documents them and a test keeps the two in step.
+"""
+
+BOT_NAME = "gongkai"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# -- who we are ----------------------------------------------------------------------------
+GONGKAI_CONTACT_URL = "https://github.com/gongkai-archive/gongkai"
+USER_AGENT = f"gongkai/0.1 (+{GONGKAI_CONTACT_URL}; open archive of budget disclosures)"
+
+# -- politeness ----------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 512 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+}
+
+# Scrapy-playwright needs the asyncio reactor (Scrapy's default since 2.13; stated here so
+# no overlay changes it).
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# -- components, in order (lower numbers run first on requests, last on responses) ---------
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.sessionid.SessionIdMiddleware": 950,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.conditional.ConditionalRequestMiddleware": 560,
+    "crawler.middlewares.challenge.ChallengeMiddleware": 650,
+    "crawler.middlewares.encoding.EncodingMiddleware": 900,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ArchivePipeline": 300,
+}
+# Chromium through scrapy-playwright, only for requests that ask for it (challenges,
+# sites marked ``javascript: true``); every other request uses Scrapy's own downloader.
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": "/usr/bin/chromium",
+    "headless": True,
+    "args": ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+}
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+
+# -- gongkai's own settings (name: default — meaning) ----------------------------------------
+GONGKAI_SETTINGS = {
+    "GONGKAI_ARCHIVE": (None, "The SQLite archive that receives fetches, files and the run."),
+    "GONGKAI_MAX_PAGES": (0, "Stop following new pages after this many per run (0: no limit)."),
+    "GONGKAI_IDLE_TIMEOUT": (0, "Seconds an idle worker waits for a shared frontier before closing."),
+    "FOCUS_MAX_DRIFT": (1, "Off-topic links followed in a row before the crawler turns back."),
+    "SESSION_ID_ENABLED": (True, "Strip session ids from URLs so one page is fetched once."),
+    "SESSION_ID_PARAMS": (
+        ["jsessionid", "phpsessid", "aspsessionid", "sessionid", "session_id", "sid", "cfid", "cftoken"],
+        "Query parameters (case-insensitive) that carry a session id.",
+    ),
+    "CONDITIONAL_REQUESTS_ENABLED": (True, "Send If-None-Match/If-Modified-Since for archived files."),
+    "CHALLENGE_ENABLED": (True, "Solve 521/412 cookie challenges in Chromium and reuse the cookie."),
+    "CHALLENGE_STATUSES": ([521, 412], "HTTP statuses whose script-only body is a cookie challenge."),
+    "CHALLENGE_TIMEOUT": (15, "Seconds Chromium gets to set the challenge cookie."),
+    "ENCODING_FIX_ENABLED": (True, "Decode GBK/GB2312 pages that declare a wrong or no charset."),
+}
+for _name, (_default, _help) in GONGKAI_SETTINGS.items():
+    globals().setdefault(_name, _default)

@@ -1,0 +1,1 @@
+"""Spiders: one focused portal spider, configured per site by sites.yaml."""

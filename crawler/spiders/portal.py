@@ -1,0 +1,296 @@
+"""The focused portal spider: from start pages to every disclosure file a portal publishes.
+
+Pages are followed when their link points toward disclosures (see ``crawler.focus``);
+attachment links are fetched unless their names mark them as announcements, and a fetched
+file is kept only when its link text, its file name (Content-Disposition included), its
+first page or the page that links it says it is a 预算/决算.  Every request becomes a
+``Fetch`` item, successes and failures alike; the archive pipeline stores them.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, AsyncIterator, Iterator
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TimeoutError as TwistedTimeoutError
+from twisted.python.failure import Failure
+
+from .. import focus, links
+from ..disposition import filename_from_disposition
+from ..firstpage import first_page_text
+from ..items import Fetch
+
+# Content types of attachments served without a telling URL (download servlets).
+FORMAT_BY_CONTENT_TYPE = {
+    "application/pdf": "pdf",
+    "application/x-pdf": "pdf",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/zip": "zip",
+    "application/x-zip-compressed": "zip",
+    "application/vnd.ms-works": "wps",
+    "application/kswps": "wps",
+    "application/kset": "et",
+}
+FILE_PRIORITY = 10
+
+
+class PortalSpider(scrapy.Spider):
+    """Crawl one portal (or a few start URLs) for 部门预算/部门决算 files.
+
+    :param start_urls: pages to start from.
+    :param allowed_domains: host names to stay on; defaults to the start URLs' hosts.
+    :param site: the sites.yaml name, recorded with the run.
+    :param max_pages: stop following new pages after this many (files are still fetched).
+    :param max_drift: how many off-topic links in a row to follow (FOCUS_MAX_DRIFT).
+    :param javascript: render pages in Chromium (sites whose lists need scripts to appear).
+    """
+
+    name = "portal"
+
+    def __init__(
+        self,
+        start_urls: list[str] | None = None,
+        allowed_domains: list[str] | None = None,
+        site: str | None = None,
+        max_pages: int | None = None,
+        max_drift: int | None = None,
+        javascript: bool = False,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.start_urls = list(start_urls or [])
+        self.allowed_domains = list(allowed_domains or _hosts(self.start_urls))
+        self.site = site
+        self.max_pages = max_pages
+        self.max_drift = max_drift
+        self.javascript = javascript
+        self.pages_requested: set[str] = set()
+        self.idle_since: float | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "PortalSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if spider.max_drift is None:
+            spider.max_drift = settings.getint("FOCUS_MAX_DRIFT")
+        if spider.max_pages is None and settings.getint("GONGKAI_MAX_PAGES"):
+            spider.max_pages = settings.getint("GONGKAI_MAX_PAGES")
+        spider.idle_timeout = settings.getfloat("GONGKAI_IDLE_TIMEOUT")
+        crawler.signals.connect(spider.keep_waiting, scrapy.signals.spider_idle)
+        return spider
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        # Start pages go through the duplicate filter too, so workers sharing a Redis
+        # frontier fetch each start page once.
+        for url in self.start_urls:
+            request = self.page_request(url, drift=0, link_text=None)
+            if request is not None:
+                yield request
+
+    # -- requests ---------------------------------------------------------------------
+
+    def page_request(self, url: str, *, drift: int, link_text: str | None,
+                     page_title: str | None = None) -> scrapy.Request | None:
+        if self.max_pages is not None and url not in self.pages_requested \
+                and len(self.pages_requested) >= self.max_pages:
+            return None
+        self.pages_requested.add(url)
+        meta = {"kind": "page", "drift": drift, "link_text": link_text, "page_title": page_title}
+        if self.javascript:
+            meta.update(playwright=True, playwright_context="render",
+                        playwright_context_kwargs={"user_agent": self.settings["USER_AGENT"]})
+        return scrapy.Request(url, callback=self.parse_page, errback=self.failed,
+                              priority=-drift, meta=meta)
+
+    def file_request(self, url: str, *, link_text: str, page_title: str) -> scrapy.Request:
+        meta = {"kind": "file", "link_text": link_text, "page_title": page_title}
+        return scrapy.Request(url, callback=self.parse_file, errback=self.failed,
+                              priority=FILE_PRIORITY, meta=meta)
+
+    # -- pages ------------------------------------------------------------------------
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        if _is_file_response(response):
+            yield from self.parse_file(response)
+            return
+        yield from _redirect_hops(response)
+        yield _fetch(response, kind="page", outcome="fetched")
+        if not isinstance(response, TextResponse):
+            return
+        if "json" in _header(response, "Content-Type").lower() or response.text.lstrip()[:1] in "[{":
+            found = links.json_links(response.body, response.url)
+            title = response.meta.get("page_title") or ""
+        else:
+            found = links.page_links(response)
+            title = links.page_title(response)
+        drift = response.meta.get("drift", 0)
+        if focus.DISCLOSURE_TERMS.search(title):
+            drift = 0
+        for url, text in found:
+            if not self.in_scope(url):
+                continue
+            if focus.is_attachment_link(url):
+                if focus.name_verdict(text, focus.file_name_from_url(url)) is not focus.Verdict.NOT_DISCLOSURE:
+                    yield self.file_request(url, link_text=text, page_title=title)
+                continue
+            next_drift = focus.follow_drift(text, url, drift, self.max_drift)
+            if next_drift is not None:
+                request = self.page_request(url, drift=next_drift, link_text=text, page_title=title)
+                if request is not None:
+                    yield request
+        if not isinstance(response, scrapy.http.JsonResponse):
+            for api in links.api_urls(response):
+                if self.in_scope(api):
+                    request = self.page_request(api, drift=drift, link_text=text_of_api(api),
+                                                page_title=title)
+                    if request is not None:
+                        yield request
+
+    def in_scope(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+    # -- files ------------------------------------------------------------------------
+
+    def parse_file(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:
+            yield _fetch(response, kind="file", outcome="not_modified")
+            return
+        if not _is_file_response(response):
+            # A download link that answered with a page (an error page, a login form).
+            yield from self._parse_as_page(response)
+            return
+        yield from _redirect_hops(response)
+        disposition_name = filename_from_disposition(response.headers.get("Content-Disposition"))
+        url_name = focus.file_name_from_url(response.url)
+        filename = disposition_name or url_name
+        file_format = focus.attachment_format(response.url, disposition_name) or \
+            FORMAT_BY_CONTENT_TYPE.get(_header(response, "Content-Type").split(";")[0].strip().lower())
+        link_text = response.meta.get("link_text")
+        verdict = focus.name_verdict(link_text, disposition_name, url_name)
+        if verdict is focus.Verdict.UNKNOWN and file_format == "pdf":
+            verdict = focus.text_verdict(first_page_text(response.body))
+        if verdict is focus.Verdict.UNKNOWN and focus.says_nothing(link_text):
+            verdict = focus.name_verdict(response.meta.get("page_title"))
+        if verdict is not focus.Verdict.DISCLOSURE or file_format is None:
+            yield _fetch(response, kind="file", outcome="skipped", filename=filename,
+                         error=None if file_format else "not a disclosure format")
+            return
+        yield _fetch(response, kind="file", outcome="stored", filename=filename,
+                     body=response.body, file_format=file_format)
+
+    def _parse_as_page(self, response: Response) -> Iterator[Any]:
+        response.meta["kind"] = "page"
+        yield from self.parse_page(response)
+
+    # -- failures and idling -------------------------------------------------------------
+
+    def failed(self, failure: Failure) -> Iterator[Fetch]:
+        """Record a request that failed: HTTP error, timeout, refused connection…"""
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # forbidden by robots.txt or dropped on purpose: nothing was fetched
+        if response is not None:
+            yield from _redirect_hops(response)
+        yield Fetch(
+            url=response.url if response is not None else request.url,
+            kind=request.meta.get("kind", "page"),
+            outcome="error",
+            status=response.status if response is not None else None,
+            referer=_referer(request),
+            link_text=request.meta.get("link_text"),
+            content_type=_header(response, "Content-Type") or None,
+            duration=request.meta.get("download_latency"),
+            error=describe_failure(failure, request),
+        )
+
+    def keep_waiting(self) -> None:
+        """With a shared Redis frontier, wait GONGKAI_IDLE_TIMEOUT seconds for other
+        workers' requests before closing."""
+        if not self.idle_timeout:
+            return
+        now = time.monotonic()
+        if self.idle_since is None:
+            self.idle_since = now
+        if now - self.idle_since < self.idle_timeout:
+            raise DontCloseSpider
+
+
+def text_of_api(url: str) -> str:
+    return "JSON list " + urlsplit(url).path
+
+
+def describe_failure(failure: Failure, request: scrapy.Request) -> str:
+    """A one-line reason, naming the status or the network error."""
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status} for {request.url}"
+    if failure.check(TwistedTimeoutError) or "TimeoutError" in type(failure.value).__name__:
+        return f"timed out after {request.meta.get('download_timeout', '?')}s: {request.url}"
+    if failure.check(DNSLookupError):
+        return f"host not found: {request.url}"
+    return f"{type(failure.value).__name__}: {failure.getErrorMessage()} ({request.url})"
+
+
+def _fetch(response: Response, *, kind: str, outcome: str, **columns: Any) -> Fetch:
+    return Fetch(
+        url=response.url,
+        kind=kind,
+        outcome=outcome,
+        status=response.status,
+        referer=_referer(response.request),
+        link_text=response.meta.get("link_text"),
+        content_type=_header(response, "Content-Type") or None,
+        etag=_header(response, "ETag") or None,
+        last_modified=_header(response, "Last-Modified") or None,
+        size=len(response.body),
+        duration=response.meta.get("download_latency"),
+        **columns,
+    )
+
+
+def _redirect_hops(response: Response) -> Iterator[Fetch]:
+    """One ``redirect`` fetch per hop of a redirect chain that ended at ``response``."""
+    hops = response.meta.get("redirect_urls") or []
+    reasons = response.meta.get("redirect_reasons") or []
+    for url, reason in zip(hops, reasons):
+        yield Fetch(url=url, kind="redirect", outcome="redirected",
+                    status=reason if isinstance(reason, int) else None,
+                    link_text=response.meta.get("link_text"))
+    response.meta["redirect_urls"] = []  # counted once even if the response is re-parsed
+
+
+def _is_file_response(response: Response) -> bool:
+    content_type = _header(response, "Content-Type").split(";")[0].strip().lower()
+    disposition = _header(response, "Content-Disposition").lower()
+    if "attachment" in disposition or "filename" in disposition:
+        return True
+    if content_type in FORMAT_BY_CONTENT_TYPE or content_type == "application/octet-stream":
+        return True
+    return not isinstance(response, TextResponse) and response.status != 304
+
+
+def _header(response: Response | None, name: str) -> str:
+    if response is None:
+        return ""
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else ""
+
+
+def _referer(request: scrapy.Request | None) -> str | None:
+    if request is None:
+        return None
+    value = request.headers.get("Referer")
+    return value.decode("latin-1") if value else None
+
+
+def _hosts(urls: list[str]) -> list[str]:
+    return sorted({(urlsplit(u).hostname or "").lower() for u in urls if urlsplit(u).hostname})

@@ -1,0 +1,270 @@
+"""A real HTTP server for the crawler's fixture sites, with one named resource per portal
+misbehaviour (like Scrapy's tests/mockserver).
+
+Run ``python tests/sites/server.py ROOT``: it binds 127.0.0.1 on a port the OS picks and
+prints its base URL.  Files under ROOT are served as they are, except:
+
+- ``pdfs.json`` in ROOT lists ``path → first-page lines``; those PDFs are rendered at start
+  (reportlab, a CJK font) and served with ETag/Last-Modified and 304 answers.
+- ``{{OTHER_ORIGIN}}`` in a page becomes ``http://localhost:PORT``: the same server under
+  another host name, i.e. another site.
+- ``/gbk/…`` pages are stored in UTF-8 and sent in GBK: ``wrong-header`` in the name sends
+  ``charset=ISO-8859-1``, every other one no charset in the header.
+- ``/session/…`` pages get a fresh ``?sid=`` on every link at every visit.
+- ``/slow/…?delay=S`` waits S seconds first.
+- ``/redirect/a`` → 301 ``/redirect/b`` → 302 the URL in ``?to=`` (default
+  ``/redirect/target.pdf``).
+- ``/downfile.jsp?fileid=N`` serves the ``downfile`` entry N of ``pdfs.json`` with a
+  Content-Disposition in the style of that entry (``rfc5987``, ``gbk`` or ``percent``).
+- ``/challenge/…`` answers 521 with a cookie-setting script until the request carries the
+  cookie; the cookie is derived from the User-Agent, as 加速乐-style gateways do.
+- ``/api/…json`` is sent as application/json.
+- ``/changing/…`` PDFs render version ``?`` set by ``/_set?version=N``.
+- ``/_set?etag=off`` stops ETag/Last-Modified (a server without conditional support).
+- ``/_log`` returns every request seen (method, path, host, status, headers) as JSON;
+  ``/_log/clear`` empties it.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.utils
+import hashlib
+import io
+import json
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+LOGGED_HEADERS = ("User-Agent", "Cookie", "If-None-Match", "If-Modified-Since", "Referer")
+FIXED_MTIME = email.utils.formatdate(1_700_000_000, usegmt=True)
+
+
+def render_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF whose text layer holds ``lines`` (STSong-Light needs no font file)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, invariant=1)
+    page.setFont("STSong-Light", 16)
+    for number, line in enumerate(lines):
+        page.drawString(72, 760 - 28 * number, line)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def challenge_cookie(user_agent: str) -> str:
+    """What the challenge script computes in the browser (see ``CHALLENGE_PAGE``)."""
+    return base64.b64encode(user_agent.encode("utf-8")).decode("ascii")[:16]
+
+
+CHALLENGE_PAGE = """<html><head><script>
+document.cookie = "gk_clearance=" + btoa(navigator.userAgent).slice(0, 16) + "; path=/";
+setTimeout(function () { location.reload(); }, 50);
+</script></head><body></body></html>"""
+
+
+class PortalState:
+    def __init__(self, root: Path):
+        self.root = root
+        self.lock = threading.Lock()
+        self.log: list[dict] = []
+        self.version = "1"
+        self.etags = True
+        manifest_path = root / "pdfs.json"
+        self.manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
+        self.files: dict[str, bytes] = {}
+        for path, lines in self.manifest.get("files", {}).items():
+            self.files[path] = _file_bytes(path, lines)
+
+    def changing(self, path: str) -> bytes:
+        lines = self.manifest["changing"][path]
+        return render_pdf([*lines, f"第{self.version}版"])
+
+
+def _file_bytes(path: str, lines: list[str]) -> bytes:
+    if lines == ["BROKEN"]:
+        return b"%PDF-1.4\n%broken: the rest of this file never arrived"
+    if path.endswith(".pdf"):
+        return render_pdf(lines)
+    return "\n".join(lines).encode("utf-8")
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "FixturePortal/1.0"
+    state: PortalState
+
+    def log_message(self, format: str, *args) -> None:  # keep test output quiet
+        pass
+
+    def do_GET(self) -> None:
+        # Logged when the request arrives, so a request the client gave up on still counts.
+        self.entry = {
+            "method": "GET",
+            "path": self.path,
+            "host": self.headers.get("Host", ""),
+            "status": None,
+            "headers": {h: self.headers.get(h) for h in LOGGED_HEADERS if self.headers.get(h)},
+        }
+        if not self.path.startswith("/_log"):
+            with self.state.lock:
+                self.state.log.append(self.entry)
+        self.route()
+
+    def route(self) -> None:
+        parts = urlsplit(self.path)
+        path, query = parts.path, parse_qs(parts.query)
+        if path == "/_log":
+            with self.state.lock:
+                return self.send(200, json.dumps(self.state.log).encode(), "application/json")
+        if path == "/_log/clear":
+            with self.state.lock:
+                self.state.log.clear()
+            return self.send(200, b"ok", "text/plain")
+        if path == "/_set":
+            if "version" in query:
+                self.state.version = query["version"][0]
+            if "etag" in query:
+                self.state.etags = query["etag"][0] != "off"
+            return self.send(200, b"ok", "text/plain")
+        if path.startswith("/slow/"):
+            time.sleep(float(query.get("delay", ["1"])[0]))
+        if path.startswith("/challenge/"):
+            expected = challenge_cookie(self.headers.get("User-Agent", ""))
+            if f"gk_clearance={expected}" not in (self.headers.get("Cookie") or ""):
+                return self.send(521, CHALLENGE_PAGE.encode(), "text/html")
+        if path == "/redirect/a":
+            return self.redirect(301, "/redirect/b?" + parts.query)
+        if path == "/redirect/b":
+            return self.redirect(302, query.get("to", ["/redirect/target.pdf"])[0])
+        if path == "/downfile.jsp":
+            return self.download(query.get("fileid", [""])[0])
+        if path.startswith("/changing/") and path in self.state.manifest.get("changing", {}):
+            return self.send_file(self.state.changing(path), "application/pdf")
+        if path in self.state.files:
+            return self.send_file(self.state.files[path], _content_type(path))
+        target = (self.state.root / path.lstrip("/")).resolve()
+        if path.endswith("/"):
+            target = target / "index.html"
+        if not target.is_file() or self.state.root.resolve() not in target.parents:
+            return self.send(404, b"<html><body>404 Not Found</body></html>", "text/html")
+        if target.suffix in (".html", ".htm"):
+            return self.page(path, target.read_text("utf-8"))
+        return self.send_file(target.read_bytes(), _content_type(path))
+
+    def page(self, path: str, html: str) -> None:
+        html = html.replace("{{OTHER_ORIGIN}}", f"http://localhost:{self.server.server_port}")
+        if path.startswith("/session/"):
+            sid = "%08x" % random.getrandbits(32)
+            html = re.sub(r'href="([^"#?]+)"', lambda m: f'href="{m[1]}?sid={sid}"', html)
+        if path.startswith("/gbk/"):
+            charset = "; charset=ISO-8859-1" if "wrong-header" in path else ""
+            return self.send(200, html.encode("gbk"), "text/html" + charset)
+        self.send(200, html.encode("utf-8"), "text/html; charset=utf-8")
+
+    def download(self, fileid: str) -> None:
+        entry = self.state.manifest.get("downfile", {}).get(fileid)
+        if entry is None:
+            return self.send(404, b"no such file", "text/plain")
+        body = render_pdf(entry["lines"])
+        name, style = entry["name"], entry["style"]
+        if style == "rfc5987":
+            disposition = f"attachment; filename*=UTF-8''{quote(name)}".encode("ascii")
+        elif style == "percent":
+            disposition = f'attachment; filename="{quote(name)}"'.encode("ascii")
+        else:  # raw GBK bytes, as JSP servlets send them
+            disposition = b'attachment; filename="' + name.encode("gbk") + b'"'
+        self.entry["status"] = 200
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        # send_header() would encode the value as latin-1 text; queue the raw bytes.
+        self._headers_buffer.append(b"Content-Disposition: " + disposition + b"\r\n")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_file(self, body: bytes, content_type: str) -> None:
+        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+        if self.state.etags and (
+            self.headers.get("If-None-Match") == etag
+            or (self.headers.get("If-Modified-Since") == FIXED_MTIME and not self.headers.get("If-None-Match"))
+        ):
+            self.entry["status"] = 304
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        extra = {"ETag": etag, "Last-Modified": FIXED_MTIME} if self.state.etags else {}
+        self.send(200, body, content_type, extra)
+
+    def redirect(self, status: int, location: str) -> None:
+        self.send(status, b"", "text/html", {"Location": location})
+
+    def send(self, status: int, body: bytes, content_type: str, extra: dict | None = None) -> None:
+        self.entry["status"] = status
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _content_type(path: str) -> str:
+    return {
+        ".pdf": "application/pdf",
+        ".xls": "application/vnd.ms-excel",
+        ".doc": "application/msword",
+        ".json": "application/json",
+        ".txt": "text/plain",
+        ".html": "text/html; charset=utf-8",
+    }.get(Path(path).suffix, "application/octet-stream")
+
+
+def main(root: str) -> None:
+    Handler.state = PortalState(Path(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    print(f"http://127.0.0.1:{server.server_port}/", flush=True)
+    server.serve_forever()
+
+
+@contextmanager
+def serve(root: str | Path):
+    """Run the server on ``root`` in a subprocess; yields its base URL (ending in /)."""
+    process = subprocess.Popen([sys.executable, __file__, str(root)], stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline().strip()
+        if not line.startswith("http://"):
+            raise RuntimeError(f"fixture server did not start (exit {process.poll()})")
+        yield line
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def request_log(base_url: str, clear: bool = False) -> list[dict]:
+    import urllib.request
+
+    with urllib.request.urlopen(base_url + "_log") as response:
+        log = json.loads(response.read())
+    if clear:
+        urllib.request.urlopen(base_url + "_log/clear").read()
+    return log
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
