@@ -60,7 +60,7 @@ class Layout:
         """Column names: merged headers joined top-down with '/', the 栏次 numbering row left out."""
         names = []
         grid = self.grid()
-        owners = self._owners()
+        owners = self.owners()
         for c in range(self.column_count):
             parts = []
             for r, row in enumerate(grid):
@@ -72,7 +72,8 @@ class Layout:
             names.append("/".join(parts))
         return names
 
-    def _owners(self):
+    def owners(self):
+        """(row, col) of the header cell that covers each grid position."""
         owners = [[None] * self.column_count for _ in self.header]
         for r, header_row in enumerate(self.header):
             c = 0
