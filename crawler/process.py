@@ -14,6 +14,7 @@ os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
 
 import json  # noqa: E402
 import sys  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
 
 from scrapy.crawler import CrawlerProcess  # noqa: E402
 from scrapy.settings import Settings  # noqa: E402
@@ -27,6 +28,11 @@ def crawl_settings(job: dict) -> Settings:
     settings.setmodule("crawler.settings", priority="project")
     settings.update(job.get("settings") or {}, priority="cmdline")
     settings.set("GONGKAI_ARCHIVE", str(job["archive_path"]), priority="cmdline")
+    if _all_loopback(job) and settings.getbool("LOOPBACK_NO_DELAY"):
+        # A portal on this machine (the demo, a test) is not a public server to spare.
+        for name in ("DOWNLOAD_DELAY", "AUTOTHROTTLE_START_DELAY"):
+            if name not in (job.get("settings") or {}):
+                settings.set(name, 0, priority="cmdline")
     if job.get("log_file"):
         settings.set("LOG_FILE", job["log_file"], priority="cmdline")
     if job.get("redis_url"):
@@ -41,6 +47,11 @@ def crawl_settings(job: dict) -> Settings:
             "GONGKAI_IDLE_TIMEOUT": settings.getfloat("GONGKAI_IDLE_TIMEOUT") or 5.0,
         }, priority="cmdline")
     return settings
+
+
+def _all_loopback(job: dict) -> bool:
+    hosts = {urlsplit(url).hostname for url in job["start_urls"]} | set(job.get("allowed_domains") or ())
+    return bool(hosts) and hosts <= {"127.0.0.1", "localhost", "::1"}
 
 
 def main(job_path: str) -> int:

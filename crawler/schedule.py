@@ -126,7 +126,8 @@ def format_summary(label: str, summary: dict) -> str:
     return (
         f"{label}: {summary['pages']} pages, files {summary['files_new']} new / "
         f"{summary['files_changed']} changed / {summary['files_unchanged']} unchanged, "
-        f"{summary['errors']} errors (run {summary['id']}, {summary['duration']:.1f} s)"
+        f"{summary['errors']} errors (run {summary['id']}, "
+        f"{summary.get('stats', {}).get('elapsed_time_seconds') or summary['duration'] or 0:.1f} s)"
     )
 
 
