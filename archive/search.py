@@ -24,13 +24,41 @@ from dataclasses import dataclass
 
 BREAK = "\ue000"
 
-# CJK ideographs (unified, extension A, compatibility, extensions B–F), kana and hangul.
-_CJK = re.compile(
-    "([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-    "\U00020000-\U0002ffff])"
-)
-# A run of punctuation (anything not a letter, digit or space; "_" too), spaces allowed inside.
-_PUNCTUATION = re.compile(r"\s*(?:(?:[^\w\s]|_)\s*)+")
+_CJK_RANGES = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+               "\U00020000-\U0002ffff")
+# One token: a CJK character (ideographs, kana, hangul), or a run of anything else but space.
+_TOKEN = re.compile(f"[{_CJK_RANGES}]|[^\\s{_CJK_RANGES}]+")
+# A run of punctuation (anything not a letter, digit or space; "_" too) becomes one break,
+# spaces between punctuation included.
+_PUNCTUATION = re.compile(r"(?:[^\w\s]|_)+")
+_BREAKS = re.compile(f"{BREAK}(?:\\s*{BREAK})+")
+
+
+def _compatibility_class() -> re.Pattern:
+    """Characters NFKC turns into letters or digits: full-width digits and letters, Kangxi
+    radicals (PDF text layers often carry ⼈ U+2F08 for 人), compatibility ideographs.
+
+    Normalizing only these, not whole texts, keeps indexing fast (NFKC of a page costs
+    more than tokenizing it); astral ranges are given whole because long character
+    classes of astral characters make Python's regex slow.
+    """
+    word = re.compile(r"\w")
+    codepoints = [
+        cp for cp in (*range(0xD800), *range(0xE000, 0x10000))
+        if (form := unicodedata.normalize("NFKC", chr(cp))) != chr(cp) and word.search(form)
+    ]
+    ranges, start = [], codepoints[0]
+    for previous, current in zip(codepoints, [*codepoints[1:], -1]):
+        if current != previous + 1:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(previous))}")
+            start = current
+    return re.compile(
+        "[" + "".join(ranges) + "\U0001d400-\U0001d7ff\U0001f100-\U0001f2ff"
+        "\U0002f800-\U0002fa1f]"
+    )
+
+
+_COMPATIBILITY = _compatibility_class()
 
 
 @dataclass(frozen=True)
@@ -65,9 +93,9 @@ def fts_text(text: str | None) -> str:
     """Text as index tokens: CJK characters spaced apart, punctuation runs as one break."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
-    text = _PUNCTUATION.sub(f" {BREAK} ", text)
-    return " ".join(_CJK.sub(r" \1 ", text).split())
+    text = _COMPATIBILITY.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = _BREAKS.sub(BREAK, _PUNCTUATION.sub(f" {BREAK} ", text))
+    return " ".join(_TOKEN.findall(text))
 
 
 def fts_query(query: str | None) -> str:

@@ -118,6 +118,8 @@ def compact(text: str) -> str:
         ("人员，增加", f"人 员 {search.BREAK} 增 加"),
         ("人员增\n加", "人 员 增 加"),
         ("２０２４年", "2024 年"),  # full-width digits
+        ("⼈员增加", "人 员 增 加"),  # Kangxi radical ⼈ (U+2F08) from a PDF text layer
+        ("a , . b_c", f"a {search.BREAK} b {search.BREAK} c"),
         ("", ""),
     ],
 )

@@ -1,0 +1,233 @@
+"""Chinese search at scale: build a synthetic archive of N pages, index it, and time searches
+through Datasette's JSON API beside a LIKE scan of the same text.
+
+    .venv/bin/python benchmarks/search_bench.py --pages 1000000 --db /tmp/search-bench.db
+
+Prints insert, index and optimize times, database and index size, then for 2-, 4- and
+8-character queries (and a rare word) p50/p95 latency of: the ``search_pages`` canned query
+(FTS, newest 50), the table view ``pages.json?_search=`` (``_nocount=1``), the search-all
+page, and a ``LIKE '%word%'`` scan (newest 50, and a full count) run directly in SQLite.
+"!" marks a path that Datasette stopped at its SQL time limit (HTTP 400).
+A benchmark, not a test: it takes minutes at a million pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from archive import Archive, search  # noqa: E402
+
+SUBJECTS = ["一般公共服务支出", "教育支出", "社会保障和就业支出", "卫生健康支出", "住房保障支出",
+            "城乡社区支出", "农林水支出", "科学技术支出", "文化旅游体育与传媒支出", "交通运输支出"]
+REASONS = ["人员增加", "人员减少", "财政资金紧张", "严控支出厉行节俭", "智慧城市建设项目推进",
+           "政务云平台迁移", "项目完成", "年初未预算年中追加", "上年结转资金使用", "机构改革职能划转",
+           "人员经费相应增加", "公用经费节约", "办公费差旅费减少", "信创项目经费支出减少",
+           "退休人员增加", "缴费基数调整", "国库集中支付退回", "新增工作任务", "预算编制测算偏差",
+           "公车改革", "物业费上涨", "设备购置", "疫情防控", "乡村振兴补助", "基础设施维修改造",
+           "会议培训压减", "差旅标准调整", "债务付息", "水电费增加", "网络安全等级保护测评"]
+TEMPLATES = [
+    "{year}年度，{subject}年初预算数为{a}万元，决算数{b}万元，完成年初预算的{rate}%，"
+    "决算数与年初预算数存在差异的主要原因是{reason}。",
+    "与上年度相比，{subject}增加{a}万元，增长{rate}%，主要原因是{reason}。",
+    "其中：基本支出{a}万元，占{rate}%；项目支出{b}万元，主要用于{subject}方面。",
+    "{year}年度“三公”经费财政拨款支出预算为{a}万元，支出决算为{b}万元，完成预算的{rate}%。",
+    "部门职责：贯彻执行有关{subject}的法律、法规和方针政策，统筹推进{reason}相关工作。",
+    "机关运行经费支出{a}万元，比上年减少{b}万元，下降{rate}%，主要原因是{reason}。",
+    "名词解释：财政拨款收入指本年度从本级财政部门取得的财政拨款，包括一般公共预算财政拨款和"
+    "政府性基金预算财政拨款。",
+    "国有资产占用情况：截至{year}年12月31日，共有车辆{n}辆，其中一般公务用车{n}辆，"
+    "单价100万元以上专用设备{n}台（套）。",
+    "政府采购支出总额{a}万元，其中：政府采购货物支出{b}万元、政府采购工程支出0万元、"
+    "政府采购服务支出{a}万元。",
+    "本部门无政府性基金预算财政拨款收入，也没有使用政府性基金预算财政拨款安排的支出，故本表无数据。",
+    "{year}年度共组织对{n}个项目开展绩效自评，涉及资金{a}万元，占一般公共预算项目支出总额的{rate}%。",
+]
+RARE = "数据要素市场化"  # in one page of 10,000
+QUERIES = {"2 chars": ["人员", "经费", "政务"], "4 chars": ["人员增加", "智慧城市", "财政资金"],
+           "8 chars": ["严控支出厉行节俭", "智慧城市建设项目"], "rare": [RARE]}
+
+
+def sentence_bank(rng: random.Random, size: int = 5000) -> list[str]:
+    return [
+        rng.choice(TEMPLATES).format(
+            year=rng.randint(2015, 2025), subject=rng.choice(SUBJECTS), reason=rng.choice(REASONS),
+            a=f"{rng.uniform(1, 9000):.2f}", b=f"{rng.uniform(1, 9000):.2f}",
+            rate=f"{rng.uniform(1, 150):.2f}", n=rng.randint(0, 30))
+        for _ in range(size)
+    ]
+
+
+def build(db: Path, pages: int, chars: int, seed: int = 1) -> dict[str, float]:
+    """Write ``pages`` pages (50 per document) through the real schema and triggers, then index."""
+    rng = random.Random(seed)
+    bank = sentence_bank(rng)
+    per_sentence = sum(map(len, bank)) / len(bank)
+    k = max(1, round(chars / per_sentence))
+    timings = {}
+    with Archive(db) as archive:
+        conn = archive.conn
+        start = time.perf_counter()
+        for first in range(0, pages, 50_000):
+            with archive.transaction():
+                docs = []
+                for d in range(first // 50, min(pages, first + 50_000) // 50 + 1):
+                    if d * 50 >= pages:
+                        break
+                    sha = f"{d:064x}"
+                    docs.append((sha,))
+                    conn.execute("INSERT OR IGNORE INTO files (sha256, size, path, first_seen) "
+                                 "VALUES (?, 0, ?, '2025-01-01')", (sha, sha))
+                    conn.execute("INSERT OR IGNORE INTO documents (id, sha256, title, fiscal_year, "
+                                 "doc_type, status) VALUES (?, ?, ?, ?, '决算', 'ok')",
+                                 (d + 1, sha, f"第{d}单位部门决算", 2015 + d % 11))
+                rows = []
+                for n in range(first, min(pages, first + 50_000)):
+                    text = "".join(rng.choices(bank, k=k))
+                    if n % 10_000 == 7:
+                        text += f"推进{RARE}改革。"
+                    rows.append((n // 50 + 1, n % 50 + 1, text))
+                conn.executemany("INSERT INTO pages (document_id, page, text) VALUES (?, ?, ?)", rows)
+            print(f"  inserted {min(pages, first + 50_000):,} pages", file=sys.stderr, flush=True)
+        timings["insert_s"] = time.perf_counter() - start
+        start = time.perf_counter()
+        search.refresh(conn, batch=5000)
+        timings["index_s"] = time.perf_counter() - start
+        start = time.perf_counter()
+        search.optimize(conn)
+        timings["optimize_s"] = time.perf_counter() - start
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return timings
+
+
+def sizes(db: Path) -> dict[str, float]:
+    conn = sqlite3.connect(db)
+    out = {"database_gb": db.stat().st_size / 1e9}
+    try:
+        out["pages_fts_gb"] = conn.execute(
+            "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'pages_fts%'").fetchone()[0] / 1e9
+        out["pages_gb"] = conn.execute(
+            "SELECT sum(pgsize) FROM dbstat WHERE name = 'pages'").fetchone()[0] / 1e9
+    except sqlite3.OperationalError:
+        pass  # SQLite built without dbstat
+    out["text_gb"] = conn.execute("SELECT sum(length(CAST(text AS BLOB))) FROM pages").fetchone()[0] / 1e9
+    conn.close()
+    return out
+
+
+def timed(fn, runs: int) -> tuple[float, float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return statistics.median(times), p95, result
+
+
+def get_json(base: str, path: str, **params) -> object:
+    """The JSON at ``path``, or ``{"error": status}`` (Datasette answers 400 past its time limit)."""
+    url = f"{base}{path}?{urllib.parse.urlencode(params)}"
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as error:
+        return {"error": error.code}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(db: Path, port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from archive.publish import serve; "
+         f"serve(sys.argv[1], port={port}, immutable=False)", str(db)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=Path(__file__).resolve().parent.parent)
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise SystemExit("Datasette did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=1_000_000)
+    parser.add_argument("--chars", type=int, default=1200, help="characters per page")
+    parser.add_argument("--db", type=Path, default=Path("/tmp/search-bench.db"))
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="query an existing --db")
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    args = parser.parse_args()
+
+    if not args.reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{args.db}{suffix}").unlink(missing_ok=True)
+        timings = build(args.db, args.pages, args.chars)
+        print(f"pages: {args.pages:,}  insert {timings['insert_s']:.0f} s  index "
+              f"{timings['index_s']:.0f} s ({timings['index_s'] / args.pages * 1e5:.1f} s per "
+              f"100k pages)  optimize {timings['optimize_s']:.0f} s")
+    print("sizes: " + "  ".join(f"{k} {v:.2f}" for k, v in sizes(args.db).items()))
+
+    port = args.port or free_port()
+    process = serve(args.db, port)
+    base = f"http://127.0.0.1:{port}"
+    db_name = args.db.stem
+    direct = sqlite3.connect(args.db)
+    try:
+        print(f"{'query':<22}{'hits':>9}  {'canned p50/p95 ms':>18}  {'table view':>14}  "
+              f"{'search-all':>14}  {'LIKE top50':>11}  {'LIKE count':>11}  {'ratio':>6}")
+        for kind, words in QUERIES.items():
+            for word in words:
+                match = search.fts_query(word)
+                hits = direct.execute("SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?",
+                                      (match,)).fetchone()[0]
+                canned = timed(lambda: get_json(base, f"/{db_name}/search_pages.json", q=word,
+                                                _shape="array"), args.runs)
+                table = timed(lambda: get_json(base, f"/{db_name}/pages.json", _search=word,
+                                               _nocount=1, _size=50, _col="page",
+                                               _shape="array"), max(3, args.runs // 4))
+                every = timed(lambda: get_json(base, "/-/search", q=word, _format="json"),
+                              max(3, args.runs // 4))
+                like_top = timed(lambda: direct.execute(
+                    "SELECT id FROM pages WHERE text LIKE ? ORDER BY id DESC LIMIT 50",
+                    (f"%{word}%",)).fetchall(), 3)
+                like_count = timed(lambda: direct.execute(
+                    "SELECT count(*) FROM pages WHERE text LIKE ?", (f"%{word}%",)).fetchone()[0], 1)
+                assert like_count[2] == hits, f"{word}: LIKE {like_count[2]} vs FTS {hits}"
+                flag = {name: "!" if isinstance(r[2], dict) and "error" in r[2] else " "
+                        for name, r in (("table", table), ("every", every))}
+                print(f"{kind + ' ' + word:<22}{hits:>9,}  {canned[0]:>8.1f}/{canned[1]:<8.1f}  "
+                      f"{table[0]:>6.0f}/{table[1]:<6.0f}{flag['table']}"
+                      f"{every[0]:>6.0f}/{every[1]:<6.0f}{flag['every']} "
+                      f"{like_top[0]:>11.1f}  {like_count[0]:>11.0f}  "
+                      f"{like_count[0] / canned[0]:>6.0f}x", flush=True)
+    finally:
+        direct.close()
+        process.terminate()
+        process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
