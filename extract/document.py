@@ -6,12 +6,16 @@ import hashlib
 from dataclasses import asdict
 from pathlib import Path
 
-from . import metadata
+from collections import Counter
+
+from . import findings, metadata
 from .convert import sniff_format, to_pdf
 from .errors import EmptyFile, NotPdf
 from .explanations import explanations
+from .line_items import line_items, match_subject, totals
 from .narrative import narrative, paragraphs, sections
 from .pdf import read_pages
+from .tables import find_tables
 
 
 def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: float = 120) -> dict:
@@ -40,47 +44,43 @@ def extract_file(path: str | Path, **options) -> dict:
 
 def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict:
     """The record of issue 4 from pages already read."""
-    all_paragraphs = paragraphs(pages)
-    story = narrative(all_paragraphs)
+    story = narrative(paragraphs(pages))
+    tables = find_tables(pages)
+    items = line_items(tables)
+    found_explanations = explanations(story)
+    for explanation in found_explanations:
+        explanation.subject_code = match_subject(explanation.subject, items)
     captions = [line for page in pages for table in page.tables for line in table.caption]
     title = metadata.title(pages)
     department = metadata.department(pages, captions, title)
-    findings = _font_findings(pages)
+    kind = metadata.doc_type(title, pages)
+    found_findings = (
+        findings.missing_tables(kind, tables, pages)
+        + findings.total_mismatches(tables)
+        + findings.sum_mismatches(tables, items)
+        + findings.stated_figure_mismatches(found_explanations)
+        + findings.narrative_mismatches(found_explanations, items)
+        + findings.share_over_100(story)
+        + findings.font_findings(pages)
+    )
+    units = Counter(table.unit for table in tables)
     return {
         "file": name,
         "sha256": hashlib.sha256(data).hexdigest(),
         "page_count": len(pages),
         "title": title,
-        "doc_type": metadata.doc_type(title, pages),
+        "doc_type": kind,
         "fiscal_year": metadata.fiscal_year(title, pages),
         "department": department,
         "region": metadata.region(department),
         "published": metadata.published(pages),
         "format": file_format,
-        "unit": "万元",
-        "tables": [],
-        "totals": {"income_total": None, "expense_total": None, "basic_expense": None, "project_expense": None},
-        "line_items": [],
-        "explanations": [asdict(item) for item in explanations(story)],
-        "findings": findings,
+        "unit": units.most_common(1)[0][0] if units else "万元",
+        "tables": [table.record() for table in tables],
+        "totals": totals(tables),
+        "line_items": [asdict(item) for item in items],
+        "explanations": [asdict(item) for item in found_explanations],
+        "findings": [asdict(finding) for finding in found_findings],
         "pages": [{"page": page.page, "text": page.text} for page in pages],
         "sections": [asdict(section) for section in sections(story)],
     }
-
-
-def _font_findings(pages) -> list[dict]:
-    broken = [(page.page, page.cid_glyphs) for page in pages if page.cid_glyphs]
-    if not broken:
-        return []
-    return [
-        {
-            "rule": "broken_font_map",
-            "severity": "warning",
-            "message": (
-                f"{sum(count for _, count in broken)} glyphs on {len(broken)} pages have no "
-                "Unicode mapping and come out as (cid:NNN); text and figures there are incomplete"
-            ),
-            "page": broken[0][0],
-            "evidence": {"pages": [page for page, _ in broken], "glyphs": sum(c for _, c in broken)},
-        }
-    ]

@@ -33,13 +33,30 @@ class Line:
 
 @dataclass
 class RawTable:
-    """A ruled table as found on one page: cell strings (None for merged-away cells)."""
+    """A ruled table as found on one page, as a grid that knows its merged cells.
+
+    ``cells[r][c]`` is the text of the cell that starts at row r, column c (None where a
+    merged cell covers the position); ``origin[r][c]`` is the (row, column) where the cell
+    covering the position starts, so merged headers can be read in every column they span.
+    """
 
     page: int
     bbox: tuple[float, float, float, float]
-    rows: list[list[str | None]]
-    # Text lines just above the table on the same page (title, 公开NN表, 单位, 部门名称).
+    cells: list[list[str | None]]
+    origin: list[list[tuple[int, int] | None]]
+    # Text lines between the previous table (or the page top) and this one.
     caption: list[str] = field(default_factory=list)
+
+    def covering(self, row: int, column: int) -> tuple[tuple[int, int] | None, str | None]:
+        """(origin, text) of the cell that covers a grid position."""
+        start = self.origin[row][column]
+        if start is None:
+            return None, None
+        return start, self.cells[start[0]][start[1]]
+
+    @property
+    def width(self) -> int:
+        return len(self.cells[0]) if self.cells else 0
 
 
 @dataclass
@@ -50,6 +67,7 @@ class Page:
     text: str
     lines: list[Line]  # lines outside tables, for the narrative
     tables: list[RawTable]
+    trailing: list[str] = field(default_factory=list)  # lines below the last table
     cid_glyphs: int = 0
     has_images: bool = False
 
@@ -118,24 +136,18 @@ def _read_page(number: int, page) -> Page:
     bboxes = [table.bbox for table in found]
     text = map_radicals(page.extract_text() or "")
     outside = page.filter(lambda obj: _char_outside(obj, bboxes)) if bboxes else page
-    all_lines = page.extract_text_lines(return_chars=False)
     lines = [
         Line(map_radicals(line["text"]), line["x0"], line["x1"], line["top"], line["bottom"])
-        for line in (outside.extract_text_lines(return_chars=False) if bboxes else all_lines)
+        for line in outside.extract_text_lines(return_chars=False)
     ]
     tables = []
-    for table in found:
-        rows = [
-            [None if cell is None else map_radicals(cell) for cell in row]
-            for row in table.extract()
-        ]
-        top = table.bbox[1]
-        caption = [
-            map_radicals(line["text"])
-            for line in all_lines
-            if line["bottom"] <= top + 1 and line["top"] >= top - 160
-        ]
-        tables.append(RawTable(number, table.bbox, rows, caption))
+    above = 0.0
+    for table in sorted(found, key=lambda table: table.bbox[1]):
+        top, bottom = table.bbox[1], table.bbox[3]
+        caption = [line.text for line in lines if above - 1 <= line.top and line.bottom <= top + 1]
+        tables.append(_raw_table(number, table, caption))
+        above = bottom
+    trailing = [line.text for line in lines if line.top >= above - 1] if tables else []
     return Page(
         page=number,
         width=float(page.width),
@@ -143,9 +155,46 @@ def _read_page(number: int, page) -> Page:
         text=text,
         lines=lines,
         tables=tables,
+        trailing=trailing,
         cid_glyphs=len(CID_GLYPH.findall(text)),
         has_images=bool(page.images),
     )
+
+
+def _raw_table(number: int, table, caption: list[str]) -> RawTable:
+    """The table's cells placed on a grid of its ruling lines, merged cells kept as spans."""
+    texts = [text for row in table.extract() for text in row]
+    boxes = [box for row in table.rows for box in row.cells]
+    xs = _edges([box[0] for box in boxes if box] + [box[2] for box in boxes if box])
+    ys = _edges([box[1] for box in boxes if box] + [box[3] for box in boxes if box])
+    rows, columns = max(len(ys) - 1, 0), max(len(xs) - 1, 0)
+    cells: list[list[str | None]] = [[None] * columns for _ in range(rows)]
+    origin: list[list[tuple[int, int] | None]] = [[None] * columns for _ in range(rows)]
+    for box, text in zip(boxes, texts):
+        if box is None:
+            continue
+        c0, c1 = _index(xs, box[0]), _index(xs, box[2])
+        r0, r1 = _index(ys, box[1]), _index(ys, box[3])
+        if r1 <= r0 or c1 <= c0:
+            continue
+        cells[r0][c0] = map_radicals(text or "")
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                origin[r][c] = (r0, c0)
+    return RawTable(number, table.bbox, cells, origin, caption)
+
+
+def _edges(values: list[float], tolerance: float = 1.5) -> list[float]:
+    """Distinct ruling positions, merging those closer than ``tolerance`` points."""
+    edges: list[float] = []
+    for value in sorted(values):
+        if not edges or value - edges[-1] > tolerance:
+            edges.append(value)
+    return edges
+
+
+def _index(edges: list[float], value: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
 
 
 def _char_outside(obj: dict, bboxes: list[tuple[float, float, float, float]]) -> bool:

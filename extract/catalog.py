@@ -1,0 +1,92 @@
+"""The standard tables of 部门决算 and 部门预算 disclosures, with the names portals print.
+
+Each entry is (canonical name, other printed names).  Names are matched on text with spaces
+removed and quotes unified, longest first, so 财政拨款收入支出决算总表 is never taken for
+收入支出决算总表.
+"""
+
+from __future__ import annotations
+
+import re
+
+FINAL_ACCOUNT_TABLES = [
+    ("收入支出决算总表", ["部门收入支出决算总表"]),
+    ("收入决算表", ["部门收入决算表"]),
+    ("支出决算表", ["部门支出决算表"]),
+    ("财政拨款收入支出决算总表", []),
+    ("一般公共预算财政拨款支出决算表", ["一般公共预算财政拨款支出决算明细表"]),
+    (
+        "一般公共预算财政拨款基本支出决算明细表",
+        ["一般公共预算财政拨款基本支出决算表", "一般公共预算财政拨款基本支出经济分类决算表"],
+    ),
+    ("政府性基金预算财政拨款收入支出决算表", ["政府性基金预算财政拨款支出决算表"]),
+    ("国有资本经营预算财政拨款支出决算表", ["国有资本经营预算财政拨款收入支出决算表"]),
+    ("财政拨款“三公”经费支出决算表", ["一般公共预算财政拨款“三公”经费支出决算表", "“三公”经费支出决算表"]),
+]
+
+BUDGET_TABLES = [
+    ("部门收支预算表", ["收支预算总表", "部门收支预算总表", "部门收支总表", "收支总表"]),
+    ("部门收入预算表", ["收入预算表", "部门收入总表", "收入总表"]),
+    ("部门支出预算表", ["支出预算表", "部门支出总表", "支出总表"]),
+    ("财政拨款收支预算表", ["财政拨款收支预算总表", "财政拨款收支总表"]),
+    ("一般公共预算支出预算表", ["一般公共预算支出表", "一般公共预算财政拨款支出预算表"]),
+    (
+        "一般公共预算基本支出预算表",
+        ["一般公共预算基本支出表", "一般公共预算财政拨款基本支出预算表"],
+    ),
+    ("支出经济分类汇总表", ["部门支出经济分类汇总表", "一般公共预算支出经济分类汇总表"]),
+    (
+        "一般公共预算“三公”经费预算表",
+        ["一般公共预算“三公”经费支出预算表", "一般公共预算“三公”经费支出表", "“三公”经费预算表"],
+    ),
+    ("政府性基金支出预算表", ["政府性基金预算支出表", "政府性基金预算支出预算表"]),
+    ("国有资本经营支出预算表", ["国有资本经营预算支出表", "国有资本经营预算支出预算表"]),
+    (
+        "行政（事业）单位机构运转经费预算表",
+        ["行政(事业)单位机构运转经费预算表", "机关运行经费预算表", "机构运转经费预算表"],
+    ),
+    ("项目支出预算表", ["项目支出表"]),
+    ("绩效目标表", ["项目支出绩效目标表", "部门整体支出绩效目标表", "整体支出绩效目标表"]),
+]
+
+FINAL_ACCOUNT_NAMES = [name for name, _ in FINAL_ACCOUNT_TABLES]
+CODE = re.compile(r"公开\s*(\d{1,2})\s*表")
+UNIT = re.compile(r"单位\s*[:：]\s*(万元|千元|元)")
+
+
+def normalize(text: str) -> str:
+    """Text as names are compared: no spaces, one kind of quote and parenthesis."""
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"[“”„‟〝〞＂]", '"', text)
+    return text.replace("(", "（").replace(")", "）")
+
+
+def _index() -> list[tuple[str, str]]:
+    pairs = []
+    for name, aliases in FINAL_ACCOUNT_TABLES + BUDGET_TABLES:
+        for printed in [name, *aliases]:
+            pairs.append((normalize(printed), name))
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+_NAMES = _index()
+
+
+def table_name(line: str) -> str | None:
+    """The canonical name of the standard table a title line names, if any.
+
+    A title line is short: the name plus at most a code, a year or a department, so that
+    notes ("注：本表反映…") and narrative that mention a table are not taken for titles.
+    """
+    text = normalize(line)
+    if len(text) > 60 or text.startswith(("注", "说明")) or "。" in text:
+        return None
+    for printed, name in _NAMES:
+        if printed in text:
+            return name
+    return None
+
+
+def table_code(line: str) -> str | None:
+    match = CODE.search(line)
+    return f"公开{int(match.group(1)):02d}表" if match else None

@@ -1,0 +1,285 @@
+"""Where a document contradicts itself, proved by its own printed numbers.
+
+A finding is an accusation, so every rule allows for rounding (each printed figure is off by
+up to half its last digit; a sum of n rounded figures by 0.01 per summand) and only compares
+figures that the document itself puts side by side.  收支总计 includes 年初结转和结余 while
+本年收入合计 does not, so those are never compared with each other.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .catalog import FINAL_ACCOUNT_NAMES, table_name
+from .explanations import Explanation
+from .line_items import LineItem, labelled_value, total_row
+from .narrative import Paragraph
+from .pdf import Page
+from .tables import Table
+from .text import NUMBER, compact, parse_number
+
+EPSILON = 1e-6
+SHARE = re.compile(rf"占(?:[^，,。；;%％]{{0,24}}?的)?({NUMBER})[%％]")
+NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    page: int | None
+    evidence: dict = field(default_factory=dict)
+
+
+def _half_unit(value: float) -> float:
+    """Half of the last printed digit: 6.1 → 0.05, 100.0 (printed "100") → 0.5."""
+    if value == int(value):
+        return 0.5
+    decimals = len(repr(value).split(".")[1])
+    return 0.5 * 10 ** -decimals
+
+
+def missing_tables(doc_type: str | None, tables: list[Table], pages: list[Page]) -> list[Finding]:
+    """决算 disclosures must hold all nine standard tables."""
+    found = {table.name for table in tables}
+    if doc_type != "决算" or len(found & set(FINAL_ACCOUNT_NAMES)) < 3:
+        return []  # not the standard template, or tables we could not read: no accusation
+    titled = {
+        table_name(line)
+        for page in pages
+        if not re.search(r"目\s*录", page.text)
+        for line in page.text.splitlines()
+        if not NUMBERED.match(line.strip())
+    }
+    missing = [name for name in FINAL_ACCOUNT_NAMES if name not in found and name not in titled]
+    if not missing:
+        return []
+    return [
+        Finding(
+            "missing_table",
+            "warning",
+            f"{len(missing)} of the nine standard 决算 tables are missing: {'、'.join(missing)}",
+            None,
+            {"missing": missing, "found": [name for name in FINAL_ACCOUNT_NAMES if name in found]},
+        )
+    ]
+
+
+def sum_mismatches(tables: list[Table], items: list[LineItem]) -> list[Finding]:
+    """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项, per column, within 0.01 per summand."""
+    findings = []
+    for table in tables:
+        rows = [item for item in items if item.table == table.name]
+        if not rows:
+            continue
+        scale = 1e-4 if table.unit == "元" else 1.0
+        children: dict[str, list[LineItem]] = {}
+        for item in rows:
+            if len(item.subject_code) in (5, 7):
+                children.setdefault(item.subject_code[:-2], []).append(item)
+        parents = {item.subject_code: item for item in rows}
+        for code, below in children.items():
+            parent = parents.get(code)
+            if parent:
+                findings += _compare(table, f"{code} {parent.subject_name or ''}".strip(),
+                                     parent.values, below, parent.page, scale)
+        total = total_row(table)
+        top = [item for item in rows if item.level == "类" and _single_group(table)]
+        if total and top:
+            values = {
+                table.columns[c]: v for c, v in enumerate(total) if isinstance(v, (int, float))
+            }
+            findings += _compare(table, "合计", values, top, table.page_start, scale)
+    return findings
+
+
+def _single_group(table: Table) -> bool:
+    return sum(1 for name in table.columns if re.search(r"编码|代码", name)) <= 1
+
+
+def _compare(table: Table, label: str, values: dict, children: list[LineItem], page: int,
+             scale: float) -> list[Finding]:
+    findings = []
+    for column in {key for child in children for key in child.values} | set(values):
+        printed = [child.values.get(column) for child in children]
+        if values.get(column) is None and all(value is None for value in printed):
+            continue
+        total = sum(value or 0.0 for value in printed)
+        stated = values.get(column) or 0.0
+        tolerance = 0.01 * scale * max(len(children), 1) + EPSILON
+        if abs(stated - total) > tolerance:
+            findings.append(
+                Finding(
+                    "sum_mismatch",
+                    "error",
+                    f"{table.name}: {label} {column} is {stated:g} but its "
+                    f"{len(children)} sub-items add up to {total:.2f}",
+                    page,
+                    {
+                        "table": table.name,
+                        "row": label,
+                        "column": column,
+                        "stated": stated,
+                        "sum": round(total, 6),
+                        "items": [child.subject_code for child in children],
+                    },
+                )
+            )
+    return findings
+
+
+def _by_name(tables: list[Table], name: str) -> Table | None:
+    return next((table for table in tables if table.name == name), None)
+
+
+def _first_value(table: Table, row: list | None, pattern: str) -> float | None:
+    if row is None:
+        return None
+    column = table.column(pattern)
+    if column is not None and isinstance(row[column], (int, float)):
+        return row[column]
+    return None
+
+
+def total_mismatches(tables: list[Table]) -> list[Finding]:
+    """The 总表 totals against the detail tables that repeat them."""
+    pairs = []
+    overview = _by_name(tables, "收入支出决算总表")
+    income, expense = _by_name(tables, "收入决算表"), _by_name(tables, "支出决算表")
+    if overview and income:
+        pairs.append((overview, "本年收入合计", labelled_value(overview, "本年收入合计"),
+                      income, _first_value(income, total_row(income), r"本年收入合计$|^合计$")))
+    if overview and expense:
+        pairs.append((overview, "本年支出合计", labelled_value(overview, "本年支出合计"),
+                      expense, _first_value(expense, total_row(expense), r"本年支出合计$|^合计$")))
+    grants = _by_name(tables, "财政拨款收入支出决算总表")
+    general = _by_name(tables, "一般公共预算财政拨款支出决算表")
+    if grants and general:
+        pairs.append((grants, "本年支出合计/一般公共预算财政拨款",
+                      labelled_value(grants, "本年支出合计", r"一般公共预算财政拨款$"),
+                      general, _first_value(general, total_row(general), r"小计$|合计$")))
+    findings = []
+    for summary, label, stated, detail, repeated in pairs:
+        if stated is None or repeated is None:
+            continue
+        if abs(stated - repeated) > 0.01 + EPSILON:
+            findings.append(
+                Finding(
+                    "total_mismatch",
+                    "error",
+                    f"{summary.name} gives {label} {stated:g} but {detail.name} 合计 is {repeated:g}",
+                    summary.page_start,
+                    {"table": summary.name, "row": label, "stated": stated,
+                     "other_table": detail.name, "other": repeated},
+                )
+            )
+    return findings
+
+
+def _interval(value: float) -> tuple[float, float]:
+    half = _half_unit(value)
+    return value - half, value + half
+
+
+def stated_figure_mismatches(explanations: list[Explanation]) -> list[Finding]:
+    """完成率 against 决算/预算, and "no difference" against the two figures."""
+    findings = []
+    for item in explanations:
+        if item.budget is None or item.actual is None:
+            continue
+        (b_low, b_high), (a_low, a_high) = _interval(item.budget), _interval(item.actual)
+        evidence = {"text": item.text, "budget": item.budget, "actual": item.actual}
+        if item.rate is not None and b_low > 0:
+            low, high = a_low / b_high * 100, a_high / b_low * 100
+            r_low, r_high = _interval(item.rate)
+            if r_high < low - EPSILON or r_low > high + EPSILON:
+                computed = item.actual / item.budget * 100
+                findings.append(
+                    Finding(
+                        "rate_mismatch",
+                        "error",
+                        f"stated 完成率 {item.rate:g}% but {item.actual:g} / {item.budget:g} "
+                        f"is {computed:.2f}%",
+                        item.page,
+                        {**evidence, "rate": item.rate, "computed": round(computed, 4)},
+                    )
+                )
+        if item.no_difference and (a_high < b_low - EPSILON or a_low > b_high + EPSILON):
+            findings.append(
+                Finding(
+                    "no_difference_contradicted",
+                    "error",
+                    f"says 决算数与预算数无差异 but prints 预算 {item.budget:g} and 决算 {item.actual:g}",
+                    item.page,
+                    evidence,
+                )
+            )
+    return findings
+
+
+def narrative_mismatches(explanations: list[Explanation], items: list[LineItem]) -> list[Finding]:
+    """A 项 explained in the narrative against its row in 一般公共预算财政拨款支出决算表."""
+    findings = []
+    table = "一般公共预算财政拨款支出决算表"
+    rows = {item.subject_code: item for item in items if item.table == table}
+    for item in explanations:
+        if item.kind != "budget_vs_actual" or not item.subject_code or item.actual is None:
+            continue
+        row = rows.get(item.subject_code)
+        if row is None or not row.values:
+            continue
+        column, amount = next(iter(row.values.items()))
+        low, high = _interval(item.actual)
+        if amount < low - 0.005 - EPSILON or amount > high + 0.005 + EPSILON:
+            findings.append(
+                Finding(
+                    "narrative_table_mismatch",
+                    "error",
+                    f"the narrative gives {item.subject} 决算数 {item.actual:g} but {table} "
+                    f"prints {amount:g} ({column})",
+                    item.page,
+                    {"text": item.text, "subject_code": item.subject_code, "narrative": item.actual,
+                     "table": table, "column": column, "table_value": amount, "table_page": row.page},
+                )
+            )
+    return findings
+
+
+def share_over_100(paragraphs: list[Paragraph]) -> list[Finding]:
+    """A share ("占支出合计的 599.47%") above 100%: no part exceeds its whole."""
+    findings = []
+    for paragraph in paragraphs:
+        flat = compact(paragraph.text)
+        for match in SHARE.finditer(flat):
+            share = parse_number(match.group(1))
+            if share is not None and share > 100 + 0.005:
+                findings.append(
+                    Finding(
+                        "share_over_100",
+                        "error",
+                        f"a share of {share:g}% is printed: {match.group(0)}",
+                        paragraph.page,
+                        {"text": paragraph.text, "share": share},
+                    )
+                )
+    return findings
+
+
+def font_findings(pages: list[Page]) -> list[Finding]:
+    """Glyphs pdfminer could not map to Unicode: the PDF's font has a broken ToUnicode map."""
+    broken = [(page.page, page.cid_glyphs) for page in pages if page.cid_glyphs]
+    if not broken:
+        return []
+    glyphs = sum(count for _, count in broken)
+    return [
+        Finding(
+            "broken_font_map",
+            "warning",
+            f"{glyphs} glyphs on {len(broken)} pages have no Unicode mapping and come out as "
+            "(cid:NNN); text and figures there are incomplete",
+            broken[0][0],
+            {"pages": [page for page, _ in broken], "glyphs": glyphs},
+        )
+    ]

@@ -1,0 +1,232 @@
+"""Standard tables: ruled grids on pages → named tables with header columns and parsed rows.
+
+A table's name, code (公开NN表) and unit come from the lines printed above it (or from title
+rows inside the grid, as Excel exports have them).  A grid with no name of its own that
+follows a table on the next page, with the same columns, continues it; a repeated header is
+dropped.  Values in tables printed in 元 are converted to 万元 and the table keeps ``unit``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .catalog import UNIT, normalize, table_code, table_name
+from .pdf import Page, RawTable
+from .text import parse_number
+
+CAPTION_LINES = 12
+TEXT_COLUMN = re.compile(r"(?:编码|代码|名称|科目|^项目$|^类$|^款$|^项$|行次|栏次|^序号$)")
+CODE_COLUMN = re.compile(r"(?:编码|代码|^类$|^款$|^项$)")
+SUBJECT_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\s*(\S.*))?$", re.S)
+TOTAL_LABEL = re.compile(r"^(?:合\s*计|总\s*计)$")
+FURNITURE = re.compile(
+    r"^(?:[-—–\s\d]*|第\s*\d+\s*页.*|.*单位\s*[:：].*|.*部门(?:名称)?\s*[:：].*|\(?续表?\)?|（续表?）"
+    r"|\d{4}\s*年度?|公开\s*\d+\s*表.*)$"
+)
+
+
+@dataclass
+class Table:
+    name: str
+    code: str | None
+    page_start: int
+    page_end: int
+    columns: list[str]
+    rows: list[list]
+    unit: str = "万元"
+    row_pages: list[int] = field(default_factory=list)
+    header: list[list[str]] = field(default_factory=list)  # header rows as printed, to spot repeats
+    width: int = 0
+
+    def record(self) -> dict:
+        return {
+            "name": self.name,
+            "code": self.code,
+            "page_start": self.page_start,
+            "page_end": self.page_end,
+            "unit": self.unit,
+            "columns": self.columns,
+            "rows": self.rows,
+        }
+
+    def column(self, pattern: str) -> int | None:
+        """Index of the first column whose name matches ``pattern`` (a regex)."""
+        for index, name in enumerate(self.columns):
+            if re.search(pattern, name):
+                return index
+        return None
+
+
+def find_tables(pages: list[Page]) -> list[Table]:
+    """Every standard table, in document order, with continuation pages joined."""
+    result: list[Table] = []
+    current: Table | None = None
+    carried: list[str] = []  # lines since the last table, across pages
+    for page in pages:
+        if not page.tables:
+            carried = (carried + [line.text for line in page.lines])[-CAPTION_LINES:]
+            continue
+        for raw in page.tables:
+            caption = (carried + raw.caption)[-CAPTION_LINES:]
+            carried = []
+            cells = _cell_rows(raw)
+            name, code, unit, cells = _identify(caption, cells)
+            if name is None:
+                if current and raw.width == current.width and all(
+                    FURNITURE.match(line.strip()) for line in caption
+                ):
+                    _extend(current, raw, cells)
+                else:
+                    current = None
+                continue
+            current = _start(name, code, unit, raw, cells)
+            result.append(current)
+        carried = page.trailing[-CAPTION_LINES:]
+    return result
+
+
+def _cell_rows(raw: RawTable) -> list[list[str | None]]:
+    return [[_clean(cell) for cell in row] for row in raw.cells]
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = re.sub(r"\s*\n\s*", "", text).strip()
+    return text
+
+
+def _identify(caption: list[str], cells: list[list[str | None]]):
+    """(name, code, unit, cells without title rows) from the caption and the grid's top rows."""
+    name = code = unit = None
+    for line in reversed(caption):
+        code = code or table_code(line)
+        unit_match = UNIT.search(line)
+        unit = unit or (unit_match.group(1) if unit_match else None)
+        name = table_name(line)
+        if name:
+            break
+    while cells and _is_title_row(cells[0]):
+        line = " ".join(text for text in cells[0] if text)
+        name = name or table_name(line)
+        code = code or table_code(line)
+        unit_match = UNIT.search(line)
+        unit = unit or (unit_match.group(1) if unit_match else None)
+        cells = cells[1:]
+    return name, code, unit or "万元", cells
+
+
+def _is_title_row(row: list[str | None]) -> bool:
+    texts = [text for text in row if text]
+    if not texts or len(texts) > 3:
+        return False
+    line = " ".join(texts)
+    return bool(table_name(line) or table_code(line) or UNIT.search(line)) or all(
+        FURNITURE.match(text) and not re.fullmatch(r"[\d\s]*", text) for text in texts
+    )
+
+
+def _is_column_number_row(row: list[str | None]) -> bool:
+    """The 栏次 row: "栏次 | | 1 | 2 | …", or only the numbers 1, 2, 3 …"""
+    texts = [text for text in row if text]
+    if not texts:
+        return False
+    if "栏次" in texts[0].replace(" ", ""):
+        return True
+    if all(re.fullmatch(r"\d{1,2}", text) for text in texts) and len(texts) >= 2:
+        numbers = [int(text) for text in texts]
+        return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    return False
+
+
+def _is_data_row(row: list[str | None]) -> bool:
+    texts = [text for text in row if text]
+    if not texts or _is_column_number_row(row):
+        return False
+    first = texts[0]
+    if SUBJECT_CODE.match(first):
+        return True
+    if TOTAL_LABEL.match(first):
+        # "合计" also heads columns (the 三公 table); as a row label only figures follow it.
+        return all(parse_number(text) is not None or not text.strip("-—") for text in texts[1:])
+    return any(parse_number(text) is not None for text in texts[1:])
+
+
+def _header_split(cells: list[list[str | None]]) -> int:
+    for index, row in enumerate(cells):
+        if _is_data_row(row):
+            return index
+    return len(cells)
+
+
+def _columns(raw: RawTable, offset: int, header_rows: list[int]) -> list[str]:
+    """Header names per grid column; merged headers joined top-down ("本年支出/基本支出")."""
+    names = []
+    for column in range(raw.width):
+        parts: list[str] = []
+        seen = set()
+        for row in header_rows:
+            origin, text = raw.covering(row + offset, column)
+            if origin in seen or not text:
+                continue
+            seen.add(origin)
+            text = re.sub(r"\s+", "", text)
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        names.append("/".join(parts))
+    return names
+
+
+def _start(name, code, unit, raw: RawTable, cells) -> Table:
+    offset = len(raw.cells) - len(cells)
+    split = _header_split(cells)
+    header_rows = [i for i in range(split) if not _is_column_number_row(cells[i])]
+    columns = _columns(raw, offset, header_rows)
+    table = Table(
+        name=name,
+        code=code,
+        page_start=raw.page,
+        page_end=raw.page,
+        columns=columns,
+        rows=[],
+        unit=unit,
+        header=[[normalize(text or "") for text in cells[i]] for i in header_rows],
+        width=raw.width,
+    )
+    _add_rows(table, raw, cells[split:], offset + split)
+    return table
+
+
+def _extend(table: Table, raw: RawTable, cells) -> None:
+    """Rows of a continuation page; a repeated header (and 栏次 row) is skipped."""
+    offset = len(raw.cells) - len(cells)
+    split = _header_split(cells)
+    table.page_end = raw.page
+    _add_rows(table, raw, cells[split:], offset + split)
+
+
+def _add_rows(table: Table, raw: RawTable, rows, offset: int) -> None:
+    text_columns = [bool(TEXT_COLUMN.search(name.split("/")[-1])) if name else False for name in table.columns]
+    if table.columns and not table.columns[0]:
+        text_columns[0] = True
+    scale = 1 / 10000 if table.unit == "元" else 1 / 10 if table.unit == "千元" else 1
+    for index, row in enumerate(rows):
+        if _is_column_number_row(row) or not any(row):
+            continue
+        values = []
+        for column, text in enumerate(row):
+            origin = raw.origin[offset + index][column]
+            if origin != (offset + index, column) or not text:
+                values.append(None)
+            elif text_columns[column]:
+                values.append(text)
+            else:
+                number = parse_number(text)
+                values.append(text if number is None else _scaled(number, scale))
+        table.rows.append(values)
+        table.row_pages.append(raw.page)
+
+
+def _scaled(number: float, scale: float) -> float:
+    return number if scale == 1 else round(number * scale, 8)
