@@ -1,0 +1,104 @@
+"""The walking skeleton end to end: the real spider crawls the sample portal over HTTP, the
+real build fills the archive, and a real Datasette answers its JSON API."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from archive import data_dir_for
+from conftest import gongkai
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
+ATTACHMENTS = {path.name: path for path in (SAMPLES / "portal").rglob("P0*.*")}
+
+
+def sha256(name: str) -> str:
+    return hashlib.sha256(ATTACHMENTS[name].read_bytes()).hexdigest()
+
+
+def query(db: Path, sql: str, *params) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def test_crawl_downloads_every_sample_disclosure_and_nothing_else(sample_archive):
+    archived = {row[0] for row in query(sample_archive, "SELECT sha256 FROM files")}
+    assert archived == {sha256(name) for name in EXPECTED}
+    non_disclosures = set(ATTACHMENTS) - set(EXPECTED)
+    assert non_disclosures, "the sample portal should hold non-disclosure attachments"
+    assert not archived & {sha256(name) for name in non_disclosures}
+    for (path,) in query(sample_archive, "SELECT path FROM files"):
+        assert (data_dir_for(sample_archive) / path).is_file()
+
+
+def test_build_fills_the_archive_and_records_the_broken_pdf(sample_archive):
+    documents = {row[0]: row[1:] for row in query(
+        sample_archive,
+        "SELECT sha256, status, error_kind, error_message, doc_type, fiscal_year, department "
+        "FROM documents")}
+    assert set(documents) == {sha256(name) for name in EXPECTED}
+    for name, truth in EXPECTED.items():
+        status, error_kind, error_message, doc_type, fiscal_year, department = documents[sha256(name)]
+        if "error" in truth:
+            assert (status, error_kind) == ("error", truth["error"]["kind"])
+            assert name in error_message
+        else:
+            assert status == "ok", error_message
+            assert (doc_type, fiscal_year, department) == (
+                truth["doc_type"], truth["fiscal_year"], truth["department"])
+    pages = query(sample_archive, "SELECT count(*) FROM pages")[0][0]
+    assert pages == sum(t.get("page_count", 0) for t in EXPECTED.values())
+
+
+def test_an_explanation_whose_reason_is_staff_increase_carries_its_category(sample_archive):
+    labels = query(
+        sample_archive,
+        """SELECT group_concat(c.label) FROM explanations e
+           JOIN explanation_categories c ON c.explanation_id = e.id
+           WHERE e.reason = '人员增加' GROUP BY e.id""")
+    assert labels and all(row == ("staff_increase",) for row in labels)
+
+
+def test_build_twice_adds_no_rows(sample_archive, tmp_path):
+    copy = tmp_path / "archive.db"
+    shutil.copy(sample_archive, copy)
+    shutil.copytree(data_dir_for(sample_archive), data_dir_for(copy))
+    tables = ["documents", "pages", "sections", "line_items", "explanations",
+              "explanation_categories", "findings"]
+    count = lambda: {t: query(copy, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
+    before = count()
+    result = gongkai("build", "--archive", str(copy))
+    assert "extracted 0 documents" in result.stdout
+    assert count() == before
+
+
+def test_datasette_serves_documents_and_categories(sample_archive, sample_datasette):
+    documents = get_json(f"{sample_datasette}/archive/documents.json?_shape=objects&_size=max")
+    assert {row["sha256"] for row in documents["rows"]} == {sha256(name) for name in EXPECTED}
+    sql = ("SELECT c.label FROM explanations e JOIN explanation_categories c "
+           "ON c.explanation_id = e.id WHERE e.reason = '人员增加'")
+    rows = get_json(f"{sample_datasette}/archive.json?_shape=array&sql={urllib.parse.quote(sql)}")
+    assert rows and {row["label"] for row in rows} == {"staff_increase"}
+
+
+def test_demo_runs_end_to_end_without_serving(tmp_path):
+    result = gongkai("demo", "--no-serve", "--archive", str(tmp_path / "archive.db"))
+    assert f"{len(EXPECTED)} documents" in result.stdout
+    assert "explanations" in result.stdout
+    documents = query(tmp_path / "archive.db", "SELECT count(*) FROM documents WHERE status = 'ok'")
+    assert documents[0][0] == sum(1 for t in EXPECTED.values() if "error" not in t)
