@@ -28,6 +28,7 @@ DOWNLOAD_MAXSIZE = 512 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # no listening ports on a crawler that runs from cron
 LOG_LEVEL = "INFO"
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -53,8 +54,8 @@ ITEM_PIPELINES = {
 # Chromium through scrapy-playwright, only for requests that ask for it (challenges,
 # sites marked ``javascript: true``); every other request uses Scrapy's own downloader.
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.browser.LazyPlaywrightHandler",
+    "https": "crawler.browser.LazyPlaywrightHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {

@@ -1,0 +1,29 @@
+"""scrapy-playwright's download handler, started on the first request that needs Chromium.
+
+The stock handler starts Playwright when the engine starts, for every crawl; most portals
+never need a browser (only cookie challenges and sites marked ``javascript: true`` do), so
+this one waits until a request asks for it.  Plain requests go to Scrapy's HTTP handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from scrapy import signals
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+
+class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        crawler.signals.disconnect(self._maybe_launch_in_thread, signals.engine_started)
+        self._launched = False
+        self._launch_lock = asyncio.Lock()
+
+    async def download_request(self, request):
+        if request.meta.get("playwright") and not self._launched:
+            async with self._launch_lock:
+                if not self._launched:
+                    await self._maybe_launch_in_thread()
+                    self._launched = True
+        return await super().download_request(request)
