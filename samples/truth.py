@@ -82,6 +82,7 @@ def expected_record(source: dict, page_count: int, pages_of: dict) -> dict:
         "region": source["region"],
         "published": source.get("published"),
         "page_count": page_count,
+        "format": "pdf",
         "unit": source["unit"],
         "totals": totals(source),
         "tables": tables,
