@@ -42,6 +42,12 @@ def page_links(response: TextResponse) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
+def listed_urls(response: TextResponse, selectors: list[str]) -> set[str]:
+    """Links inside a portal's disclosure lists (sites.yaml ``list_selectors``)."""
+    return {response.urljoin(href) for selector in selectors
+            for href in response.css(selector).css("a::attr(href)").getall()}
+
+
 def api_urls(response: TextResponse) -> list[str]:
     return jsonlist.api_urls(response.text, response.url)
 

@@ -67,6 +67,7 @@ def main(job_path: str) -> int:
         max_pages=job.get("max_pages"),
         max_drift=job.get("max_drift"),
         javascript=job.get("javascript", False),
+        list_selectors=job.get("list_selectors") or [],
     )
     process.start()
     summary = crawler.stats.get_value("gongkai/summary")

@@ -22,6 +22,7 @@ def run_crawl(
     allowed_domains: list[str] | None = None,
     max_drift: int | None = None,
     javascript: bool = False,
+    list_selectors: list[str] | None = None,
     settings: dict[str, Any] | None = None,
     redis_url: str | None = None,
     frontier: str | None = None,
@@ -32,6 +33,8 @@ def run_crawl(
 
     :param max_pages: follow at most this many pages (files on them are still fetched).
     :param site: the sites.yaml name recorded with the run.
+    :param javascript: render pages in Chromium (lists written by scripts).
+    :param list_selectors: CSS selectors of a portal's disclosure lists; their links are on topic.
     :param settings: Scrapy settings overriding crawler/settings.py (tests lower the delays).
     :param redis_url: share the frontier with other workers through Redis (scrapy-redis).
     :param frontier: the Redis key prefix workers of one crawl share.
@@ -47,6 +50,7 @@ def run_crawl(
             "allowed_domains": allowed_domains,
             "max_drift": max_drift,
             "javascript": javascript,
+            "list_selectors": list_selectors or [],
             "settings": settings or {},
             "redis_url": redis_url,
             "frontier": frontier,

@@ -28,6 +28,7 @@ class CrawlJob:
     javascript: bool = False
     max_drift: int | None = None
     max_pages: int | None = None
+    list_selectors: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -49,11 +50,14 @@ def crawl_plan(*, urls: list[str], sites_file: str | None, site_names: list[str]
     common = parse_overrides(overrides)
     if user_agent:
         common["USER_AGENT"] = user_agent
+    if not sites_file and (all_sites or site_names):
+        sites_file = "sites.yaml"
     sites = load_sites(sites_file) if sites_file else []
     chosen = sites if all_sites else select_sites(sites, site_names) if site_names else []
     jobs = [CrawlJob(start_urls=list(site.start_urls), site=site.name, allowed_domains=site.domains(),
                      javascript=site.javascript, max_drift=site.max_drift,
-                     max_pages=max_pages or site.max_pages, settings={**site.settings, **common})
+                     max_pages=max_pages or site.max_pages, list_selectors=list(site.list_selectors),
+                     settings={**site.settings, **common})
             for site in chosen]
     if urls:
         jobs.append(CrawlJob(start_urls=list(urls), max_pages=max_pages, settings=common))
@@ -107,7 +111,8 @@ def run_plan(plan: CrawlPlan, *, lock: bool = True, echo: Callable[[str], None] 
                 summary = run_crawl(
                     job.start_urls, plan.archive_path, max_pages=job.max_pages, site=job.site,
                     allowed_domains=job.allowed_domains, max_drift=job.max_drift,
-                    javascript=job.javascript, settings=job.settings, redis_url=plan.redis_url,
+                    javascript=job.javascript, list_selectors=job.list_selectors,
+                    settings=job.settings, redis_url=plan.redis_url,
                     frontier=plan.frontier or f"gongkai:{job.site or _hosts(job.start_urls)}",
                     log_file=plan.log_file,
                 )

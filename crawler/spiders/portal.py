@@ -51,6 +51,8 @@ class PortalSpider(scrapy.Spider):
     :param max_pages: stop following new pages after this many (files are still fetched).
     :param max_drift: how many off-topic links in a row to follow (FOCUS_MAX_DRIFT).
     :param javascript: render pages in Chromium (sites whose lists need scripts to appear).
+    :param list_selectors: CSS selectors (sites.yaml hint) of the portal's disclosure lists:
+        their links are followed as on topic.
     """
 
     name = "portal"
@@ -63,6 +65,7 @@ class PortalSpider(scrapy.Spider):
         max_pages: int | None = None,
         max_drift: int | None = None,
         javascript: bool = False,
+        list_selectors: list[str] | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -72,6 +75,7 @@ class PortalSpider(scrapy.Spider):
         self.max_pages = max_pages
         self.max_drift = max_drift
         self.javascript = javascript
+        self.list_selectors = list(list_selectors or [])
         self.pages_requested: set[str] = set()
         self.idle_since: float | None = None
 
@@ -125,15 +129,13 @@ class PortalSpider(scrapy.Spider):
         yield _fetch(response, kind="page", outcome="fetched")
         if not isinstance(response, TextResponse):
             return
-        if "json" in _header(response, "Content-Type").lower() or response.text.lstrip()[:1] in "[{":
-            found = links.json_links(response.body, response.url)
-            title = response.meta.get("page_title") or ""
+        if _is_json(response):
+            found, title = links.json_links(response.body, response.url), response.meta.get("page_title") or ""
+            listed, apis = set(), []
         else:
-            found = links.page_links(response)
-            title = links.page_title(response)
-        drift = response.meta.get("drift", 0)
-        if focus.DISCLOSURE_TERMS.search(title):
-            drift = 0
+            found, title = links.page_links(response), links.page_title(response)
+            listed, apis = links.listed_urls(response, self.list_selectors), links.api_urls(response)
+        drift = 0 if focus.DISCLOSURE_TERMS.search(title) else response.meta.get("drift", 0)
         for url, text in found:
             if not self.in_scope(url):
                 continue
@@ -141,18 +143,18 @@ class PortalSpider(scrapy.Spider):
                 if focus.name_verdict(text, focus.file_name_from_url(url)) is not focus.Verdict.NOT_DISCLOSURE:
                     yield self.file_request(url, link_text=text, page_title=title)
                 continue
-            next_drift = focus.follow_drift(text, url, drift, self.max_drift)
+            next_drift = 0 if url in listed else focus.follow_drift(text, url, drift, self.max_drift)
             if next_drift is not None:
-                request = self.page_request(url, drift=next_drift, link_text=text, page_title=title)
-                if request is not None:
-                    yield request
-        if not isinstance(response, scrapy.http.JsonResponse):
-            for api in links.api_urls(response):
-                if self.in_scope(api):
-                    request = self.page_request(api, drift=drift, link_text=text_of_api(api),
-                                                page_title=title)
-                    if request is not None:
-                        yield request
+                yield from self._page(url, drift=next_drift, link_text=text, page_title=title)
+        for api in apis:
+            if self.in_scope(api):
+                yield from self._page(api, drift=drift, link_text="JSON list " + urlsplit(api).path,
+                                      page_title=title)
+
+    def _page(self, url: str, **kwargs: Any) -> Iterator[scrapy.Request]:
+        request = self.page_request(url, **kwargs)
+        if request is not None:
+            yield request
 
     def in_scope(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
@@ -225,10 +227,6 @@ class PortalSpider(scrapy.Spider):
             raise DontCloseSpider
 
 
-def text_of_api(url: str) -> str:
-    return "JSON list " + urlsplit(url).path
-
-
 def describe_failure(failure: Failure, request: scrapy.Request) -> str:
     """A one-line reason, naming the status or the network error."""
     if failure.check(HttpError):
@@ -266,6 +264,10 @@ def _redirect_hops(response: Response) -> Iterator[Fetch]:
                     status=reason if isinstance(reason, int) else None,
                     link_text=response.meta.get("link_text"))
     response.meta["redirect_urls"] = []  # counted once even if the response is re-parsed
+
+
+def _is_json(response: TextResponse) -> bool:
+    return "json" in _header(response, "Content-Type").lower() or response.text.lstrip()[:1] in ("[", "{")
 
 
 def _is_file_response(response: Response) -> bool:

@@ -1,0 +1,143 @@
+"""Each quirk component alone, built from a settings dict; the production settings stay
+polite; tldextract never goes to the network."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from archive import Archive
+from crawler import settings as production
+from crawler.middlewares.challenge import ChallengeMiddleware, looks_like_challenge
+from crawler.middlewares.conditional import ConditionalRequestMiddleware
+from crawler.middlewares.encoding import EncodingMiddleware
+from crawler.middlewares.sessionid import SessionIdMiddleware
+from crawler.process import crawl_settings
+
+
+def crawler_with(**settings):
+    base = {name: default for name, (default, _) in production.GONGKAI_SETTINGS.items()}
+    return get_crawler(settings_dict={**base, **settings})
+
+
+@pytest.mark.parametrize("component,setting", [
+    (SessionIdMiddleware, "SESSION_ID_ENABLED"),
+    (EncodingMiddleware, "ENCODING_FIX_ENABLED"),
+    (ChallengeMiddleware, "CHALLENGE_ENABLED"),
+    (ConditionalRequestMiddleware, "CONDITIONAL_REQUESTS_ENABLED"),
+])
+def test_each_component_switches_off_by_its_setting(component, setting, tmp_path):
+    archive = str(tmp_path / "a.db")
+    assert component.from_crawler(crawler_with(GONGKAI_ARCHIVE=archive))
+    with pytest.raises(NotConfigured):
+        component.from_crawler(crawler_with(GONGKAI_ARCHIVE=archive, **{setting: False}))
+
+
+PAGE = '<html><head>{meta}<title>t</title></head><body><a href="a.html">2023年部门决算</a></body></html>'
+
+
+@pytest.mark.parametrize("content_type,meta,encoding", [
+    ("text/html; charset=ISO-8859-1", '<meta charset="gb2312">', "gbk"),   # Tomcat default header
+    ("text/html; charset=utf-8", "", "gbk"),                                # header lies
+    ("text/html", "", "gbk"),                                               # nothing declared
+    ("text/html", '<meta http-equiv="Content-Type" content="text/html; charset=GBK">', "gbk"),
+    ("text/html; charset=utf-8", "", "utf-8"),                              # the truth is kept
+])
+def test_encoding_component_decodes_chinese_pages(content_type, meta, encoding):
+    body = PAGE.format(meta=meta).encode(encoding)
+    response = HtmlResponse("http://x.gov.cn/", body=body, headers={"Content-Type": content_type})
+    fixed = EncodingMiddleware.from_crawler(crawler_with()).process_response(Request(response.url), response)
+    assert fixed.css("a::text").get() == "2023年部门决算"
+
+
+def test_without_the_encoding_component_gbk_with_a_latin1_header_is_mojibake():
+    body = PAGE.format(meta='<meta charset="gb2312">').encode("gbk")
+    response = HtmlResponse("http://x.gov.cn/", body=body,
+                            headers={"Content-Type": "text/html; charset=ISO-8859-1"})
+    assert response.css("a::text").get() != "2023年部门决算"
+
+
+def test_session_id_component_rewrites_requests():
+    middleware = SessionIdMiddleware.from_crawler(crawler_with())
+    out = list(middleware.process_spider_output(None, [Request("http://x/a.jsp;jsessionid=1?sid=2&id=3"), {"k": 1}]))
+    assert out[0].url == "http://x/a.jsp?id=3" and out[1] == {"k": 1}
+
+
+def test_conditional_component_uses_the_archive_state(tmp_path):
+    path = tmp_path / "a.db"
+    with Archive(path) as archive:
+        run = archive.start_run(["http://x/"])
+        sha, _ = archive.store_file(b"%PDF-1.4 v1", url="http://x/a.pdf", file_format="pdf")
+        archive.record_fetch(run_id=run, url="http://x/a.pdf", kind="file", outcome="new", sha256=sha,
+                             etag='"v1"', last_modified="Tue, 14 Nov 2023 22:13:20 GMT")
+    middleware = ConditionalRequestMiddleware.from_crawler(crawler_with(GONGKAI_ARCHIVE=str(path)))
+    known = Request("http://x/a.pdf", meta={"kind": "file"})
+    middleware.process_request(known)
+    assert known.headers["If-None-Match"] == b'"v1"'
+    assert known.headers["If-Modified-Since"] == b"Tue, 14 Nov 2023 22:13:20 GMT"
+    assert 304 in known.meta["handle_httpstatus_list"]
+    unknown = Request("http://x/b.pdf", meta={"kind": "file"})
+    middleware.process_request(unknown)
+    assert b"If-None-Match" not in unknown.headers
+
+
+@pytest.mark.parametrize("status,body,challenge", [
+    (521, b"<html><script>document.cookie='a=1';location.reload()</script></html>", True),
+    (412, b"<HTML><SCRIPT>var x=1</SCRIPT></HTML>", True),
+    (521, b"<html>Web server is down</html>", False),
+    (200, b"<html><script></script></html>", False),
+])
+def test_challenge_recognition(status, body, challenge):
+    assert looks_like_challenge(status, body, [521, 412]) is challenge
+
+
+def test_production_settings_are_polite():
+    settings = crawl_settings({"start_urls": ["https://www.example.gov.cn/"], "archive_path": "a.db"})
+    assert settings.getbool("ROBOTSTXT_OBEY")
+    assert settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
+    assert settings.getfloat("DOWNLOAD_DELAY") >= 1 and settings.getfloat("AUTOTHROTTLE_START_DELAY") >= 1
+    assert "+https://" in settings["USER_AGENT"]
+    assert settings["TWISTED_REACTOR"] == "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+    launch = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+    assert launch["executable_path"] == "/usr/bin/chromium" and "--no-sandbox" in launch["args"]
+
+
+def test_loopback_portals_get_no_delay_but_explicit_settings_win():
+    loopback = crawl_settings({"start_urls": ["http://127.0.0.1:8000/"], "archive_path": "a.db"})
+    assert loopback.getfloat("DOWNLOAD_DELAY") == 0
+    assert loopback.getbool("AUTOTHROTTLE_ENABLED")
+    explicit = crawl_settings({"start_urls": ["http://127.0.0.1:8000/"], "archive_path": "a.db",
+                               "settings": {"DOWNLOAD_DELAY": 3}})
+    assert explicit.getfloat("DOWNLOAD_DELAY") == 3
+
+
+def test_redis_url_switches_to_a_shared_frontier():
+    settings = crawl_settings({"start_urls": ["http://x.gov.cn/"], "archive_path": "a.db",
+                               "redis_url": "redis://127.0.0.1:6379/0", "frontier": "gongkai:x"})
+    assert settings["SCHEDULER"] == "scrapy_redis.scheduler.Scheduler"
+    assert settings["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
+    assert settings["SCHEDULER_QUEUE_KEY"] == "gongkai:x:requests"
+
+
+def test_tldextract_uses_its_bundled_snapshot():
+    code = ("import crawler.process\n"
+            "from scrapy.downloadermiddlewares.cookies import _split_domain\n"
+            "assert _split_domain.suffix_list_urls == ()\n"
+            "print(_split_domain('www.czj.example.gov.cn').suffix)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "gov.cn"
+
+
+def test_every_setting_is_documented():
+    readme = (production.__file__.rsplit("/", 1)[0] + "/README.md")
+    text = open(readme, encoding="utf-8").read()
+    missing = [name for name in production.GONGKAI_SETTINGS if f"`{name}`" not in text]
+    assert missing == []

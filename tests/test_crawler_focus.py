@@ -1,0 +1,122 @@
+"""The focus rules as tables: which links lead toward disclosures, which files are
+disclosures, and the portal link patterns (TRS pager, JSON lists, Content-Disposition)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler import focus
+from crawler.cms import jsonlist, trs
+from crawler.disposition import filename_from_disposition
+from crawler.middlewares.sessionid import strip_session_ids
+
+D, N, U = focus.Verdict.DISCLOSURE, focus.Verdict.NOT_DISCLOSURE, focus.Verdict.UNKNOWN
+
+
+@pytest.mark.parametrize("names,verdict", [
+    (["2023年度部门决算公开.pdf"], D),
+    (["示例区财政局2024年部门预算"], D),
+    (["2024年部门预决算公开"], D),
+    (["附件1", "P020241015123456.pdf"], U),
+    (["附件下载", "downfile.jsp"], U),
+    (["招标公告.pdf"], N),
+    (["关于召开2024年预算培训会议的通知"], N),
+    (["XX项目采购公告（预算金额120万元）"], N),
+    (["2024年部门预算", "办公设备采购公告.pdf"], N),  # the servlet's name wins over a generic page
+    (["会议通知.docx"], N),
+    ([None, ""], U),
+])
+def test_name_verdict(names, verdict):
+    assert focus.name_verdict(*names) is verdict
+
+
+@pytest.mark.parametrize("text,verdict", [
+    ("洛阳市偃师区政务服务和大数据管理局\n2023年度部门决算", D),
+    ("目 录\n第一部分 部门概况", U),
+    ("示例区政务中心物业服务采购项目招标公告\n项目预算：120万元", N),
+    ("", U),
+])
+def test_first_page_verdict(text, verdict):
+    assert focus.text_verdict(text) is verdict
+
+
+@pytest.mark.parametrize("url,attachment", [
+    ("http://x.gov.cn/art/2024/10/15/P020241015387162.pdf", True),
+    ("http://x.gov.cn/files/报表.XLSX", True),
+    ("http://x.gov.cn/module/download/downfile.jsp?classid=0&filename=abc.pdf", True),
+    ("http://x.gov.cn/attachment.aspx?id=12", True),
+    ("http://x.gov.cn/download.do?id=7", True),
+    ("http://x.gov.cn/art/2024/10/15/art_1_2.html", False),
+    ("http://x.gov.cn/col/col123/index.html", False),
+])
+def test_attachment_links(url, attachment):
+    assert focus.is_attachment_link(url) is attachment
+
+
+@pytest.mark.parametrize("text,url,drift,expected", [
+    ("财政预决算", "http://x/col/col1/index.html", 1, 0),        # toward: reset
+    ("政府信息公开", "http://x/a.html", 1, 0),
+    ("某某新闻", "http://x/zwgk/a.html", 1, 0),                   # URL toward (zwgk)
+    ("下一页", "http://x/col/index_2.html", 1, 1),                # pagination keeps drift
+    ("3", "http://x/list.jsp?pageNo=3", 0, 0),
+    ("区长调研春耕", "http://x/news/a.html", 0, 1),               # one step off topic
+    ("区长调研春耕", "http://x/news/a.html", 1, None),            # too far
+    ("登录", "http://x/login.html", 0, None),                     # never
+    ("宣传片", "http://x/video.mp4", 0, None),
+])
+def test_follow_drift(text, url, drift, expected):
+    assert focus.follow_drift(text, url, drift, max_drift=1) == expected
+
+
+@pytest.mark.parametrize("html,expected", [
+    ('createPageHTML(3, 0, "index", "html");', ["index.html", "index_1.html", "index_2.html"]),
+    ("createPageHTML('2','1','list','shtml')", ["list.shtml", "list_1.shtml"]),
+    ("no pager here", []),
+])
+def test_trs_pager(html, expected):
+    links = trs.pagination_links(f"<script>{html}</script>", "http://x.gov.cn/col/czyjs/index.html")
+    assert [url.rsplit("/", 1)[1] for url, _ in links] == expected
+    assert all(url.startswith("http://x.gov.cn/col/czyjs/") for url, _ in links)
+
+
+@pytest.mark.parametrize("script,expected", [
+    ('fetch("/api/list?col=yjs&page=1")', ["http://x.gov.cn/api/list?col=yjs&page=1"]),
+    ("$.getJSON('data/list.json', function(d){})", ["http://x.gov.cn/col/data/list.json"]),
+    ('$.ajax({type: "post", url: "/igs/front/search.jhtml", data: {}})', ["http://x.gov.cn/igs/front/search.jhtml"]),
+    ('axios.get(`/api/articles`)', ["http://x.gov.cn/api/articles"]),
+    ('var s = document.createElement("script"); s.src = "/js/app.js";', []),
+])
+def test_json_api_urls(script, expected):
+    assert jsonlist.api_urls(f"<script>{script}</script>", "http://x.gov.cn/col/index.html") == expected
+
+
+def test_json_links_pair_urls_with_titles():
+    body = '{"data": {"list": [{"DOCTITLE": "2023年部门决算", "DOCPUBURL": "/art/2024/1.html"},' \
+           ' {"title": "无链接"}, {"name": "附件", "fileUrl": "./P01.pdf"}]}}'
+    assert jsonlist.links_from_json(body, "http://x.gov.cn/api/list") == [
+        ("http://x.gov.cn/art/2024/1.html", "2023年部门决算"), ("http://x.gov.cn/api/P01.pdf", "附件")]
+
+
+@pytest.mark.parametrize("header,name", [
+    (b"attachment; filename*=UTF-8''%E9%83%A8%E9%97%A8%E5%86%B3%E7%AE%97.pdf", "部门决算.pdf"),
+    ('attachment; filename="部门预算.pdf"'.encode("gbk"), "部门预算.pdf"),
+    ('attachment; filename=部门预算.xls'.encode("utf-8"), "部门预算.xls"),
+    (b'attachment; filename="%E9%83%A8%E9%97%A8%E5%86%B3%E7%AE%97.pdf"', "部门决算.pdf"),
+    (b'attachment; filename="fallback.pdf"; filename*=utf-8\'\'%E5%86%B3%E7%AE%97.pdf', "决算.pdf"),
+    (b'attachment; filename="C:\\\\upload\\\\2024.pdf"', "2024.pdf"),
+    (b"inline", None),
+    (None, None),
+])
+def test_content_disposition_names(header, name):
+    assert filename_from_disposition(header) == name
+
+
+@pytest.mark.parametrize("url,expected", [
+    ("http://x/a.jsp;jsessionid=ABC123?id=5", "http://x/a.jsp?id=5"),
+    ("http://x/list.html?sid=9f8e&page=2", "http://x/list.html?page=2"),
+    ("http://x/a.asp?ASPSESSIONIDQQ=XYZ&id=1", "http://x/a.asp?id=1"),
+    ("http://x/a.php?PHPSESSID=1&b=2", "http://x/a.php?b=2"),
+    ("http://x/a.html?id=5&side=left", "http://x/a.html?id=5&side=left"),
+])
+def test_session_ids_are_stripped(url, expected):
+    assert strip_session_ids(url, ["jsessionid", "phpsessid", "aspsessionid", "sid"]) == expected
