@@ -51,6 +51,7 @@ BUDGET_TABLES = [
 
 FINAL_ACCOUNT_NAMES = [name for name, _ in FINAL_ACCOUNT_TABLES]
 CODE = re.compile(r"公开\s*(\d{1,2})\s*表")
+BUDGET_CODE = re.compile(r"(?:^|\s)表\s*(\d{1,2})(?=\s|$)")  # 预算 tables: "表1" … "表8"
 UNIT = re.compile(r"单位\s*[:：]\s*(万元|千元|元)")
 
 
@@ -88,5 +89,9 @@ def table_name(line: str) -> str | None:
 
 
 def table_code(line: str) -> str | None:
+    """The table's number as printed: 公开01表 (决算, zero-padded) or 表1 (预算)."""
     match = CODE.search(line)
-    return f"公开{int(match.group(1)):02d}表" if match else None
+    if match:
+        return f"公开{int(match.group(1)):02d}表"
+    match = BUDGET_CODE.search(line)
+    return f"表{int(match.group(1))}" if match else None

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .narrative import Paragraph
-from .text import NUMBER, compact, parse_number
+from .text import NUMBER, compact, parse_number, tidy
 
 NUM = rf"({NUMBER})"
 SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]|$)")
@@ -27,14 +27,14 @@ YEAR_OVER_YEAR = re.compile(
 )
 BUDGET_VS_ACTUAL = re.compile(
     r"决算数?与(?:年初|全年|调整后)?预算数?|完成(?:了)?(?:年初|全年|调整后)?预算"
-    r"|(?:年初|全年)预算数?(?:为|是)?[-−\d]"
+    r"|(?:年初|全年)预算(?:数|资金)?(?:为|是)?[-−\d]|执行数|执行率|决算数?[大小]于预算"
 )
 COMPARISON = re.compile(f"{YEAR_OVER_YEAR.pattern}|{BUDGET_VS_ACTUAL.pattern}|预算数|决算数")
 SUBJECT_MARK = re.compile(r"[（(]\s*[类款项]\s*[)）]")
 
-BUDGET = re.compile(rf"(?:年初|全年|调整后)?预算(?:数)?(?:为|是)?[:：]?{NUM}万元")
-ACTUAL = re.compile(rf"(?:支出)?决算(?:数)?(?:为|是)?[:：]?{NUM}万元")
-RATE = re.compile(rf"完成(?:了)?(?:年初|全年|调整后)?预算(?:数)?的?{NUM}[%％]")
+BUDGET = re.compile(rf"(?:年初|全年|调整后)?预算(?:数|资金)?(?:为|是)?[:：]?{NUM}万元")
+ACTUAL = re.compile(rf"(?:(?:支出)?决算(?:数)?|执行数)(?:为|是)?[:：]?{NUM}万元")
+RATE = re.compile(rf"(?:完成(?:了)?(?:年初|全年|调整后)?预算(?:数)?的?|执行率(?:为|是)?){NUM}[%％]")
 _UP = "增加|增长|上升|超支|增"
 _DOWN = "减少|下降|降低|节约|减"
 CHANGE = re.compile(rf"({_UP}|{_DOWN}){NUM}万元")
@@ -96,10 +96,23 @@ def explanations(items: list[Paragraph]) -> list[Explanation]:
 
 
 def _sentences(paragraph: Paragraph, section: str | None) -> list[_Sentence]:
+    """Sentences (to 。), further cut at a ； that starts a new comparison or reason.
+
+    "…原因是人员调资及新招录人员2人；项目支出 18.00 万元，与 2024 年相比减少…，主要原因是…"
+    holds two statements; "原因是：一是…；二是…。" holds one.
+    """
     result = []
     for match in SENTENCE.finditer(paragraph.text):
-        if match.group().strip():
-            result.append(_Sentence(match.group(), paragraph, match.start(), section))
+        sentence, start = match.group(), match.start()
+        if not sentence.strip():
+            continue
+        cut = 0
+        for semicolon in re.finditer(r"[；;]", sentence):
+            clause = re.split(r"[；;]", sentence[semicolon.end():])[0]
+            if COMPARISON.search(compact(clause)) or REASON.search(clause):
+                result.append(_Sentence(sentence[cut : semicolon.end()], paragraph, start + cut, section))
+                cut = semicolon.end()
+        result.append(_Sentence(sentence[cut:], paragraph, start + cut, section))
     return result
 
 
@@ -127,9 +140,9 @@ def _explanation(
     reason = None
     if is_reason:
         match = REASON.search(anchor.text)
-        reason = anchor.text[match.end() :].strip().rstrip("。.!！?？").strip()
+        reason = tidy(anchor.text[match.end() :]).rstrip("。.!！?？；;").strip()
         if not reason and following:
-            reason = following[0].text.strip().rstrip("。.!！?？").strip() or None
+            reason = tidy(following[0].text).rstrip("。.!！?？；;").strip() or None
     change = _signed(CHANGE.search(flat))
     change_pct = _signed(CHANGE_PCT.search(flat))
     first = statement[0]
@@ -173,15 +186,7 @@ def _signed(match: re.Match | None) -> float | None:
 
 
 def _subject(first_sentence: str) -> str | None:
-    """The 类/款/项 text of a numbered item, or the short title of one ("因公出国（境）费")."""
-    body = ITEM_NUMBER.sub("", first_sentence, count=1)
-    flat = compact(body)
+    """The 类/款/项 text of a numbered item as printed (spaces dropped), else None."""
+    flat = compact(ITEM_NUMBER.sub("", first_sentence, count=1))
     marks = list(SUBJECT_MARK.finditer(flat))
-    if marks:
-        return flat[: marks[-1].end()]
-    if not ITEM_NUMBER.match(first_sentence):
-        return None
-    title = re.split(r"[，,。：:；;]|(?:年初|全年|调整后)?预算(?:数)?(?:为|是)|支出决算", flat)[0]
-    if 1 < len(title) <= 30 and not re.search(r"\d", title):
-        return title
-    return None
+    return flat[: marks[-1].end()] if marks else None

@@ -116,10 +116,10 @@ def _realign(row: list, groups) -> list:
 
 
 def total_row(table: Table) -> list | None:
-    """The 合计 row of a subject table."""
+    """The 合计 row of a subject table (its label may sit in the code or the name column)."""
     for row in table.rows:
-        labels = [cell for cell in row[:3] if isinstance(cell, str)]
-        if labels and TOTAL_LABEL.match(labels[0].replace(" ", "")):
+        labels = [cell for cell in row[:5] if isinstance(cell, str) and cell.strip()]
+        if labels and TOTAL_LABEL.match(re.sub(r"\s+", "", labels[0])):
             return row
     return None
 

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from .pdf import Page
-from .text import join_lines, squash
+from .text import join_lines, squash, tidy
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
 _CN = "〇零○一二三四五六七八九十"
@@ -60,11 +60,11 @@ def title(pages: list[Page]) -> str | None:
         parts.append(line)
     text = join_lines(parts)
     if re.search(r"预算|决算", text):
-        return squash(text)
+        return tidy(squash(text))
     for page in pages[:3]:
         for line in page.text.splitlines():
             if re.search(r"(?:预算|决算)", line) and len(line.strip()) <= 60:
-                return squash(line)
+                return tidy(squash(line))
     return None
 
 

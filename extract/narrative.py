@@ -127,13 +127,15 @@ def _ends_paragraph(
     word-wrapping leaves numbers ("37.46 万元") on the next line: terminal punctuation, a
     heading so far, a numbered item or heading next, or a line well under full width.
     """
-    if previous.x1 >= right - 2 * size or CONTINUATION.match(text):
+    if CONTINUATION.match(text):
         return False
-    if re.search(r"[。！？；：:!?;]$", previous.text.strip()):
-        return True
-    if heading_level(join_lines(current)) is not None:
-        return True
-    if any(pattern.match(text) for _, pattern in HEADING_LEVELS) or PART.match(text):
+    closed = re.search(r"[。！？；：:!?;]$", previous.text.strip()) is not None
+    numbered = any(pattern.match(text) for _, pattern in HEADING_LEVELS) or PART.match(text)
+    if closed and numbered:
+        return True  # "…的支出。" then "八、国有资本…": a full last line still ends it
+    if previous.x1 >= right - 2 * size:
+        return False
+    if closed or numbered or heading_level(join_lines(current)) is not None:
         return True
     return previous.x1 - previous.x0 < 0.7 * (right - previous.x0)
 

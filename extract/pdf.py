@@ -44,6 +44,7 @@ class RawTable:
     bbox: tuple[float, float, float, float]
     cells: list[list[str | None]]
     origin: list[list[tuple[int, int] | None]]
+    columns_x: list[float]  # the x of each column's left edge
     # Text lines between the previous table (or the page top) and this one.
     caption: list[str] = field(default_factory=list)
 
@@ -181,7 +182,7 @@ def _raw_table(number: int, table, caption: list[str]) -> RawTable:
         for r in range(r0, r1):
             for c in range(c0, c1):
                 origin[r][c] = (r0, c0)
-    return RawTable(number, table.bbox, cells, origin, caption)
+    return RawTable(number, table.bbox, cells, origin, xs[:-1], caption)
 
 
 def _edges(values: list[float], tolerance: float = 1.5) -> list[float]:

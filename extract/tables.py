@@ -38,6 +38,8 @@ class Table:
     row_pages: list[int] = field(default_factory=list)
     header: list[list[str]] = field(default_factory=list)  # header rows as printed, to spot repeats
     width: int = 0
+    columns_x: list[float] = field(default_factory=list)
+    bbox_x: tuple[float, float] = (0.0, 0.0)
 
     def record(self) -> dict:
         return {
@@ -73,7 +75,7 @@ def find_tables(pages: list[Page]) -> list[Table]:
             cells = _cell_rows(raw)
             name, code, unit, cells = _identify(caption, cells)
             if name is None:
-                if current and raw.width == current.width and all(
+                if current and _continues(current, raw) and all(
                     FURNITURE.match(line.strip()) for line in caption
                 ):
                     _extend(current, raw, cells)
@@ -84,6 +86,13 @@ def find_tables(pages: list[Page]) -> list[Table]:
             result.append(current)
         carried = page.trailing[-CAPTION_LINES:]
     return result
+
+
+def _continues(table: Table, raw: RawTable) -> bool:
+    """Same columns, or (merged cells hide some rulings) the same left and right edges."""
+    if raw.width == table.width:
+        return True
+    return abs(raw.bbox[0] - table.bbox_x[0]) < 3 and abs(raw.bbox[2] - table.bbox_x[1]) < 3
 
 
 def _cell_rows(raw: RawTable) -> list[list[str | None]]:
@@ -193,31 +202,43 @@ def _start(name, code, unit, raw: RawTable, cells) -> Table:
         unit=unit,
         header=[[normalize(text or "") for text in cells[i]] for i in header_rows],
         width=raw.width,
+        columns_x=raw.columns_x,
+        bbox_x=(raw.bbox[0], raw.bbox[2]),
     )
-    _add_rows(table, raw, cells[split:], offset + split)
+    _add_rows(table, raw, cells[split:])
     return table
 
 
 def _extend(table: Table, raw: RawTable, cells) -> None:
     """Rows of a continuation page; a repeated header (and 栏次 row) is skipped."""
-    offset = len(raw.cells) - len(cells)
+    if raw.width != table.width:
+        cells = [_on_columns(row, raw.columns_x, table) for row in cells]
     split = _header_split(cells)
     table.page_end = raw.page
-    _add_rows(table, raw, cells[split:], offset + split)
+    _add_rows(table, raw, cells[split:])
 
 
-def _add_rows(table: Table, raw: RawTable, rows, offset: int) -> None:
+def _on_columns(row: list[str | None], columns_x: list[float], table: Table) -> list[str | None]:
+    """A row of a grid with other rulings, each cell moved to the table column it starts in."""
+    placed: list[str | None] = [None] * table.width
+    for x, text in zip(columns_x, row):
+        if text is not None:
+            column = min(range(table.width), key=lambda i: abs(table.columns_x[i] - x))
+            placed[column] = text if placed[column] is None else f"{placed[column]} {text}"
+    return placed
+
+
+def _add_rows(table: Table, raw: RawTable, rows) -> None:
     text_columns = [bool(TEXT_COLUMN.search(name.split("/")[-1])) if name else False for name in table.columns]
     if table.columns and not table.columns[0]:
         text_columns[0] = True
     scale = 1 / 10000 if table.unit == "元" else 1 / 10 if table.unit == "千元" else 1
-    for index, row in enumerate(rows):
+    for row in rows:
         if _is_column_number_row(row) or not any(row):
             continue
         values = []
         for column, text in enumerate(row):
-            origin = raw.origin[offset + index][column]
-            if origin != (offset + index, column) or not text:
+            if not text:
                 values.append(None)
             elif text_columns[column]:
                 values.append(text)

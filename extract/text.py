@@ -95,3 +95,16 @@ def join_lines(lines: list[str]) -> str:
             out += " "
         out += line
     return out
+
+
+_CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
+
+
+def tidy(text: str) -> str:
+    """Drop the spaces PDF text puts beside Chinese characters ("招录 13人" → "招录13人").
+
+    Chinese does not separate words with spaces; renderers and extractors add them where a
+    font changes (CJK to Latin digits) or a gap is a little wide.
+    """
+    return _CJK_SPACE.sub("", text).strip()
