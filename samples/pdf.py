@@ -101,15 +101,18 @@ class DisclosureDoc(BaseDocTemplate):
             self.pages_of[key] = (first, self.page)
 
 
-def render(source: dict) -> tuple[bytes, int, dict]:
-    """PDF bytes, page count and ``{block index: (first page, last page)}`` of paragraphs and tables."""
+def render(source: dict, ruled: bool = True) -> tuple[bytes, int, dict]:
+    """PDF bytes, page count and ``{block index: (first page, last page)}`` of paragraphs and tables.
+
+    :param ruled: draw the tables' grid; False gives text-aligned tables without any lines
+    """
     buffer = io.BytesIO()
     doc = DisclosureDoc(buffer, title=source["title"])
-    doc.build(_story(source))
+    doc.build(_story(source, ruled))
     return buffer.getvalue(), doc.page, doc.pages_of
 
 
-def _story(source: dict) -> list:
+def _story(source: dict, ruled: bool) -> list:
     story = _cover(source) + _contents(source)
     orientation = "portrait"
     for index, block in enumerate(source["body"]):
@@ -126,7 +129,7 @@ def _story(source: dict) -> list:
         elif "table" in block:
             layout = LAYOUTS[block["table"]]
             wanted = "landscape" if block.get("landscape", layout.landscape) else "portrait"
-            story += _switch(orientation, wanted) + _table(source, block, index)
+            story += _switch(orientation, wanted) + _table(source, block, index, ruled)
             orientation = wanted
         else:
             raise ValueError(f"{source['slug']}: unknown block {block!r}")
@@ -162,7 +165,7 @@ def _contents(source: dict) -> list:
     return story
 
 
-def _table(source: dict, block: dict, index: int) -> list:
+def _table(source: dict, block: dict, index: int, ruled: bool) -> list:
     layout = LAYOUTS[block["table"]]
     unit = block.get("unit", source["unit"])
     title = block.get("title", layout.name)
@@ -175,14 +178,14 @@ def _table(source: dict, block: dict, index: int) -> list:
     flowables = [Paragraph(_escape(title), STYLES["table_title"])]
     if layout.code:
         flowables.append(Paragraph(block.get("code", layout.code), STYLES["table_code"]))
-    flowables += [meta, Spacer(1, 2 * mm), _grid(layout, block, index)]
+    flowables += [meta, Spacer(1, 2 * mm), _grid(layout, block, index, ruled)]
     for key in ("note", "remark"):
         if block.get(key):
             flowables.append(Paragraph(_escape(block[key]), STYLES["note"]))
     return flowables
 
 
-def _grid(layout, block: dict, index: int) -> Table:
+def _grid(layout, block: dict, index: int, ruled: bool) -> Table:
     header = layout.grid()
     rows, row_spans = [], []
     for r, row in enumerate(block.get("rows") or [], start=len(header)):
@@ -192,8 +195,6 @@ def _grid(layout, block: dict, index: int) -> Table:
         rows.append(cells)
         for c0, c1 in (row.get("span", []) if isinstance(row, dict) else []):
             row_spans.append(("SPAN", (c0, r), (c1, r)))
-    if not rows:
-        rows = [["合计"] + [""] * (layout.column_count - 1)]
     data = [[Paragraph(_escape(t), STYLES["cell_center"]) for t in row] for row in header]
     for row in rows:
         data.append([_cell(text, c in layout.label_columns) for c, text in enumerate(row)])
@@ -202,16 +203,18 @@ def _grid(layout, block: dict, index: int) -> Table:
     widths = [available * w / total for w in layout.widths]
     table = TrackedTable(data, colWidths=widths, repeatRows=len(header))
     table.truth_key = index
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 7.5),
+    rules = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
+        ("BACKGROUND", (0, 0), (-1, len(header) - 1), colors.Color(0.93, 0.93, 0.93)),
+    ] if ruled else []
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, 7.5),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("ALIGN", (0, len(header)), (-1, -1), "RIGHT"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("BACKGROUND", (0, 0), (-1, len(header) - 1), colors.Color(0.93, 0.93, 0.93)),
-    ] + [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in layout.spans()] + row_spans))
+    ] + rules + [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in layout.spans()] + row_spans))
     return table
 
 

@@ -76,7 +76,7 @@ def test_make_fixtures_reproduces_the_reportlab_fixtures(tmp_path):
                     str(tmp_path)], check=True, capture_output=True)
     made = sorted(p.name for p in tmp_path.iterdir())
     assert made == sorted([f"{slug}.reportlab.pdf" for slug in SOURCES]
-                          + ["empty.pdf", "not-a-pdf.pdf", "truncated.pdf"])
+                          + ["zhongzhan-2023-juesuan.unruled.pdf", "empty.pdf", "not-a-pdf.pdf", "truncated.pdf"])
     for name in made:
         assert (tmp_path / name).read_bytes() == (FIXTURES / name).read_bytes(), name
 
