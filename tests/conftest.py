@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -44,10 +45,13 @@ def free_port() -> int:
 def running_datasette(archive_path: Path, *extra: str):
     """Start ``gongkai serve`` on a free port; yields its base URL."""
     port = free_port()
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "gongkai", "serve", "--archive", str(archive_path),
          "--port", str(port), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=REPO,
+        # A file, not a pipe: nobody reads a pipe while tests run, and uvicorn blocks once
+        # its request log fills the pipe's buffer (64 KiB, a few hundred requests).
+        stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -58,7 +62,8 @@ def running_datasette(archive_path: Path, *extra: str):
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                    log.seek(0)
+                    output = log.read().decode(errors="replace")
                     raise AssertionError(f"Datasette did not start:\n{output}")
                 time.sleep(0.2)
         yield base
@@ -68,6 +73,7 @@ def running_datasette(archive_path: Path, *extra: str):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 @pytest.fixture(scope="session")
