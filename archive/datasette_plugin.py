@@ -3,7 +3,8 @@
 - ``prepare_connection``: Chinese search — ``escape_fts`` rewritten as the index was built
   (``archive.search.fts_query``), so Datasette's own search box and ``?_search=`` work.
 - ``register_routes``: ``/-/files/<sha256>`` (the archived bytes), ``/-/search`` (all
-  tables at once) and ``/-/charts`` (category counts by year and by region).
+  tables at once), ``/-/charts`` (category counts by year and by region) and
+  ``/-/gongkai.css`` (added to every page by ``extra_css_urls``).
 - ``render_cell``: provenance links — a file's sha256 to its bytes, a page number to the
   page's text and to that page of the PDF.
 - ``register_output_renderer``: ``.zip`` — the files behind the rows of any table or query.
@@ -11,6 +12,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 from datasette import hookimpl
@@ -21,6 +23,8 @@ from . import charts, downloads
 from .search import fts_query, fts_text
 from .search_all import search_all
 from .store import data_dir_for
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # Tables and views whose rows carry a document_id and a page number.
 PAGE_TABLES = {"explanations", "findings", "sections", "line_items", "explanation_facts",
@@ -40,7 +44,18 @@ def register_routes():
         (r"^/-/files/(?P<sha256>[0-9a-f]{64})$", serve_file),
         (r"^/-/search$", search_page),
         (r"^/-/charts$", charts_page),
+        (r"^/-/gongkai\.css$", stylesheet),
     ]
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path("/-/gongkai.css")]
+
+
+async def stylesheet():
+    return Response((TEMPLATES / "gongkai.css").read_text(encoding="utf-8"),
+                    content_type="text/css; charset=utf-8")
 
 
 @hookimpl
@@ -53,6 +68,8 @@ def menu_links(datasette):
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
+    if column == "sha256" and isinstance(value, dict):
+        value = value.get("value")  # a foreign key to files, expanded by Datasette
     if column == "sha256" and isinstance(value, str) and len(value) == 64:
         href = datasette.urls.path(f"/-/files/{value}")
         return Markup(f'<a href="{href}">{escape(value[:12])}…</a>')
@@ -61,11 +78,12 @@ def render_cell(row, value, column, table, database, datasette):
         if "document_id" not in keys or row["document_id"] is None:
             return None
         query = urlencode({"document_id": row["document_id"], "page": value})
-        html = f'<a href="{datasette.urls.table(database, "pages")}?{query}">p.{int(value)}</a>'
+        page_href = escape(f'{datasette.urls.table(database, "pages")}?{query}')
+        html = Markup(f'<a href="{page_href}">p.{int(value)}</a>')
         if "sha256" in keys and row["sha256"]:
-            pdf = datasette.urls.path(f"/-/files/{row['sha256']}") + f"#page={int(value)}"
-            html += f' <a href="{pdf}">PDF</a>'
-        return Markup(html)
+            pdf = escape(datasette.urls.path(f"/-/files/{row['sha256']}") + f"#page={int(value)}")
+            html += Markup(f' <a href="{pdf}">PDF</a>')
+        return html
     return None
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from . import search
+from .datasette_plugin import TEMPLATES
 from .store import data_dir_for
 
 REPO = Path(__file__).resolve().parent.parent
 METADATA_PATH = REPO / "datasette_metadata.json"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # Datasette settings for a public archive; each one's reason beside it.
 SETTINGS: dict[str, Any] = {
