@@ -1,0 +1,91 @@
+"""A person's path through the published archive, in Debian's Chromium via Playwright:
+open the explanations, search 人员增加, click a category facet, open a document's PDF.
+Screenshots of each step go to test-artifacts/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import running_datasette
+from test_publish_records import build_archive
+
+from archive import Archive
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    archive_path = build_archive(tmp_path_factory.mktemp("browser") / "archive.db")
+    with running_datasette(archive_path) as url:
+        yield url, archive_path
+
+
+@pytest.fixture(scope="module")
+def page():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        yield context.new_page()
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"publish-{name}.png"), full_page=True)
+
+
+def test_search_facet_and_open_pdf(base, page):
+    url, archive_path = base
+    page.goto(f"{url}/archive/explanation_facts")
+    assert "差异原因事实表" in page.content()
+    shot(page, "1-explanations")
+
+    page.fill("input#_search", "人员增加")
+    page.locator("form.filters input[type=submit]").first.click()
+    page.wait_for_url("**_search=*")
+    shot(page, "2-search")
+    with Archive(archive_path) as archive:
+        (matching,) = archive.conn.execute(
+            "SELECT count(*) FROM explanations WHERE text LIKE '%人员增加%'").fetchone()
+        (staff,) = archive.conn.execute(
+            """SELECT count(*) FROM explanation_facts
+               WHERE text LIKE '%人员增加%' AND category = 'staff_increase'""").fetchone()
+    assert f"{matching} rows where search matches" in page.inner_text("h3")
+
+    page.locator(".facet-info[data-column=category] a", has_text="staff_increase").first.click()
+    page.wait_for_url("**category=staff_increase*")
+    shot(page, "3-category-facet")
+    assert f"{staff} rows where" in page.inner_text("h3")
+    categories = page.locator("td.col-category").all_inner_texts()
+    assert categories and set(categories) == {"staff_increase"}
+
+    pdf_link = page.locator("td.col-page a", has_text="PDF").first
+    href = pdf_link.get_attribute("href")
+    response = page.request.get(url + href)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+    # Headless Chromium has no PDF viewer: following the link downloads the file.
+    with page.expect_download() as download_info:
+        pdf_link.click(modifiers=["Alt"])
+    download = download_info.value
+    assert Path(download.path()).read_bytes() == response.body()
+
+
+def test_search_all_and_charts_pages_render(base, page):
+    url, _ = base
+    page.goto(f"{url}/-/search?q=政务云")
+    assert page.locator("mark", has_text="政务云").count() > 0
+    shot(page, "4-search-all")
+    page.goto(f"{url}/-/charts")
+    assert page.locator("svg.gongkai-chart").count() >= 2
+    shot(page, "5-charts")
+    page.locator("svg.gongkai-chart a").first.click()
+    page.wait_for_url("**/explanation_facts?category=*")
+    assert page.locator("td.col-category").count() > 0
