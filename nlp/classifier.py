@@ -20,9 +20,16 @@ from .rules import RuleResult, apply_rules
 
 RULE_SCORE = 0.95
 THRESHOLD = 0.5
+# A label only the model sees must score this much when the rules found nothing…
+MODEL_ALONE = 0.5
+# …and this much beside labels the rules found (a wrong extra label costs more).
+MODEL_EXTRA = 0.9
+# A model-only label never contradicts the direction of a rule label.
+OPPOSITES = {"staff_increase": "staff_decrease", "staff_decrease": "staff_increase",
+             "project_increase": "project_decrease", "project_decrease": "project_increase"}
 
 HERE = Path(__file__).parent
-MODEL_DIR = HERE / "model"
+MODEL_DIR = HERE / "model"  # the same directory nlp.model.train_shipped writes
 # Everything whose change can change a label: the version hashes these and the model.
 RULE_FILES = ["normalize.py", "clauses.py", "cues.py", "rules.py", "classifier.py",
               "segment.py", "data/fiscal_dict.txt"]
@@ -40,11 +47,16 @@ class Classifier:
     """Classify 差异原因 texts into codebook labels.
 
     :param model: a trained text model, or None for the cue rules alone.
+    :param model_alone: the score a model-only label needs when no rule fired.
+    :param model_extra: the score a model-only label needs beside rule labels.
     """
 
-    def __init__(self, model: TextModel | None = None, rules: CueRules | None = None):
+    def __init__(self, model: TextModel | None = None, rules: CueRules | None = None,
+                 model_alone: float = MODEL_ALONE, model_extra: float = MODEL_EXTRA):
         self.model = model
         self.rules = rules or CueRules()
+        self.model_alone = model_alone
+        self.model_extra = model_extra
         self.version = _version(model)
 
     def classify(self, text: str) -> dict:
@@ -66,7 +78,7 @@ class Classifier:
             return [({}, []) for _ in found]
         batch: list[str] = []
         for result in found:
-            batch.append(result.text)
+            batch.append(result.text[result.region[0]:result.region[1]])
             if len(result.clauses) > 1:
                 batch.extend(clause.text for clause in result.clauses)
         scored = iter(self.model.scores(batch))
@@ -83,14 +95,22 @@ class Classifier:
         for label in result.hits:
             scores[label] = max(scores[label], RULE_SCORE)
         carried = dict(result.hits)
-        substantive = [l for l in LABELS if l not in EXCLUSIVE and scores[l] >= THRESHOLD]
-        rule_substantive = [l for l in substantive if l in result.hits]
+        rule_substantive = [l for l in LABELS if l in result.hits and l not in EXCLUSIVE]
+        needed = self.model_extra if rule_substantive else self.model_alone
+        substantive = rule_substantive + [
+            l for l in LABELS
+            if l not in EXCLUSIVE and l not in result.hits and scores[l] >= needed
+            and OPPOSITES.get(l) not in result.hits
+        ]
+        substantive.sort(key=LABELS.index)
         if "no_difference" in result.hits or (
-            scores["no_difference"] >= THRESHOLD and not rule_substantive
+            not rule_substantive and scores["no_difference"] >= self.model_alone
             and scores["no_difference"] >= max([scores[l] for l in substantive], default=0)
         ):
             labels = ["no_difference"]
-        elif result.says_other and not rule_substantive:
+        elif result.says_other:
+            labels = ["other"]
+        elif not rule_substantive and scores["other"] >= max([scores[l] for l in substantive], default=0):
             labels = ["other"]
         else:
             labels = substantive or ["other"]

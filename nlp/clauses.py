@@ -64,6 +64,12 @@ def reason_region(text: str) -> tuple[int, int]:
     return start, tail.start() if tail else len(text)
 
 
+def reason_text(text: str) -> str:
+    """The part of a normalized sentence the model reads: its reason region."""
+    start, end = reason_region(text)
+    return text[start:end]
+
+
 def clause_at(clauses: list[Clause], position: int) -> Clause | None:
     """The clause holding ``position`` (or the nearest one after it)."""
     for clause in clauses:

@@ -82,14 +82,15 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
             label = "staff_decrease" if direction < 0 else "staff_increase"
             for match in staff_changes:
                 result.add(label, clause_at(clauses, match.start))
-    result.says_other = rules.says_other(text, start, end) or rules.says_other(text)
+    result.says_other = rules.says_other(text, start, end)
     return result
 
 
-# A running-cost word in a clause whose cause is timing, accounting or budgeting names what
+# A running-cost word in a clause whose cause is another category (timing, a project, pay…) names what
 # was paid, not why ("部分办公费用年底未支付完成", zhongzhan-2023 p.3): rule 9.
 _CAUSES_OVER_ITEMS = ("payment_timing", "accounting_reclass", "carryover", "unbudgeted",
-                      "budget_estimation")
+                      "budget_estimation", "project_decrease", "project_increase",
+                      "reorganization", "pay_policy")
 
 
 def _drop_named_items(result: RuleResult) -> None:

@@ -1,0 +1,91 @@
+"""The labelled reasons in nlp/data/reasons.jsonl: loading, checking, the train/dev split,
+and appending human corrections for the next ``gongkai train``.
+
+One JSON object per line: ``{"text", "labels", "source"}`` where ``source`` says where the
+example came from (``sample``: a sentence of a sample disclosure, ``written``: written by
+hand after how departments phrase reasons, ``human``: a researcher's correction imported
+from the archive). A later line with the same normalized text replaces an earlier one,
+so an imported correction overrides what was there. See nlp/data/README.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .errors import BadTrainingData
+from .labels import EXCLUSIVE, LABELS
+from .normalize import normalize_text
+
+REASONS = Path(__file__).parent / "data" / "reasons.jsonl"
+DEV_SHARE = 5  # one example in five is dev
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    labels: tuple[str, ...]
+    source: str = "written"
+
+    def to_json(self) -> str:
+        return json.dumps({"text": self.text, "labels": list(self.labels), "source": self.source},
+                          ensure_ascii=False)
+
+
+def check_labels(labels: Iterable[str], where: str) -> tuple[str, ...]:
+    """Codebook order, no unknown label, exclusive labels alone (codebook rule 4)."""
+    labels = set(labels)
+    unknown = labels - set(LABELS)
+    if unknown or not labels:
+        raise BadTrainingData(
+            f"{where}: labels {sorted(unknown) or '[]'} are not codebook keys; use {', '.join(LABELS)}"
+        )
+    if len(labels) > 1 and labels & set(EXCLUSIVE):
+        raise BadTrainingData(f"{where}: {sorted(labels & set(EXCLUSIVE))} must stand alone")
+    return tuple(label for label in LABELS if label in labels)
+
+
+def load_examples(path: Path = REASONS) -> list[Example]:
+    """Every example in ``path``, the last one winning for a repeated text."""
+    by_text: dict[str, Example] = {}
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                record = json.loads(line)
+                text = str(record["text"]).strip()
+                labels = record["labels"]
+            except (ValueError, KeyError, TypeError) as error:
+                raise BadTrainingData(f"{where}: not a JSON object with text and labels ({error})")
+            if not text:
+                raise BadTrainingData(f"{where}: empty text")
+            example = Example(text, check_labels(labels, where), record.get("source", "written"))
+            by_text.pop(normalize_text(text), None)
+            by_text[normalize_text(text)] = example
+    return list(by_text.values())
+
+
+def split_of(text: str) -> str:
+    """``dev`` or ``train``, fixed by a hash of the normalized text so the split never
+    depends on file order and an appended correction lands on a stable side."""
+    digest = hashlib.sha1(normalize_text(text).encode("utf-8")).hexdigest()
+    return "dev" if int(digest[:8], 16) % DEV_SHARE == 0 else "train"
+
+
+def train_dev(examples: list[Example]) -> tuple[list[Example], list[Example]]:
+    train = [e for e in examples if split_of(e.text) == "train"]
+    dev = [e for e in examples if split_of(e.text) == "dev"]
+    return train, dev
+
+
+def append_examples(examples: Iterable[Example], path: Path = REASONS) -> int:
+    """Append examples (human corrections) to the labelled data; returns how many."""
+    lines = [example.to_json() + "\n" for example in examples]
+    with open(path, "a", encoding="utf-8") as out:
+        out.writelines(lines)
+    return len(lines)
