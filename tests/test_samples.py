@@ -29,14 +29,17 @@ PORTAL = SAMPLES / "portal"
 FIXTURES = ROOT / "tests" / "fixtures" / "documents"
 SAMPLE_TRUTH = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
 FIXTURE_TRUTH = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+UNRULED_TRUTH = json.loads((FIXTURES / "unruled" / "expected.json").read_text(encoding="utf-8"))
 SOURCES = {source["slug"]: source for source in load_sources()}
 
 SAMPLE_PDFS = sorted(name for name, record in SAMPLE_TRUTH.items() if "error" not in record)
 FIXTURE_PDFS = sorted(name for name, record in FIXTURE_TRUTH.items()
                       if "error" not in record and name.endswith(".pdf"))
-READABLE = [PORTAL / "articles" / name for name in SAMPLE_PDFS] + [FIXTURES / name for name in FIXTURE_PDFS]
+READABLE = ([PORTAL / "articles" / name for name in SAMPLE_PDFS] + [FIXTURES / name for name in FIXTURE_PDFS]
+            + [FIXTURES / "unruled" / name for name in UNRULED_TRUTH])
 RECORDS = {**{PORTAL / "articles" / n: SAMPLE_TRUTH[n] for n in SAMPLE_PDFS},
-           **{FIXTURES / n: FIXTURE_TRUTH[n] for n in FIXTURE_PDFS}}
+           **{FIXTURES / n: FIXTURE_TRUTH[n] for n in FIXTURE_PDFS},
+           **{FIXTURES / "unruled" / n: UNRULED_TRUTH[n] for n in UNRULED_TRUTH}}
 
 TOLERANCE = 0.01  # per summand: the tables are rounded to the cent (万元) or fen (元)
 
@@ -74,9 +77,10 @@ def test_render_reproduces_committed_samples(tmp_path):
 def test_make_fixtures_reproduces_the_reportlab_fixtures(tmp_path):
     subprocess.run([sys.executable, str(FIXTURES / "make_fixtures.py"), "--reportlab-only", "--out",
                     str(tmp_path)], check=True, capture_output=True)
-    made = sorted(p.name for p in tmp_path.iterdir())
+    made = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     assert made == sorted([f"{slug}.reportlab.pdf" for slug in SOURCES]
-                          + ["zhongzhan-2023-juesuan.unruled.pdf", "empty.pdf", "not-a-pdf.pdf", "truncated.pdf"])
+                          + ["unruled/zhongzhan-2023-juesuan.unruled.pdf", "unruled/expected.json",
+                             "empty.pdf", "not-a-pdf.pdf", "truncated.pdf"])
     for name in made:
         assert (tmp_path / name).read_bytes() == (FIXTURES / name).read_bytes(), name
 
@@ -314,7 +318,7 @@ def test_real_contradictions_are_kept():
 
 
 def test_fixture_truth_matches_sample_truth_apart_from_pages():
-    for name, record in FIXTURE_TRUTH.items():
+    for name, record in {**FIXTURE_TRUTH, **UNRULED_TRUTH}.items():
         if "error" in record:
             continue
         sample = next(r for r in SAMPLE_TRUTH.values() if r.get("slug") == record["slug"])
