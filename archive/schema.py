@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from . import search, views
+from . import labels, search, views
 
 V1 = [
     """
@@ -197,7 +197,10 @@ V1 = [
 # archive.views); their SQL lives beside the code that reads it.
 V2 = search.schema() + views.schema()
 
-MIGRATIONS: list[list[str]] = [V1, V2]
+# Human label corrections keyed to survive re-extraction (archive.labels).
+V3 = labels.SCHEMA
+
+MIGRATIONS: list[list[str]] = [V1, V2, V3]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -220,6 +223,9 @@ def migrate(conn: sqlite3.Connection) -> int:
     applied = 0
     for number in range(current + 1, SCHEMA_VERSION + 1):
         conn.execute("BEGIN IMMEDIATE")
+        if schema_version(conn) >= number:  # another process migrated while we waited
+            conn.execute("COMMIT")
+            continue
         try:
             for statement in MIGRATIONS[number - 1]:
                 conn.execute(statement)

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from .baseline import baseline_labels
 from .classifier import THRESHOLD, Classifier
-from .dataset import Example
+from .dataset import REASONS, Example, load_examples, train_dev
 from .labels import EXCLUSIVE, LABELS
 from .model import TextcatModel, model_text, train
+
+# Written after the cue rules were first frozen, to measure them on unseen phrasing.
+HOLDOUT = Path(__file__).parent / "data" / "holdout.jsonl"
 
 Predict = Callable[[list[str]], list[list[str]]]
 
@@ -127,3 +131,47 @@ def cross_validate(examples: list[Example], k: int = 5, max_epochs: int | None =
                               "hybrid": classifier_predict(Classifier(model))}.items():
             predictions.setdefault(name, []).extend(predict(texts))
     return {name: score(ordered, predicted) for name, predicted in predictions.items()}
+
+
+def run_evaluation(data: Path = REASONS, holdout: Path | None = HOLDOUT, k: int = 5,
+                   model_dir: Path | None = None) -> dict:
+    """Everything ``gongkai evaluate`` prints: the shipped model on the dev split (and on
+    the hold-out set), and k-fold cross-validation over all labelled examples."""
+    from .classifier import load_classifier
+
+    examples = load_examples(data)
+    _, dev = train_dev(examples)
+    classifier = load_classifier(str(model_dir) if model_dir else None)
+    results = {"model_version": classifier.version,
+               "dev": {name: r.to_dict() for name, r in compare(dev, classifier.model).items()},
+               "dev_size": len(dev)}
+    if holdout is not None and Path(holdout).exists():
+        kept = load_examples(holdout)
+        results["holdout"] = {name: r.to_dict() for name, r in compare(kept, classifier.model).items()}
+        results["holdout_size"] = len(kept)
+    if k > 1:
+        results["cross_validation"] = {name: r.to_dict() for name, r in cross_validate(examples, k).items()}
+        results["folds"] = k
+    return results
+
+
+def format_evaluation(results: dict) -> str:
+    """The evaluation as text tables: per label for the hybrid, then every system's F1."""
+    lines = [f"model {results['model_version']}"]
+    for part in ("dev", "holdout", "cross_validation"):
+        if part not in results:
+            continue
+        size = results.get(f"{part}_size") or f"{results.get('folds')}-fold"
+        lines += ["", f"== {part} ({size}) =="]
+        hybrid = results[part].get("hybrid") or results[part]["rules"]
+        lines.append(f"{'label':<20}{'P':>7}{'R':>7}{'F1':>7}{'n':>5}")
+        for label, row in hybrid["per_label"].items():
+            lines.append(f"{label:<20}{row['precision']:>7.3f}{row['recall']:>7.3f}"
+                         f"{row['f1']:>7.3f}{row['support']:>5}")
+        lines.append("")
+        for name, report in results[part].items():
+            lines.append(f"{name:<10} micro-F1 {report['micro_f1']:.3f}  macro-F1 {report['macro_f1']:.3f}")
+        lines.append("worst confusions (gold missed → predicted instead, count):")
+        for missed, added, count in hybrid["confusions"][:5]:
+            lines.append(f"  {missed} → {added}: {count}")
+    return "\n".join(lines)

@@ -8,6 +8,8 @@ import sys
 
 import click
 
+from .options import archive_option
+
 
 def _print_json(record: dict) -> None:
     click.echo(json.dumps(record, ensure_ascii=False))
@@ -44,4 +46,103 @@ def classify(texts: tuple[str, ...], jsonl: bool) -> None:
             _print_json(record)
 
 
-COMMANDS = [classify]
+@click.command()
+@click.option("--data", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Labelled reasons (JSON lines) [default: nlp/data/reasons.jsonl].")
+@click.option("--output", type=click.Path(file_okay=False), default=None,
+              help="Where to save the model [default: nlp/model, the one that ships].")
+@click.option("--all", "use_dev", is_flag=True, help="Train on the dev split too (then evaluate says less).")
+def train(data: str | None, output: str | None, use_dev: bool) -> None:
+    """Train the reason classifier's spaCy model from the labelled data (seeded).
+
+    Example: gongkai train
+    """
+    from pathlib import Path
+
+    from nlp.errors import NlpError
+    from nlp.model import MODEL_DIR, REASONS, train_shipped
+
+    try:
+        summary = train_shipped(Path(data) if data else REASONS,
+                                Path(output) if output else MODEL_DIR, use_dev=use_dev)
+    except NlpError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"trained on {summary['examples']} examples ({summary['dev_held_out']} held out "
+               f"for dev) in {summary['seconds']} s; saved to {summary['output']}")
+
+
+@click.command()
+@click.option("--data", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Labelled reasons [default: nlp/data/reasons.jsonl].")
+@click.option("--folds", type=click.IntRange(0), default=5, show_default=True,
+              help="k for k-fold cross-validation; 0 skips it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the full results as JSON.")
+def evaluate(data: str | None, folds: int, as_json: bool) -> None:
+    """Score the classifier on the dev split and by k-fold cross-validation, beside the
+    rules alone, the model alone and a plain codebook-cue baseline.
+
+    Example: gongkai evaluate --folds 5
+    """
+    from pathlib import Path
+
+    from nlp.errors import NlpError
+    from nlp.evaluate import REASONS, format_evaluation, run_evaluation
+
+    try:
+        results = run_evaluation(Path(data) if data else REASONS, k=folds)
+    except NlpError as error:
+        raise click.ClickException(str(error))
+    click.echo(json.dumps(results, ensure_ascii=False, indent=1) if as_json
+               else format_evaluation(results))
+
+
+@click.group()
+def labels() -> None:
+    """Move human corrections of categories between the archive and a CSV file."""
+
+
+@labels.command("export")
+@archive_option
+@click.argument("csv_path", metavar="FILE.csv", type=click.Path(dir_okay=False))
+def labels_export(archive_path: str, csv_path: str) -> None:
+    """Write classified explanations with their labels to FILE.csv for correction.
+
+    Edit the `labels` column (codebook keys joined by ;), then run labels import.
+    Example: gongkai labels export corrections.csv
+    """
+    from archive import Archive
+    from archive.labels import export_labels
+
+    with Archive(archive_path) as archive:
+        count = export_labels(archive, csv_path)
+    click.echo(f"wrote {count} explanations to {csv_path}")
+
+
+@labels.command("import")
+@archive_option
+@click.argument("csv_path", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False))
+@click.option("--data", type=click.Path(dir_okay=False), default=None,
+              help="Training data to append corrections to [default: nlp/data/reasons.jsonl].")
+def labels_import(archive_path: str, csv_path: str, data: str | None) -> None:
+    """Store corrected labels from FILE.csv: they override the model in the archive and
+    join the training data for the next gongkai train.
+
+    Example: gongkai labels import corrections.csv
+    """
+    from pathlib import Path
+
+    from archive import Archive
+    from archive.labels import import_labels
+
+    with Archive(archive_path) as archive:
+        report = import_labels(archive, csv_path, Path(data) if data else None)
+    click.echo(f"{report.corrections} corrections stored, {report.applied} explanations "
+               f"relabelled, {report.unchanged} rows unchanged, {report.training_examples} "
+               f"added to the training data")
+    for line, message in report.errors:
+        click.echo(f"  skipped line {line}: {message}", err=True)
+    if report.errors and not report.corrections:
+        raise SystemExit(1)
+
+
+COMMANDS = [classify, train, evaluate, labels]
