@@ -37,6 +37,8 @@ def crawl_settings(job: dict) -> Settings:
         settings.set("LOG_FILE", job["log_file"], priority="cmdline")
     if job.get("redis_url"):
         frontier = job.get("frontier") or "gongkai"
+        settings.set("EXTENSIONS", {**settings.getdict("EXTENSIONS"), "crawler.frontier.SharedFrontier": 500},
+                     priority="cmdline")
         settings.update({
             "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
             "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
@@ -46,6 +48,11 @@ def crawl_settings(job: dict) -> Settings:
             "SCHEDULER_DUPEFILTER_KEY": f"{frontier}:dupefilter",
             "GONGKAI_IDLE_TIMEOUT": settings.getfloat("GONGKAI_IDLE_TIMEOUT") or 5.0,
         }, priority="cmdline")
+        if "CONCURRENT_REQUESTS" not in (job.get("settings") or {}):
+            # A worker takes from the shared queue only what it can fetch now, and leaves
+            # the rest to the other workers instead of hoarding 16 requests.
+            settings.set("CONCURRENT_REQUESTS", settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+                         priority="cmdline")
     return settings
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+from datetime import date
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -113,7 +114,7 @@ def run_plan(plan: CrawlPlan, *, lock: bool = True, echo: Callable[[str], None] 
                     allowed_domains=job.allowed_domains, max_drift=job.max_drift,
                     javascript=job.javascript, list_selectors=job.list_selectors,
                     settings=job.settings, redis_url=plan.redis_url,
-                    frontier=plan.frontier or f"gongkai:{job.site or _hosts(job.start_urls)}",
+                    frontier=plan.frontier or default_frontier(job),
                     log_file=plan.log_file,
                 )
             except CrawlProcessFailed as error:
@@ -125,6 +126,12 @@ def run_plan(plan: CrawlPlan, *, lock: bool = True, echo: Callable[[str], None] 
     if plan.log_file:
         echo(f"log: {plan.log_file}")
     return summaries
+
+
+def default_frontier(job: CrawlJob) -> str:
+    """Workers started the same day for the same site share a frontier; the next day's
+    run starts afresh."""
+    return f"gongkai:{job.site or _hosts(job.start_urls)}:{date.today().isoformat()}"
 
 
 def format_summary(label: str, summary: dict) -> str:

@@ -9,12 +9,11 @@ first page or the page that links it says it is a 预算/决算.  Every request 
 
 from __future__ import annotations
 
-import time
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TimeoutError as TwistedTimeoutError
@@ -77,7 +76,6 @@ class PortalSpider(scrapy.Spider):
         self.javascript = javascript
         self.list_selectors = list(list_selectors or [])
         self.pages_requested: set[str] = set()
-        self.idle_since: float | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "PortalSpider":
@@ -87,8 +85,6 @@ class PortalSpider(scrapy.Spider):
             spider.max_drift = settings.getint("FOCUS_MAX_DRIFT")
         if spider.max_pages is None and settings.getint("GONGKAI_MAX_PAGES"):
             spider.max_pages = settings.getint("GONGKAI_MAX_PAGES")
-        spider.idle_timeout = settings.getfloat("GONGKAI_IDLE_TIMEOUT")
-        crawler.signals.connect(spider.keep_waiting, scrapy.signals.spider_idle)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -193,7 +189,7 @@ class PortalSpider(scrapy.Spider):
         response.meta["kind"] = "page"
         yield from self.parse_page(response)
 
-    # -- failures and idling -------------------------------------------------------------
+    # -- failures ---------------------------------------------------------------------
 
     def failed(self, failure: Failure) -> Iterator[Fetch]:
         """Record a request that failed: HTTP error, timeout, refused connection…"""
@@ -214,17 +210,6 @@ class PortalSpider(scrapy.Spider):
             duration=request.meta.get("download_latency"),
             error=describe_failure(failure, request),
         )
-
-    def keep_waiting(self) -> None:
-        """With a shared Redis frontier, wait GONGKAI_IDLE_TIMEOUT seconds for other
-        workers' requests before closing."""
-        if not self.idle_timeout:
-            return
-        now = time.monotonic()
-        if self.idle_since is None:
-            self.idle_since = now
-        if now - self.idle_since < self.idle_timeout:
-            raise DontCloseSpider
 
 
 def describe_failure(failure: Failure, request: scrapy.Request) -> str:

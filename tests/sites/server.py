@@ -234,10 +234,16 @@ def _content_type(path: str) -> str:
     }.get(Path(path).suffix, "application/octet-stream")
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that gave up (a timed-out slow page) is expected here, not an error."""
+
+
 def main(root: str) -> None:
     Handler.state = PortalState(Path(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = QuietServer(("127.0.0.1", 0), Handler)
     print(f"http://127.0.0.1:{server.server_port}/", flush=True)
     server.serve_forever()
 
