@@ -109,6 +109,19 @@ def compact(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+def scan(conn, table: str, query: str, *, compacted: bool = False) -> set[int]:
+    """Ids of rows where every word of ``query`` is a substring of one of the columns the
+    table's index covers (ignoring whitespace when ``compacted``): what search must find."""
+    columns = search.source_for(table).columns
+    prepare = compact if compacted else (lambda text: text)
+    words = [prepare(word) for word in query.split()]
+    return {
+        row[0]
+        for row in conn.execute(f"SELECT id, {', '.join(columns)} FROM {table}")
+        if all(any(word in prepare(value or "") for value in row[1:]) for word in words)
+    }
+
+
 @pytest.mark.parametrize(
     "text,expected",
     [

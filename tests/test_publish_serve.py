@@ -19,7 +19,7 @@ import zipfile
 
 import pytest
 from conftest import free_port, gongkai, running_datasette
-from test_publish_records import build_archive, compact
+from test_publish_records import build_archive, scan
 
 from archive import Archive
 
@@ -65,12 +65,10 @@ def test_json_api_search_finds_what_a_substring_scan_finds(base, archive_path, t
     rows = get_json(base, f"/archive/{table}.json", _search=query, _shape="array",
                     _size="max", _col="document_id")
     with Archive(archive_path) as archive:
-        scan = {row_id for row_id, text in archive.conn.execute(f"SELECT id, text FROM {table}")
-                if query in text}
-        joined = {row_id for row_id, text in archive.conn.execute(f"SELECT id, text FROM {table}")
-                  if compact(query) in compact(text)}
+        exact = scan(archive.conn, table, query)
+        joined = scan(archive.conn, table, query, compacted=True)
     found = {row["id"] for row in rows}
-    assert scan and scan <= found
+    assert exact and exact <= found
     assert found == joined
 
 
