@@ -1,0 +1,120 @@
+"""Findings: contradictions proved by the document's own numbers, and none where it agrees.
+
+A tampered copy of a sample source is rendered by the samples' own reportlab renderer, so the
+contradictions sit in a real PDF exactly where a department would print them.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+import extract
+from samples.pdf import render
+from samples.source import load_sources
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "documents"
+
+def _replace(body: list, old: str, new: str) -> None:
+    for block in body:
+        if "p" in block and old in block["p"]:
+            block["p"] = block["p"].replace(old, new)
+            return
+    raise AssertionError(f"{old!r} not in the source")
+
+
+@pytest.fixture(scope="module")
+def tampered() -> dict:
+    source = copy.deepcopy(next(s for s in load_sources() if s["slug"] == "yanshi-2024-juesuan"))
+    body = source["body"]
+    expense = next(block for block in body if block.get("table") == "juesuan03")
+    expense["rows"][0]["cells"][2] = "217.84"  # 合计 本年支出合计, truly 207.84
+    _replace(body, "完成年初预算的 122.65%", "完成年初预算的 132.65%")  # 118.36 / 96.50 = 122.65%
+    _replace(  # the table prints 12.40 for 2010302
+        body,
+        "年初预算数为 12.40 万元，决算数 12.40 万元，完成年初预算的 100.00%",
+        "年初预算数为 12.40 万元，决算数 13.40 万元，完成年初预算的 108.06%",
+    )
+    source["body"] = [block for block in body if block.get("table") != "juesuan08"]
+    data, _, _ = render(source)
+    return extract.extract_bytes(data, "tampered.pdf")
+
+
+def _by_rule(record: dict, rule: str) -> list[dict]:
+    return [finding for finding in record["findings"] if finding["rule"] == rule]
+
+
+def test_sum_of_classes_differs_from_total(tampered):
+    [finding] = [f for f in _by_rule(tampered, "sum_mismatch") if f["evidence"]["table"] == "支出决算表"]
+    assert finding["evidence"]["row"] == "合计"
+    assert finding["evidence"]["column"] == "本年支出合计"
+    assert finding["evidence"]["stated"] == 217.84
+    assert finding["evidence"]["sum"] == pytest.approx(207.84)
+    assert finding["severity"] == "error"
+
+
+def test_summary_table_differs_from_detail_table(tampered):
+    [finding] = _by_rule(tampered, "total_mismatch")
+    assert finding["evidence"] == {
+        "table": "收入支出决算总表", "row": "本年支出合计", "stated": 207.84,
+        "other_table": "支出决算表", "other": 217.84,
+    }
+
+
+def test_stated_rate_differs_from_figures(tampered):
+    [finding] = _by_rule(tampered, "rate_mismatch")
+    assert finding["evidence"]["rate"] == 132.65
+    assert finding["evidence"]["computed"] == pytest.approx(122.653, abs=1e-3)
+
+
+def test_no_difference_claim_contradicted(tampered):
+    [finding] = _by_rule(tampered, "no_difference_contradicted")
+    assert (finding["evidence"]["budget"], finding["evidence"]["actual"]) == (12.40, 13.40)
+
+
+def test_narrative_amount_differs_from_table(tampered):
+    [finding] = _by_rule(tampered, "narrative_table_mismatch")
+    assert finding["evidence"]["subject_code"] == "2010302"
+    assert (finding["evidence"]["narrative"], finding["evidence"]["table_value"]) == (13.40, 12.40)
+
+
+def test_missing_standard_table(tampered):
+    [finding] = _by_rule(tampered, "missing_table")
+    assert finding["evidence"]["missing"] == ["国有资本经营预算财政拨款支出决算表"]
+
+
+def test_nothing_else_is_accused(tampered):
+    assert {finding["rule"] for finding in tampered["findings"]} == {
+        "sum_mismatch", "total_mismatch", "rate_mismatch", "no_difference_contradicted",
+        "narrative_table_mismatch", "missing_table",
+    }
+    # Only the tampered 合计 row: its classes still add up to their 款 and 项.
+    assert all(f["evidence"]["row"] == "合计" for f in _by_rule(tampered, "sum_mismatch"))
+
+
+def test_share_over_100_in_the_real_zhongzhan_document():
+    record = extract.extract_file(FIXTURES / "zhongzhan-2023-juesuan.reportlab.pdf")
+    [finding] = _by_rule(record, "share_over_100")
+    assert finding["evidence"]["share"] == 599.47
+
+
+def test_unmapped_glyphs_are_a_broken_font_map_finding():
+    # reportlab's encryption leaves the CID font's CIDSystemInfo strings encrypted, so
+    # pdfminer cannot map its glyphs: a real PDF with a broken font map.
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, encrypt=StandardEncryption("", "owner", canPrint=0))
+    page.setFont("STSong-Light", 12)
+    page.drawString(72, 720, "2023 年度部门决算公开")
+    page.showPage()
+    page.save()
+    record = extract.extract_bytes(buffer.getvalue(), "cid.pdf")
+    [finding] = _by_rule(record, "broken_font_map")
+    assert finding["page"] == 1 and finding["evidence"]["glyphs"] > 5
