@@ -1,0 +1,46 @@
+"""``gongkai extract``: JSON Lines out, bad files reported and counted, the rest extracted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from gongkai.cli import main
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "documents"
+
+
+def test_json_lines_with_a_bad_file_among_good_ones():
+    files = [FIXTURES / "yanshi-2023-juesuan.reportlab.pdf", FIXTURES / "not-a-pdf.pdf",
+             FIXTURES / "zhongzhan-2023-juesuan.reportlab.pdf", FIXTURES / "empty.pdf"]
+    result = CliRunner().invoke(main, ["extract", "--json", "--no-pages", *map(str, files)])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["file"] for line in lines] == [str(path) for path in files]
+    good, not_pdf, other, empty = lines
+    assert good["department"] == "洛阳市偃师区政务服务和大数据管理局"
+    assert any(item["reason"] == "人员增加" for item in good["explanations"])
+    assert "pages" not in good and good["tables"] and good["line_items"]
+    assert other["findings"][0]["rule"] == "share_over_100"
+    assert not_pdf == {"file": str(files[1]), "error": {"kind": "not_pdf", "message": not_pdf["error"]["message"]}}
+    assert "not-a-pdf.pdf" in not_pdf["error"]["message"]
+    assert empty["error"]["kind"] == "empty"
+
+
+def test_all_good_files_exit_zero_with_a_summary():
+    path = FIXTURES / "xuchang-2025-yusuan.reportlab.pdf"
+    result = CliRunner().invoke(main, ["extract", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "预算 2025 许昌市公共资源交易中心" in result.output
+    assert "8 tables" in result.output
+
+
+def test_json_record_includes_pages_by_default():
+    path = FIXTURES / "yanshi-2024-juesuan.reportlab.pdf"
+    result = CliRunner().invoke(main, ["extract", "--json", str(path)])
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert len(record["pages"]) == record["page_count"]
+    assert record["sha256"] == __import__("hashlib").sha256(path.read_bytes()).hexdigest()
