@@ -61,8 +61,9 @@ def crawl(urls, archive_path, max_pages, sites_file, site_names, all_sites, list
     if run_build:
         from gongkai.build import build
 
-        click.echo("building the archive from the new files …")
-        build(archive_path)
+        report = build(archive_path)
+        click.echo(f"build: {report.extracted} documents extracted, {report.failed} failed, "
+                   f"{report.explanations} explanations")
     if any(summary.get("errors") for summary in summaries):
         raise SystemExit(1)
 

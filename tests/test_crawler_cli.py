@@ -1,0 +1,102 @@
+"""``gongkai crawl`` as cron runs it: sites.yaml, exit codes, log file, lock, --build,
+and settings that take effect."""
+
+from __future__ import annotations
+
+import fcntl
+import textwrap
+
+import pytest
+
+from conftest import gongkai
+from sites.fixtures import portal, request_log, rows  # noqa: F401
+
+FAST = ["-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=0"]
+CLEAN_ARTICLE = "xxgk/czyjs/202410/t20241016_2.html"   # two disclosures, no failures
+BROKEN_LIST = "xxgk/czyjs/index_2.html"                 # links a missing PDF (404)
+
+
+@pytest.fixture
+def sites_file(portal, tmp_path):
+    path = tmp_path / "sites.yaml"
+    path.write_text(textwrap.dedent(f"""\
+        sites:
+          - name: education
+            start_urls: [{portal}{CLEAN_ARTICLE}]
+            verified: true
+          - name: archive-list
+            start_urls: [{portal}{BROKEN_LIST}]
+            max_pages: 1
+            settings: {{DOWNLOAD_TIMEOUT: 2}}
+        """), encoding="utf-8")
+    return path
+
+
+def test_clean_crawl_exits_0_and_prints_its_summary(portal, tmp_path):
+    archive = tmp_path / "a.db"
+    result = gongkai("crawl", portal + CLEAN_ARTICLE, "--archive", str(archive), *FAST)
+    assert "1 pages, files 2 new / 0 changed / 0 unchanged, 0 errors" in result.stdout
+    assert (tmp_path / "a-crawl.log").read_text().count("Spider closed (finished)") == 1
+
+
+def test_errors_make_the_exit_code_1(portal, tmp_path):
+    result = gongkai("crawl", portal + BROKEN_LIST, "--archive", str(tmp_path / "a.db"),
+                     "--max-pages", "1", *FAST, check=False)
+    assert result.returncode == 1
+    assert "1 pages, files 0 new / 0 changed / 0 unchanged, 1 errors" in result.stdout
+
+
+def test_one_site_of_a_sites_file(sites_file, tmp_path):
+    archive = tmp_path / "a.db"
+    gongkai("crawl", "--sites", str(sites_file), "--site", "education", "--archive", str(archive), *FAST)
+    assert [r["site"] for r in rows(archive, "SELECT site FROM crawl_runs")] == ["education"]
+
+
+def test_all_sites_run_in_turn_and_the_exit_code_reports_errors(sites_file, tmp_path):
+    archive = tmp_path / "a.db"
+    result = gongkai("crawl", "--sites", str(sites_file), "--all", "--archive", str(archive), *FAST,
+                     check=False)
+    assert result.returncode == 1
+    assert [r["site"] for r in rows(archive, "SELECT site FROM crawl_runs ORDER BY id")] == [
+        "education", "archive-list"]
+    assert result.stdout.count("pages, files") == 2
+
+
+@pytest.mark.parametrize("args,kind", [
+    (["--site", "nowhere"], "unknown_site"),
+    (["--all"], "bad_sites_file"),
+])
+def test_bad_site_choices_are_named(sites_file, tmp_path, args, kind):
+    if kind == "bad_sites_file":
+        sites_file.write_text("sites: [{name: x}]\n", encoding="utf-8")
+    result = gongkai("crawl", "--sites", str(sites_file), *args, "--archive", str(tmp_path / "a.db"),
+                     check=False)
+    assert result.returncode == 1 and kind in result.stderr
+
+
+def test_a_running_crawl_locks_out_another(portal, tmp_path):
+    archive = tmp_path / "a.db"
+    with open(tmp_path / "a.db.crawl.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = gongkai("crawl", portal + CLEAN_ARTICLE, "--archive", str(archive), check=False)
+    assert result.returncode == 1 and "locked" in result.stderr
+    assert not archive.exists()
+
+
+def test_settings_and_user_agent_take_effect(portal, tmp_path):
+    request_log(portal, clear=True)
+    gongkai("crawl", portal + "index.html", "--archive", str(tmp_path / "a.db"), "--max-pages", "3",
+            "--user-agent", "gongkai-test (+https://example.org/contact)", "-s", "FOCUS_MAX_DRIFT=0",
+            *FAST, check=False)
+    log = request_log(portal)
+    assert {e["headers"]["User-Agent"] for e in log} == {"gongkai-test (+https://example.org/contact)"}
+    pages = [e["path"] for e in log if e["path"].endswith(".html") or e["path"].endswith("/")]
+    assert len(pages) == 3
+    assert "/news/index.html" not in pages  # off topic: drift 0 allows no detour
+
+
+def test_build_processes_the_new_files(portal, tmp_path):
+    archive = tmp_path / "a.db"
+    result = gongkai("crawl", portal + CLEAN_ARTICLE, "--archive", str(archive), "--build", *FAST)
+    assert "build: 2 documents extracted" in result.stdout
+    assert len(rows(archive, "SELECT * FROM documents")) == 2
