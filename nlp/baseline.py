@@ -26,6 +26,8 @@ def codebook_cues(path: Path = CODEBOOK) -> dict[str, list[re.Pattern[str]]]:
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) == 4 and cells[0] in LABELS:
             words = [w.strip() for w in cells[3].split(",") if w.strip() not in ("", "—")]
+            if not words:
+                continue
             cues[cells[0]] = [
                 re.compile(".{0,8}".join(re.escape(normalize_text(part)) for part in word.split("…")))
                 for word in words

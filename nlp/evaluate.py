@@ -50,6 +50,7 @@ def score(examples: list[Example], predicted: list[list[str]]) -> Report:
     gold = [set(e.labels) for e in examples]
     guess = [set(p) for p in predicted]
     per_label = {}
+    f1s = []
     totals = Counter()
     for label in LABELS:
         tp = sum(label in g and label in p for g, p in zip(gold, guess))
@@ -60,11 +61,12 @@ def score(examples: list[Example], predicted: list[list[str]]) -> Report:
             continue
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn)
+        f1s.append(_f1(precision, recall))
         per_label[label] = {"precision": round(precision, 4), "recall": round(recall, 4),
                             "f1": round(_f1(precision, recall), 4), "support": tp + fn}
     micro_p = totals["tp"] / (totals["tp"] + totals["fp"]) if totals["tp"] + totals["fp"] else 0.0
     micro_r = totals["tp"] / (totals["tp"] + totals["fn"]) if totals["tp"] + totals["fn"] else 0.0
-    macro = sum(v["f1"] for v in per_label.values()) / len(per_label) if per_label else 0.0
+    macro = sum(f1s) / len(f1s) if f1s else 0.0
     confusions: Counter = Counter()
     errors = []
     for example, g, p in zip(examples, gold, guess):

@@ -1,0 +1,97 @@
+"""Evaluation: the metrics on hand-checked tables, the quality bars the shipped
+classifier must clear, and gongkai train / gongkai evaluate as a user runs them."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import nlp
+from gongkai.cli import main
+from nlp.baseline import baseline_labels, codebook_cues
+from nlp.dataset import Example, load_examples, train_dev
+from nlp.evaluate import HOLDOUT, compare, folds, score
+
+SCORE_CASES = [
+    # gold, predicted, label checked, (precision, recall, f1, support)
+    ([["staff_increase"], ["austerity"]], [["staff_increase"], ["austerity"]],
+     "staff_increase", (1.0, 1.0, 1.0, 1)),
+    ([["staff_increase"], ["staff_increase"]], [["staff_increase"], ["other"]],
+     "staff_increase", (1.0, 0.5, 0.6667, 2)),
+    ([["staff_increase"], ["other"]], [["staff_increase"], ["staff_increase"]],
+     "staff_increase", (0.5, 1.0, 0.6667, 1)),
+    ([["pay_policy", "staff_increase"]], [["staff_increase"]], "pay_policy", (0.0, 0.0, 0.0, 1)),
+]
+
+
+@pytest.mark.parametrize("gold, predicted, label, expected", SCORE_CASES)
+def test_score_per_label(gold, predicted, label, expected):
+    report = score([Example(str(i), tuple(g)) for i, g in enumerate(gold)], predicted)
+    row = report.per_label[label]
+    assert (row["precision"], row["recall"], row["f1"], row["support"]) == expected
+
+
+def test_micro_macro_and_confusions():
+    examples = [Example("a", ("staff_increase",)), Example("b", ("austerity",)),
+                Example("c", ("austerity",))]
+    report = score(examples, [["staff_increase"], ["austerity"], ["operating_costs"]])
+    assert report.micro_f1 == 0.6667  # tp 2, fp 1, fn 1
+    assert report.macro_f1 == round((1.0 + 2 / 3 + 0.0) / 2, 4)  # operating_costs has no support
+    assert report.confusions == [("austerity", "operating_costs", 1)]
+
+
+def test_folds_partition_the_examples():
+    examples = [Example(str(i), ("other",)) for i in range(23)]
+    parts = folds(examples, 5)
+    assert sorted(e.text for _, test in parts for e in test) == sorted(e.text for e in examples)
+    assert all(not set(train) & set(test) for train, test in parts)
+
+
+def test_baseline_reads_the_codebook_cues():
+    cues = codebook_cues()
+    assert set(cues) == set(nlp.LABELS) - {"other"}
+    assert baseline_labels("新调入及招录13人") == ["staff_increase"]
+    assert baseline_labels("持平，严格执行八项规定") == ["no_difference"]
+    assert baseline_labels("工作需要") == ["other"]
+
+
+@pytest.fixture(scope="module")
+def shipped_reports():
+    classifier = nlp.load_classifier()
+    _, dev = train_dev(load_examples())
+    return {"dev": compare(dev, classifier.model),
+            "holdout": compare(load_examples(HOLDOUT), classifier.model)}
+
+
+@pytest.mark.parametrize("part", ["dev", "holdout"])
+def test_shipped_classifier_clears_the_bar(shipped_reports, part):
+    reports = shipped_reports[part]
+    assert reports["hybrid"].macro_f1 >= 0.9
+    assert reports["hybrid"].macro_f1 >= reports["baseline"].macro_f1 + 0.2
+    assert reports["hybrid"].macro_f1 >= reports["model"].macro_f1
+    assert min(row["precision"] for row in reports["hybrid"].per_label.values()) >= 0.75
+
+
+@pytest.mark.slow
+def test_train_and_evaluate_commands(tmp_path):
+    data = tmp_path / "reasons.jsonl"
+    data.write_text("".join(e.to_json() + "\n" for e in load_examples()[::3]), encoding="utf-8")
+    result = CliRunner().invoke(main, ["train", "--data", str(data), "--output", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    assert "trained on" in result.output and (tmp_path / "m" / "config.cfg").exists()
+    result = CliRunner().invoke(main, ["evaluate", "--data", str(data), "--folds", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    results = json.loads(result.output)
+    assert set(results["dev"]) == {"baseline", "rules", "model", "hybrid"}
+    assert set(results["cross_validation"]) == {"baseline", "rules", "model", "hybrid"}
+    assert 0 < results["cross_validation"]["hybrid"]["macro_f1"] <= 1
+    text = CliRunner().invoke(main, ["evaluate", "--data", str(data), "--folds", "0"]).output
+    assert "macro-F1" in text and "worst confusions" in text and "staff_increase" in text
+
+
+def test_train_names_bad_data(tmp_path):
+    data = tmp_path / "reasons.jsonl"
+    data.write_text('{"text": "人员增加", "labels": ["staff_up"]}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["train", "--data", str(data), "--output", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "staff_up" in result.output and "reasons.jsonl:1" in result.output

@@ -1,0 +1,80 @@
+"""The spaCy model: seeded training gives identical files, a saved model loads back with
+the same scores, and the classifier version follows the model and the rules."""
+
+import hashlib
+import shutil
+
+import pytest
+
+import nlp
+from nlp.classifier import Classifier, load_classifier
+from nlp.dataset import load_examples, train_dev
+from nlp.errors import ModelMissing
+from nlp.model import MODEL_DIR, TextcatModel, model_text, train
+
+TEXTS = ["人员增加", "信创项目和政务云项目经费支出减少", "严控支出", "主要用于日常运转"]
+
+
+def digest(directory):
+    h = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(directory)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def small_examples():
+    train_part, _ = train_dev(load_examples())
+    return train_part[::4]
+
+
+def test_retrain_gives_the_same_model(tmp_path, small_examples):
+    train(small_examples, tmp_path / "a", max_epochs=5)
+    train(small_examples, tmp_path / "b", max_epochs=5)
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+
+
+def test_saved_model_loads_with_the_same_scores(tmp_path, small_examples):
+    trained = train(small_examples, tmp_path / "m", max_epochs=5)
+    loaded = TextcatModel.load(tmp_path / "m")
+    texts = [model_text(t) for t in TEXTS]
+    assert trained.scores(texts) == loaded.scores(texts)
+    assert set(loaded.scores(texts)[0]) == set(nlp.LABELS)
+
+
+def test_shipped_model_is_small_and_loads():
+    size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
+    assert size < 5_000_000
+    classifier = load_classifier()
+    assert classifier.model is not None and classifier.version.startswith("hybrid-")
+    assert load_classifier() is classifier  # cached
+
+
+def test_version_follows_the_model(tmp_path, small_examples):
+    shutil.copytree(MODEL_DIR, tmp_path / "same")
+    assert load_classifier(str(tmp_path / "same")).version == load_classifier().version
+    train(small_examples, tmp_path / "other", max_epochs=3)
+    assert load_classifier(str(tmp_path / "other")).version != load_classifier().version
+    assert Classifier().version.startswith("rules-")
+    assert Classifier().version != load_classifier().version
+
+
+def test_broken_model_is_named(tmp_path):
+    shutil.copytree(MODEL_DIR, tmp_path / "broken")
+    (tmp_path / "broken" / "textcat_multilabel" / "model").write_bytes(b"truncated")
+    with pytest.raises(ModelMissing) as caught:
+        TextcatModel.load(tmp_path / "broken")
+    assert caught.value.kind == "model_missing" and "gongkai train" in str(caught.value)
+
+
+# Phrasings no cue rule matches (the rules alone say `other`); the model knows them.
+@pytest.mark.parametrize("text, label", [
+    ("部分人员调往其他单位", "staff_decrease"),
+    ("年中补助", "unbudgeted"),
+])
+def test_model_handles_wording_the_rules_do_not_know(text, label):
+    assert Classifier().classify(text)["labels"] == ["other"]
+    result = load_classifier().classify(text)
+    assert result["labels"] == [label]
+    assert result["spans"] == [{"start": 0, "end": len(text), "label": label}]
