@@ -16,7 +16,7 @@ import pytest
 import reportlab
 import yaml
 from pdfminer.high_level import extract_pages, extract_text
-from pdfminer.layout import LTTextContainer
+from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.psparser import PSEOF
 
@@ -64,9 +64,16 @@ def squash(text: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def page_texts(path: Path) -> tuple[str, ...]:
-    """Text of each page, by pdfminer's layout analysis (parsed once per file)."""
-    return tuple("".join(item.get_text() for item in page if isinstance(item, LTTextContainer))
-                 for page in extract_pages(path))
+    """Text of each page in drawing order, read by pdfminer (once per file, no layout analysis)."""
+    return tuple("".join(_chars(page)) for page in extract_pages(path, laparams=None))
+
+
+def _chars(item):
+    if isinstance(item, LTChar):
+        yield item.get_text()
+    elif isinstance(item, LTContainer):
+        for child in item:
+            yield from _chars(child)
 
 
 @same_reportlab
