@@ -70,18 +70,21 @@ def check_archive(archive_path: str | os.PathLike) -> Path:
     return path
 
 
-def refresh_index(archive_path: str | os.PathLike) -> int:
-    """Index whatever the build left queued (none after a build that called
-    ``search.refresh``); returns rows indexed. Skipped when the file is not writable."""
+def prepare(archive_path: str | os.PathLike, *, immutable: bool = False) -> int:
+    """Index whatever the build left queued (nothing, after a build that called
+    ``search.refresh``) and, for an immutable start, fold the WAL into the database file
+    (``immutable=1`` never reads the WAL). Returns rows indexed; skipped when the file is
+    not writable."""
     archive_path = Path(archive_path)
     if not os.access(archive_path, os.W_OK):
         return 0
     from .store import Archive  # opening migrates, which a read-only file cannot do
 
     with Archive(archive_path) as archive:
-        if not search.pending(archive.conn):
-            return 0
-        return sum(search.refresh(archive.conn).values())
+        indexed = sum(search.refresh(archive.conn).values()) if search.pending(archive.conn) else 0
+        if immutable:
+            archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return indexed
 
 
 def make_datasette(

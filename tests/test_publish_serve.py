@@ -16,6 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import free_port, gongkai, running_datasette
@@ -185,6 +186,33 @@ def test_metadata_describes_every_table_and_column(base, archive_path):
             assert re.search(r"[\u4e00-\u9fff]", text) and re.search(r"[A-Za-z]", text), \
                 f"{name}.{column} needs a Chinese and English description"
     conn.close()
+
+
+def test_serve_immutable_snapshot(tmp_path, archive_path):
+    copy = tmp_path / "snapshot.db"
+    copy.write_bytes(archive_path.read_bytes())
+    (tmp_path / "snapshot-files").symlink_to(archive_path.with_name("archive-files"))
+    # A write still in the WAL (a writer holds the file open) must be served all the same.
+    writer = sqlite3.connect(copy, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("UPDATE documents SET title = '已更新的标题' WHERE id = 1")
+    assert Path(f"{copy}-wal").stat().st_size > 0
+    with running_datasette(copy, "--immutable") as url:
+        (database,) = get_json(url, "/-/databases.json")
+        assert database["is_mutable"] is False
+        assert get_json(url, "/snapshot/documents/1.json", _shape="array")[0]["title"] == "已更新的标题"
+        rows = get_json(url, "/snapshot/documents.json", _search="已更新", _shape="array")
+        assert [row["id"] for row in rows] == [1]
+        sha256 = get_json(url, "/snapshot/documents.json", _shape="array")[0]["sha256"]
+        assert fetch(url, f"/-/files/{sha256}")[0] == 200
+    writer.close()
+
+
+def test_zip_of_an_arbitrary_sql_query(base):
+    status, _, body = fetch(base, "/archive.zip", sql="SELECT sha256 FROM documents LIMIT 3")
+    assert status == 200
+    with zipfile.ZipFile(io.BytesIO(body)) as zipped:
+        assert len(zipped.namelist()) == 4  # three files and the manifest
 
 
 def test_serve_explains_a_missing_archive(tmp_path):

@@ -27,7 +27,7 @@ def serve(archive_path: str, host: str, port: int, immutable: bool) -> None:
 
     try:
         publish.check_archive(archive_path)
-        if not immutable and (indexed := publish.refresh_index(archive_path)):
+        if indexed := publish.prepare(archive_path, immutable=immutable):
             click.echo(f"indexed {indexed} rows for search", err=True)
         click.echo(f"serving {archive_path} on http://{host}:{port}/", err=True)
         publish.serve(archive_path, host=host, port=port, immutable=immutable)
