@@ -228,6 +228,27 @@ def _refresh_batch(conn: sqlite3.Connection, source: Source, batch: int) -> int:
     return len(row_ids)
 
 
+def rebuild(conn: sqlite3.Connection) -> dict[str, int]:
+    """Empty every index and index every row again: the way out after ``fts_text`` changes,
+    since a contentless index can only remove tokens exactly as they were indexed."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM search_queue")
+        for source in SOURCES:
+            conn.execute(
+                f"INSERT INTO {source.fts_table} ({source.fts_table}) VALUES ('delete-all')"
+            )
+            conn.execute(
+                f"INSERT INTO search_queue (source, row_id) SELECT '{source.table}', id "
+                f"FROM {source.table}"
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return refresh(conn)
+
+
 def optimize(conn: sqlite3.Connection) -> None:
     """Merge each index's segments into one (after a large build; makes queries faster)."""
     for source in SOURCES:

@@ -82,6 +82,17 @@ def test_refresh_follows_replaced_and_deleted_documents(tmp_path, archive_path):
                          "VALUES ('integrity-check')")
 
 
+def test_rebuild_indexes_everything_again(tmp_path, archive_path):
+    copy = tmp_path / "archive.db"
+    shutil.copy(archive_path, copy)
+    with Archive(copy) as archive:
+        before = {q: fts_ids(archive.conn, "pages", q) for q in ["人员增加", "政务云"]}
+        counts = search.rebuild(archive.conn)
+        assert counts["pages"] == archive.conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+        assert {q: fts_ids(archive.conn, "pages", q) for q in before} == before
+        archive.conn.execute("INSERT INTO pages_fts (pages_fts) VALUES ('integrity-check')")
+
+
 def test_search_all_ranks_and_caps(archive_path):
     with Archive(archive_path) as archive:
         results = {r.table: r for r in search_all(archive.conn, "人员增加", limit=5)}
