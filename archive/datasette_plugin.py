@@ -121,7 +121,7 @@ def can_render_zip(columns, table):
     return downloads.can_zip(columns, table)
 
 
-async def render_zip(datasette, columns, rows, database, table, request):
+async def render_zip(datasette, columns, rows, database, table, query_name, request):
     archive = datasette.get_database(database)
     body = await archive.execute_fn(
         lambda conn: downloads.zip_files(
@@ -129,7 +129,7 @@ async def render_zip(datasette, columns, rows, database, table, request):
             downloads.sha256s_of_rows(conn, columns, [list(r) for r in rows], table),
         )
     )
-    name = table or request.url_vars.get("table") or database
+    name = table or query_name or database
     return Response(
         body,
         content_type="application/zip",
