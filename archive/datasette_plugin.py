@@ -26,9 +26,9 @@ from .store import data_dir_for
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-# Tables and views whose rows carry a document_id and a page number.
+# Tables and views whose rows carry a document_id and a page number (and queries: table None).
 PAGE_TABLES = {"explanations", "findings", "sections", "line_items", "explanation_facts",
-               "finding_facts", "line_item_facts"}
+               "finding_facts", "line_item_facts", None}
 
 
 @hookimpl(trylast=True)

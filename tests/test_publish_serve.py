@@ -156,6 +156,8 @@ def test_provenance_links(base, archive_path):
     page = get_json(base, "/archive/pages.json", document_id=match[1], page=match[2],
                     _shape="array")
     assert len(page) == 1
+    canned = fetch(base, "/archive/search_explanations", q="人员增加", category="", region="")
+    assert re.search(r'href="/archive/pages\?document_id=\d+&amp;page=\d+"', canned[2].decode())
     documents = fetch(base, "/archive/documents")[2].decode()
     assert 'href="http://127.0.0.1/articles/' in documents  # source URL
     assert re.search(r'href="/-/files/[0-9a-f]{64}"', documents)  # archived file
