@@ -66,59 +66,59 @@ class Classifier:
         texts = [text or "" for text in texts]
         normalized = [normalize(text) for text in texts]
         found = [apply_rules(n.text, self.rules) for n in normalized]
-        model_scores = self._model_scores(found)
+        whole = self._scores([r.text[r.region[0]:r.region[1]] for r in found])
+        decided = [self._labels(result, scores) for result, scores in zip(found, whole)]
+        clause_scores = self._clause_scores(found, decided)
         return [
-            self._decide(text, n, result, whole, clause_scores)
-            for text, n, result, (whole, clause_scores) in zip(texts, normalized, found, model_scores)
+            self._result(text, n, result, labels, scores, clause_scores.get(index))
+            for index, (text, n, result, (labels, scores))
+            in enumerate(zip(texts, normalized, found, decided))
         ]
 
-    def _model_scores(self, found: list[RuleResult]) -> list[tuple[dict, list[dict]]]:
-        """Scores for each whole text, and for each clause when there are several."""
-        if self.model is None:
-            return [({}, []) for _ in found]
-        batch: list[str] = []
-        for result in found:
-            batch.append(result.text[result.region[0]:result.region[1]])
-            if len(result.clauses) > 1:
-                batch.extend(clause.text for clause in result.clauses)
-        scored = iter(self.model.scores(batch))
-        out = []
-        for result in found:
-            whole = next(scored)
-            clauses = [next(scored) for _ in result.clauses] if len(result.clauses) > 1 else [whole]
-            out.append((whole, clauses))
-        return out
+    def _scores(self, texts: list[str]) -> list[dict[str, float]]:
+        if self.model is None or not texts:
+            return [{} for _ in texts]
+        return self.model.scores(texts)
 
-    def _decide(self, text: str, normalized: Normalized, result: RuleResult,
-                model: dict[str, float], clause_scores: list[dict[str, float]]) -> dict:
+    def _labels(self, result: RuleResult, model: dict[str, float]) -> tuple[list[str], dict]:
+        """The decision: rule labels, model labels over their bar, exclusive labels alone."""
         scores = {label: float(model.get(label, 0.0)) for label in LABELS}
         for label in result.hits:
             scores[label] = max(scores[label], RULE_SCORE)
-        carried = dict(result.hits)
         rule_substantive = [l for l in LABELS if l in result.hits and l not in EXCLUSIVE]
         needed = self.model_extra if rule_substantive else self.model_alone
-        substantive = rule_substantive + [
-            l for l in LABELS
-            if l not in EXCLUSIVE and l not in result.hits and scores[l] >= needed
-            and OPPOSITES.get(l) not in result.hits
+        substantive = [
+            l for l in LABELS if l not in EXCLUSIVE and (l in result.hits or (
+                scores[l] >= needed and OPPOSITES.get(l) not in result.hits))
         ]
-        substantive.sort(key=LABELS.index)
+        best = max([scores[l] for l in substantive], default=0)
         if "no_difference" in result.hits or (
-            not rule_substantive and scores["no_difference"] >= self.model_alone
-            and scores["no_difference"] >= max([scores[l] for l in substantive], default=0)
+            not rule_substantive and scores["no_difference"] >= max(self.model_alone, best)
         ):
             labels = ["no_difference"]
-        elif result.says_other:
-            labels = ["other"]
-        elif not rule_substantive and scores["other"] >= max([scores[l] for l in substantive], default=0):
+        elif result.says_other or (not rule_substantive and scores["other"] >= best):
             labels = ["other"]
         else:
             labels = substantive or ["other"]
         if labels == ["other"]:
             scores["other"] = max(scores["other"], 1 - max(scores[l] for l in LABELS if l != "other"))
+        return labels, scores
+
+    def _clause_scores(self, found: list[RuleResult], decided: list) -> dict[int, list[dict]]:
+        """Model scores per clause, only for texts where a label came from the model alone
+        and there is more than one clause it could point at."""
+        wanted = [
+            index for index, (result, (labels, _)) in enumerate(zip(found, decided))
+            if len(result.clauses) > 1 and any(l not in result.hits and l not in EXCLUSIVE for l in labels)
+        ]
+        scored = iter(self._scores([c.text for i in wanted for c in found[i].clauses]))
+        return {i: [next(scored) for _ in found[i].clauses] for i in wanted}
+
+    def _result(self, text: str, normalized: Normalized, result: RuleResult, labels: list[str],
+                scores: dict[str, float], clause_scores: list[dict] | None) -> dict:
         spans = []
         for label in labels:
-            for clause in carried.get(label) or [self._best_clause(label, result, clause_scores)]:
+            for clause in result.hits.get(label) or [_best_clause(label, result, clause_scores)]:
                 start, end = normalized.original_span(clause.start, clause.end)
                 spans.append({"start": start, "end": end, "label": label})
         spans.sort(key=lambda span: (span["start"], LABELS.index(span["label"])))
@@ -130,14 +130,18 @@ class Classifier:
             "model": self.version,
         }
 
-    @staticmethod
-    def _best_clause(label: str, result: RuleResult, clause_scores: list[dict]) -> Clause:
-        if label in EXCLUSIVE or not result.clauses:
-            start, end = result.region if label == "other" else (0, len(result.text))
-            return Clause(start, end, result.text[start:end])
-        ranked = max(range(len(result.clauses)), key=lambda i: clause_scores[i].get(label, 0.0)
-                     if i < len(clause_scores) else 0.0)
-        return result.clauses[ranked]
+
+def _best_clause(label: str, result: RuleResult, clause_scores: list[dict] | None) -> Clause:
+    """Where a label the rules did not see points: the clause the model scores highest."""
+    if label in EXCLUSIVE or not result.clauses:
+        start, end = result.region if label == "other" else (0, len(result.text))
+        return Clause(start, end, result.text[start:end])
+    if not clause_scores:
+        return result.clauses[0] if len(result.clauses) == 1 else Clause(
+            result.clauses[0].start, result.clauses[-1].end,
+            result.text[result.clauses[0].start:result.clauses[-1].end])
+    best = max(range(len(result.clauses)), key=lambda i: clause_scores[i].get(label, 0.0))
+    return result.clauses[best]
 
 
 def _version(model: TextModel | None) -> str:

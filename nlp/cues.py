@@ -134,15 +134,20 @@ class CueRules:
     """The compiled cue table; ``find(text, start, end)`` lists unnegated matches."""
 
     def __init__(self, cues: dict[str, list[str]] = CUES):
-        self.patterns = [(label, _compile(p)) for label, patterns in cues.items() for p in patterns]
+        # One alternation per label: a dozen scans of the text instead of two hundred.
+        self.patterns = [(label, _compile("|".join(f"(?:{p})" for p in patterns)))
+                         for label, patterns in cues.items()]
         self.other = [_compile(p) for p in OTHER_CUES]
         self.staff_change = _compile(STAFF_CHANGE)
         self.used_for = _compile(USED_FOR)
 
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[CueMatch]:
+    def find(self, text: str, start: int = 0, end: int | None = None,
+             labels: tuple[str, ...] | None = None) -> list[CueMatch]:
         end = len(text) if end is None else end
         found = []
         for label, pattern in self.patterns:
+            if labels is not None and label not in labels:
+                continue
             for match in pattern.finditer(text, start, end):
                 if not _NEGATED.search(text, max(start, match.start() - 6), match.start()):
                     found.append(CueMatch(label, match.start(), match.end()))

@@ -63,9 +63,8 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
     clauses = split_clauses(text, start, end) or whole
     result = RuleResult(text, (start, end), clauses)
     # No-difference and zero-change statements anywhere in the sentence (rules 4, 11).
-    for match in rules.find(text):
-        if match.label == "no_difference":
-            result.add("no_difference", clause_at(whole, match.start))
+    for match in rules.find(text, labels=("no_difference",)):
+        result.add("no_difference", clause_at(whole, match.start))
     subject = text[:start]
     for match in rules.find(text, start, end):
         if match.label == "no_difference":
