@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from dataclasses import dataclass, field
 
 from .errors import EncryptedPdf, NoTextLayer, NotPdf, TruncatedPdf
@@ -71,6 +72,7 @@ class Page:
     trailing: list[str] = field(default_factory=list)  # lines below the last table
     cid_glyphs: int = 0
     has_images: bool = False
+    open_table: bool = False  # ends inside an unruled table that goes on overleaf
 
 
 def check_header(data: bytes, filename: str | None) -> None:
@@ -92,8 +94,11 @@ def read_pages(data: bytes, filename: str | None = None) -> list[Page]:
     pages = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            continuing = False  # an unruled table runs on from the previous page
             for number, plumber_page in enumerate(pdf.pages, start=1):
-                pages.append(_read_page(number, plumber_page))
+                page = _read_page(number, plumber_page, continuing)
+                continuing = page.open_table
+                pages.append(page)
                 plumber_page.close()
     except Exception as error:  # noqa: BLE001 - translated into a named error or re-raised
         raise _translate(error, filename, len(pages) + 1) from None
@@ -107,6 +112,15 @@ def read_pages(data: bytes, filename: str | None = None) -> list[Page]:
             filename,
         )
     return pages
+
+
+def _names_a_table(text: str) -> bool:
+    """Whether a page prints a standard table's title (outside a table of contents)."""
+    from .catalog import table_name
+
+    if re.search(r"目\s*录", text):
+        return False
+    return any(table_name(line) and not re.match(r"^[一二三四五六七八九十]+[、.．]", line) for line in text.splitlines())
 
 
 def _translate(error: Exception, filename: str | None, page: int) -> Exception:
@@ -132,10 +146,15 @@ def _translate(error: Exception, filename: str | None, page: int) -> Exception:
     return error
 
 
-def _read_page(number: int, page) -> Page:
+def _read_page(number: int, page, continuing: bool = False) -> Page:
     found = page.find_tables(TABLE_SETTINGS)
-    bboxes = [table.bbox for table in found]
     text = map_radicals(page.extract_text() or "")
+    aligned, extents, open_table = [], [], False
+    if not found and (continuing or _names_a_table(text)):
+        from .aligned import find_aligned_tables
+
+        aligned, extents, open_table = find_aligned_tables(page.extract_words(), number, continuing)
+    bboxes = [table.bbox for table in found] + [(0, top, page.width, bottom) for top, bottom in extents]
     outside = page.filter(lambda obj: _char_outside(obj, bboxes)) if bboxes else page
     lines = [
         Line(map_radicals(line["text"]), line["x0"], line["x1"], line["top"], line["bottom"])
@@ -148,6 +167,10 @@ def _read_page(number: int, page) -> Page:
         caption = [line.text for line in lines if above - 1 <= line.top and line.bottom <= top + 1]
         tables.append(_raw_table(number, table, caption))
         above = bottom
+    for table in aligned:
+        table.caption = [line.text for line in lines if line.bottom <= table.bbox[1] + 1][-6:] + table.caption
+        tables.append(table)
+        above = table.bbox[3]
     trailing = [line.text for line in lines if line.top >= above - 1] if tables else []
     return Page(
         page=number,
@@ -157,6 +180,7 @@ def _read_page(number: int, page) -> Page:
         lines=lines,
         tables=tables,
         trailing=trailing,
+        open_table=open_table,
         cid_glyphs=len(CID_GLYPH.findall(text)),
         has_images=bool(page.images),
     )

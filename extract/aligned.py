@@ -1,0 +1,265 @@
+"""Tables drawn without ruling lines: text aligned in columns.
+
+Some portals publish tables as plain text set in columns (no grid for pdfplumber's line
+strategy).  Such a table is found after a standard table title, runs until its 注/说明 note
+(or onto the next page), and is rebuilt as a grid: columns from the words of its data rows
+(amounts right-aligned, names left-aligned: their extents overlap within a column), header
+words placed on the columns they are centred over, so merged headers still read
+"本年支出/基本支出".
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from .catalog import table_code, table_name
+from .pdf import RawTable
+from .text import map_radicals, parse_number
+
+ROW_TOLERANCE = 3.0
+NOTE = re.compile(r"^(?:注|说明)\s*[:：]|^第[一二三四五六七八九十]+部分")
+PAGE_NUMBER = re.compile(r"^[-—–\s]*\d{1,4}[-—–\s]*$")
+CODE_OR_TOTAL = re.compile(r"^(?:\d{3}(?:\d{2}){0,2}|合\s*计|总\s*计)$")
+TOTAL = re.compile(r"^(?:合\s*计|总\s*计)$")
+NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+
+
+def _rows(words: list[dict]) -> list[list[dict]]:
+    """Words grouped into printed rows by their top, each row left to right."""
+    rows: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if rows and abs(word["top"] - rows[-1][0]["top"]) <= ROW_TOLERANCE:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [sorted(row, key=lambda w: w["x0"]) for row in rows]
+
+
+def _text(row: list[dict]) -> str:
+    return " ".join(word["text"] for word in row)
+
+
+def _is_data(row: list[dict]) -> bool:
+    texts = [word["text"] for word in row]
+    if TOTAL.match(texts[0]):  # "合计" also heads columns: as a row label only figures follow
+        return all(parse_number(text) is not None for text in texts[1:])
+    if CODE_OR_TOTAL.match(texts[0]) and len(texts) > 1:
+        return True
+    return sum(parse_number(text) is not None for text in texts[1:]) >= 1 and not _is_column_numbers(row)
+
+
+def _is_column_numbers(row: list[dict]) -> bool:
+    texts = [word["text"] for word in row]
+    if texts[0] == "栏次":
+        return True
+    if len(texts) >= 2 and all(re.fullmatch(r"\d{1,2}", text) for text in texts):
+        numbers = [int(text) for text in texts]
+        return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    return False
+
+
+def find_aligned_tables(words: list[dict], page: int, continuing: bool) -> tuple[list[RawTable], list[tuple[float, float]], bool]:
+    """Text-aligned tables on one page.
+
+    :param continuing: the previous page ended inside such a table.
+    :returns: (tables, the (top, bottom) extent of each, whether the last one runs on).
+    """
+    rows = [row for row in _rows(words) if not PAGE_NUMBER.match(_text(row))]
+    tables, extents = [], []
+    index, open_table = 0, False
+    caption: list[str] = []
+    while index < len(rows):
+        text = _text(rows[index])
+        starts = (continuing and index == 0) or (
+            table_name(text) and not NUMBERED.match(text)
+        )
+        if not starts:
+            index += 1
+            continue
+        caption = [] if (continuing and index == 0) else [text]
+        continuing = False
+        if caption:
+            index += 1
+            while index < len(rows) and _is_caption(_text(rows[index])):
+                caption.append(_text(rows[index]))
+                index += 1
+        body = []
+        while index < len(rows) and not NOTE.match(_text(rows[index])) and not (
+            table_name(_text(rows[index])) and not _is_data(rows[index])
+        ):
+            body.append(rows[index])
+            index += 1
+        if not any(_is_data(row) for row in body):
+            continue
+        open_table = index >= len(rows)
+        tables.append(_grid(body, page, caption))
+        extents.append((body[0][0]["top"] - 1, max(w["bottom"] for w in body[-1]) + 1))
+    return tables, extents, open_table
+
+
+def _is_caption(text: str) -> bool:
+    return bool(table_code(text) or re.search(r"单位\s*[:：]|部门|年度|编制", text)) and len(text) < 80
+
+
+def _columns(data: list[list[dict]]) -> list[list[float]]:
+    """Column extents [x0, x1]: the union of overlapping word extents over the data rows."""
+    spans = sorted([word["x0"], word["x1"]] for row in data for word in row)
+    columns: list[list[float]] = []
+    for x0, x1 in spans:
+        if columns and x0 <= columns[-1][1] + 1:
+            columns[-1][1] = max(columns[-1][1], x1)
+        else:
+            columns.append([x0, x1])
+    return columns
+
+
+def _column_of(word: dict, columns: list[list[float]]) -> int:
+    centre = (word["x0"] + word["x1"]) / 2
+
+    def distance(column: list[float]) -> float:
+        if column[0] <= centre <= column[1]:
+            return 0.0
+        return min(abs(centre - column[0]), abs(centre - column[1]))
+
+    return min(range(len(columns)), key=lambda i: distance(columns[i]))
+
+
+def _header_cells(words: list[dict]) -> list[dict]:
+    """Header words merged into cells: a word wrapped onto the next line joins the word above."""
+    cells: list[dict] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        height = word["bottom"] - word["top"]
+        for cell in cells:
+            overlap = min(cell["x1"], word["x1"]) - max(cell["x0"], word["x0"])
+            gap = word["top"] - cell["bottom"]
+            if overlap > 0.3 * min(cell["x1"] - cell["x0"], word["x1"] - word["x0"]) and -1 <= gap < 0.6 * height:
+                cell.update(text=cell["text"] + word["text"], x0=min(cell["x0"], word["x0"]),
+                            x1=max(cell["x1"], word["x1"]), bottom=max(cell["bottom"], word["bottom"]))
+                break
+        else:
+            cells.append(dict(word))
+    return cells
+
+
+def _header(words: list[dict], columns: list[list[float]]) -> list[list[tuple[int, int, str]]]:
+    """Header rows as (first column, last column, text) spans, parents above their leaves.
+
+    A cell with another cell below it is a parent; the parents at one height share out the
+    columns whose leaves lie below them, each parent taking the run it is centred over.
+    """
+    cells = _header_cells(words)
+    below = {
+        id(cell): any(
+            other is not cell and other["top"] >= cell["bottom"] - 1
+            and min(other["x1"], cell["x1"]) > max(other["x0"], cell["x0"])
+            for other in cells
+        )
+        for cell in cells
+    }
+    leaves = [cell for cell in cells if not below[id(cell)]]
+    parents = [cell for cell in cells if below[id(cell)]]
+    leaf_of: dict[int, dict] = {}
+    for cell in leaves:
+        leaf_of.setdefault(_column_of(cell, columns), cell)
+    rows: list[list[tuple[int, int, str]]] = []
+    for band in _bands(parents):
+        bottom = max(cell["bottom"] for cell in band)
+        runs, run = [], []
+        for column in range(len(columns)):
+            leaf = leaf_of.get(column)
+            if leaf is not None and leaf["top"] > bottom - 1:
+                run.append(column)
+            elif run:
+                runs.append(run)
+                run = []
+        if run:
+            runs.append(run)
+        spans = []
+        for run in runs:
+            inside = [cell for cell in band if columns[run[0]][0] - 20 <= (cell["x0"] + cell["x1"]) / 2 <= columns[run[-1]][1] + 20]
+            spans += _partition(inside, run, columns)
+        rows.append(spans)
+    rows.append([(column, column, cell["text"]) for column, cell in sorted(leaf_of.items())])
+    return rows
+
+
+def _bands(cells: list[dict]) -> list[list[dict]]:
+    bands: list[list[dict]] = []
+    for cell in sorted(cells, key=lambda c: c["top"]):
+        if bands and cell["top"] < max(c["bottom"] for c in bands[-1]):
+            bands[-1].append(cell)
+        else:
+            bands.append([cell])
+    return bands
+
+
+def _partition(cells: list[dict], run: list[int], columns: list[list[float]]) -> list[tuple[int, int, str]]:
+    """Split a run of columns into one contiguous range per cell, each cell centred on its range."""
+    cells = sorted(cells, key=lambda c: c["x0"])
+    if not cells or len(cells) > len(run):
+        return []
+    best, best_cost = None, float("inf")
+    for cuts in itertools.combinations(range(1, len(run)), len(cells) - 1):
+        bounds = [0, *cuts, len(run)]
+        cost = 0.0
+        for cell, start, end in zip(cells, bounds, bounds[1:]):
+            centre = (columns[run[start]][0] + columns[run[end - 1]][1]) / 2
+            cost += abs(centre - (cell["x0"] + cell["x1"]) / 2)
+        if cost < best_cost:
+            best, best_cost = bounds, cost
+    return [(run[start], run[end - 1], cell["text"]) for cell, start, end in zip(cells, best, best[1:])]
+
+
+def _placed(row: list[dict], columns: list[list[float]]) -> dict[int, str]:
+    cells: dict[int, str] = {}
+    for word in row:
+        column = _column_of(word, columns)
+        cells[column] = f"{cells[column]}{word['text']}" if column in cells else word["text"]
+    return cells
+
+
+def _is_text_column(column: list[float], data: list[list[dict]]) -> bool:
+    texts = [w["text"] for row in data for w in row if column[0] <= (w["x0"] + w["x1"]) / 2 <= column[1]]
+    return not any(parse_number(text) is not None for text in texts)
+
+
+def _grid(body: list[list[dict]], page: int, caption: list[str]) -> RawTable:
+    first_data = next(i for i, row in enumerate(body) if _is_data(row))
+    header = [word for row in body[:first_data] if not _is_column_numbers(row) for word in row]
+    data = [row for row in body[first_data:] if not _is_column_numbers(row)]
+    numbering = [row for row in body[:first_data] if _is_column_numbers(row)]
+    columns = _columns(data)
+    anchors = [word for word in (numbering[0] if numbering else []) if word["text"] != "栏次"]
+    if len(anchors) > sum(1 for column in columns if not _is_text_column(column, data)):
+        columns = _columns(data + [anchors])  # blank columns show only in the 栏次 row
+    width = len(columns)
+    cells: list[list[str | None]] = []
+    origin: list[list[tuple[int, int] | None]] = []
+    for spans in _header(header, columns):
+        line: list[str | None] = [None] * width
+        starts: list[tuple[int, int] | None] = [None] * width
+        for first, last, text in spans:
+            line[first] = map_radicals(text)
+            for column in range(first, last + 1):
+                starts[column] = (len(cells), first)
+        cells.append(line)
+        origin.append(starts)
+    header_rows = len(cells)
+    for row in data:
+        placed = _placed(row, columns)
+        is_continuation = (
+            len(cells) > header_rows
+            and not any(parse_number(text) is not None or CODE_OR_TOTAL.match(text) for text in placed.values())
+        )
+        if is_continuation:  # a long name wrapped onto a line of its own
+            for column, text in placed.items():
+                cells[-1][column] = (cells[-1][column] or "") + map_radicals(text)
+            continue
+        cells.append([map_radicals(placed[c]) if c in placed else None for c in range(width)])
+        origin.append([(len(origin), c) for c in range(width)])
+    x0 = min(column[0] for column in columns)
+    x1 = max(column[1] for column in columns)
+    top = body[0][0]["top"]
+    bottom = max(word["bottom"] for word in body[-1])
+    return RawTable(page, (x0, top, x1, bottom), cells, origin, [c[0] for c in columns], caption)
