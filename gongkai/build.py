@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from archive import Archive
+from archive import Archive, search
 
 log = logging.getLogger("gongkai.build")
 
@@ -33,6 +33,7 @@ class BuildReport:
     failed: int = 0
     explanations: int = 0
     reclassified: int = 0
+    indexed: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # sha256 → "kind: message"
 
     def as_dict(self) -> dict[str, Any]:
@@ -41,6 +42,7 @@ class BuildReport:
             "failed": self.failed,
             "explanations": self.explanations,
             "reclassified": self.reclassified,
+            "indexed": self.indexed,
             "errors": self.errors,
         }
 
@@ -85,6 +87,7 @@ def build(
             if on_progress:
                 on_progress(done, len(pending), item.get("filename") or item["sha256"])
         report.reclassified = reclassify(archive, classifier)
+        report.indexed = sum(search.refresh(archive.conn).values())
     return report
 
 

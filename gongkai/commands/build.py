@@ -18,15 +18,23 @@ def build(archive_path: str, workers: int | None, timeout: float) -> None:
     Idempotent: a second run adds nothing; a run killed at any moment is completed by the
     next.  Example: gongkai build --archive archive.db
     """
+    from archive.progress import Progress
     from gongkai.build import build as run_build
 
-    def progress(done: int, total: int, name: str) -> None:
-        click.echo(f"[{done}/{total}] {name}", err=True)
+    progress: Progress | None = None
 
-    report = run_build(archive_path, workers=workers, timeout=timeout, on_progress=progress)
+    def on_progress(done: int, total: int, name: str) -> None:
+        nonlocal progress
+        progress = progress or Progress("build", total=total)
+        progress.update(1, item=name)
+
+    report = run_build(archive_path, workers=workers, timeout=timeout, on_progress=on_progress)
+    if progress:
+        progress.close()
     click.echo(
         f"extracted {report.extracted} documents, {report.failed} failed, "
-        f"{report.explanations} explanations, {report.reclassified} re-classified"
+        f"{report.explanations} explanations, {report.reclassified} re-classified, "
+        f"{report.indexed} rows indexed for search"
     )
     for sha256, error in report.errors.items():
         click.echo(f"  error {sha256[:12]}: {error}", err=True)
