@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -180,22 +179,10 @@ def extract_path(path: str, filename: str | None, timeout: float) -> dict[str, A
     """Extract one archived file in a worker; errors come back as records, never raised."""
     import extract
 
-    def on_alarm(signum, frame):
-        raise extract.ExtractTimeout(
-            f"{filename or path}: extraction took longer than {timeout:g} s; "
-            "raise --timeout or report the file"
-        )
-
-    data = Path(path).read_bytes()
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        return extract.extract_bytes(data, filename)
+        return extract.extract_with_limit(Path(path).read_bytes(), filename, timeout=timeout)
     except extract.ExtractError as error:
         return {"error": error.to_dict()}
     except Exception as error:  # a bug or an unforeseen PDF: record it, keep building
         return {"error": {"kind": "extract_failed",
                           "message": f"{filename or path}: {type(error).__name__}: {error}"}}
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
