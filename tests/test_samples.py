@@ -5,10 +5,12 @@ pdfminer (the library extract/ builds on) to prove the text a reader needs is re
 """
 
 import functools
+import html
 import json
 import re
 import subprocess
 import sys
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -31,6 +33,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "documents"
 SAMPLE_TRUTH = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
 FIXTURE_TRUTH = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 UNRULED_TRUTH = json.loads((FIXTURES / "unruled" / "expected.json").read_text(encoding="utf-8"))
+SPREADSHEET_TRUTH = json.loads((FIXTURES / "spreadsheet" / "expected.json").read_text(encoding="utf-8"))
 SOURCES = {source["slug"]: source for source in load_sources()}
 
 SAMPLE_PDFS = sorted(name for name, record in SAMPLE_TRUTH.items() if "error" not in record)
@@ -352,3 +355,15 @@ def test_readmes_describe_every_sample_and_fixture():
     for name in FIXTURE_TRUTH:
         assert name in fixtures_readme or (name.endswith((".reportlab.pdf", ".libreoffice.pdf"))
                                           and "`<slug>." + name.split(".", 1)[1] + "`" in fixtures_readme), name
+
+
+def test_spreadsheet_fixture_is_a_workbook_with_one_sheet_per_table():
+    (name, record), = SPREADSHEET_TRUTH.items()
+    with zipfile.ZipFile(FIXTURES / "spreadsheet" / name) as workbook:
+        sheets = re.findall(r'<sheet name="([^"]+)"', workbook.read("xl/workbook.xml").decode("utf-8"))
+        shared = workbook.read("xl/sharedStrings.xml").decode("utf-8")
+    assert [html.unescape(s) for s in sheets] == [t["name"] for t in record["tables"]]
+    assert "许昌市公共资源交易中心" in shared and record["format"] == "xlsx"
+    sample = next(r for r in SAMPLE_TRUTH.values() if r.get("slug") == record["slug"])
+    assert record["totals"] == sample["totals"] and record["explanations"] == []
+    assert [t["rows"] for t in record["tables"]] == [t["rows"] for t in sample["tables"]]
