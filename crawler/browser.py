@@ -27,3 +27,9 @@ class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
                     await self._maybe_launch_in_thread()
                     self._launched = True
         return await super().download_request(request)
+
+
+def skip_heavy_resources(request) -> bool:
+    """``PLAYWRIGHT_ABORT_REQUEST``: a rendered list needs its scripts and data, not its
+    images, fonts or media."""
+    return request.resource_type in ("image", "media", "font")

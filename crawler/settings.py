@@ -63,7 +63,8 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
     "headless": True,
     "args": ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
 }
-PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.skip_heavy_resources"
+PLAYWRIGHT_MAX_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 
 # -- gongkai's own settings (name: default — meaning) ----------------------------------------

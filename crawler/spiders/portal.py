@@ -16,6 +16,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy_playwright.page import PageMethod
 from twisted.internet.error import DNSLookupError, TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
@@ -106,7 +107,8 @@ class PortalSpider(scrapy.Spider):
         meta = {"kind": "page", "drift": drift, "link_text": link_text, "page_title": page_title}
         if self.javascript:
             meta.update(playwright=True, playwright_context="render",
-                        playwright_context_kwargs={"user_agent": self.settings["USER_AGENT"]})
+                        playwright_context_kwargs={"user_agent": self.settings["USER_AGENT"]},
+                        playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")])
         return scrapy.Request(url, callback=self.parse_page, errback=self.failed,
                               priority=-drift, meta=meta)
 
