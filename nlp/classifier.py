@@ -24,7 +24,9 @@ THRESHOLD = 0.5
 MODEL_ALONE = 0.5
 # …and this much beside labels the rules found (a wrong extra label costs more).
 MODEL_EXTRA = 0.9
-# A model-only label never contradicts the direction of a rule label.
+# A model-only label never contradicts the direction of a rule label, nor the direction
+# the reason itself states ("项目增多" is not project_decrease).
+DIRECTION = {"staff_increase": 1, "staff_decrease": -1, "project_increase": 1, "project_decrease": -1}
 OPPOSITES = {"staff_increase": "staff_decrease", "staff_decrease": "staff_increase",
              "project_increase": "project_decrease", "project_decrease": "project_increase"}
 
@@ -87,9 +89,11 @@ class Classifier:
             scores[label] = max(scores[label], RULE_SCORE)
         rule_substantive = [l for l in LABELS if l in result.hits and l not in EXCLUSIVE]
         needed = self.model_extra if rule_substantive else self.model_alone
+        direction = result.stated_direction
         substantive = [
             l for l in LABELS if l not in EXCLUSIVE and (l in result.hits or (
-                scores[l] >= needed and OPPOSITES.get(l) not in result.hits))
+                scores[l] >= needed and OPPOSITES.get(l) not in result.hits
+                and DIRECTION.get(l, direction) * direction >= 0))
         ]
         best = max([scores[l] for l in substantive], default=0)
         if "no_difference" in result.hits or (

@@ -18,6 +18,9 @@ from .cues import CueRules, is_restatement
 
 _LESS = re.compile(r"小于|低于|少于|减少|下降|降低|节约|结余|未完成|减支")
 _MORE = re.compile(r"大于|高于|多于|超过|超出|增加|增长|上升|超支|增支")
+_CHANGED = re.compile(r"[^,;:。]{0,4}(?:增加|减少|上涨|下降|增长|提高|降低|上升|节约|增多)")
+_LESS_REASON = re.compile(r"减少|下降|降低|压减|缩减|调减|完成|结束|完工|收尾|不再|取消|退休|调出|调离|离职")
+_MORE_REASON = re.compile(r"增加|增多|增长|新增|新建|新进|新开|扩大|调入|招录")
 _COMPLETION = re.compile(r"完成(?:年初)?预算(?:数)?的(\d+(?:\.\d+)?)%")
 
 
@@ -30,6 +33,9 @@ class RuleResult:
     clauses: list[Clause]
     hits: dict[str, list[Clause]] = field(default_factory=dict)  # label → clauses, in order
     says_other: bool = False
+    stated_direction: int = 0  # +1 / -1 when the reason itself only rises or only falls
+    # Clauses where a running cost itself rose or fell ("办公费增加"): a reason of its own.
+    standalone_items: set[Clause] = field(default_factory=set)
 
     def add(self, label: str, clause: Clause | None) -> None:
         if clause is None:
@@ -56,6 +62,12 @@ def gap_direction(text: str, before: int) -> int:
     return 0
 
 
+def reason_direction(reason: str) -> int:
+    """+1 when the reason only speaks of rising (增加, 新建…), -1 when only of falling."""
+    less, more = bool(_LESS_REASON.search(reason)), bool(_MORE_REASON.search(reason))
+    return 0 if less == more else (1 if more else -1)
+
+
 def apply_rules(text: str, rules: CueRules) -> RuleResult:
     """Labels and their clauses for one normalized text."""
     start, end = reason_region(text)
@@ -70,8 +82,11 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
         if match.label == "no_difference":
             continue
         clause = clause_at(clauses, match.start)
-        if match.label == "operating_costs" and _names_subject(text, match, subject, clause):
-            continue
+        if match.label == "operating_costs":
+            if _names_subject(text, match, subject, clause):
+                continue
+            if _CHANGED.match(text, match.end, end):
+                result.standalone_items.add(clause)
         result.add(match.label, clause)
     _drop_named_items(result)
     staff_changes = rules.staff_changes(text, start, end)
@@ -82,6 +97,7 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
             for match in staff_changes:
                 result.add(label, clause_at(clauses, match.start))
     result.says_other = rules.says_other(text, start, end)
+    result.stated_direction = reason_direction(text[start:end])
     return result
 
 
@@ -95,7 +111,7 @@ _CAUSES_OVER_ITEMS = ("payment_timing", "accounting_reclass", "carryover", "unbu
 def _drop_named_items(result: RuleResult) -> None:
     items = result.hits.get("operating_costs", [])
     causes = {clause for label in _CAUSES_OVER_ITEMS for clause in result.hits.get(label, [])}
-    kept = [clause for clause in items if clause not in causes]
+    kept = [clause for clause in items if clause not in causes or clause in result.standalone_items]
     if kept:
         result.hits["operating_costs"] = kept
     else:

@@ -60,6 +60,17 @@ def test_version_follows_the_model(tmp_path, small_examples):
     assert Classifier().version != load_classifier().version
 
 
+# The model alone may not contradict the direction the text states (项目 leans to
+# project_decrease in the data; "项目增多" says the opposite).
+@pytest.mark.parametrize("text, wrong", [
+    ("项目增多", "project_decrease"),
+    ("新建项目", "project_decrease"),
+    ("人员有所减少", "staff_increase"),
+])
+def test_model_labels_respect_the_stated_direction(text, wrong):
+    assert wrong not in load_classifier().classify(text)["labels"]
+
+
 def test_broken_model_is_named(tmp_path):
     shutil.copytree(MODEL_DIR, tmp_path / "broken")
     (tmp_path / "broken" / "textcat_multilabel" / "model").write_bytes(b"truncated")
@@ -70,8 +81,9 @@ def test_broken_model_is_named(tmp_path):
 
 # Phrasings no cue rule matches (the rules alone say `other`); the model knows them.
 @pytest.mark.parametrize("text, label", [
-    ("部分人员调往其他单位", "staff_decrease"),
     ("年中补助", "unbudgeted"),
+    ("年终考核奖", "pay_policy"),
+    ("项目收尾", "project_decrease"),
 ])
 def test_model_handles_wording_the_rules_do_not_know(text, label):
     assert Classifier().classify(text)["labels"] == ["other"]
