@@ -65,6 +65,10 @@ AWAY_TERMS = re.compile(
 )
 
 
+# URL fragments that name budget disclosures themselves (not just 公开/信息 columns).
+DISCLOSURE_URL = re.compile(r"yusuan|juesuan|yjs|czyjs|bmys|bmjs|budget", re.IGNORECASE)
+
+
 class Verdict(enum.Enum):
     """What a file's name says about it."""
 
@@ -161,3 +165,16 @@ def follow_drift(text: str | None, url: str, drift: int, max_drift: int) -> int 
     if is_pagination(text, url):
         return drift
     return drift + 1 if drift + 1 <= max_drift else None
+
+
+def link_priority(text: str | None, url: str, drift: int) -> int:
+    """Scheduling priority of a page link: links naming 预算/决算 first, then other links
+    toward disclosures, then pagination, then detours (so a ``--max-pages`` budget is
+    spent where the disclosures are)."""
+    if (text and DISCLOSURE_TERMS.search(text)) or DISCLOSURE_URL.search(urlsplit(url).path):
+        return 3
+    if is_toward(text, url):
+        return 2
+    if is_pagination(text, url):
+        return 1
+    return -drift

@@ -70,7 +70,7 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 # -- gongkai's own settings (name: default — meaning) ----------------------------------------
 GONGKAI_SETTINGS = {
     "GONGKAI_ARCHIVE": (None, "The SQLite archive that receives fetches, files and the run."),
-    "GONGKAI_MAX_PAGES": (0, "Stop following new pages after this many per run (0: no limit)."),
+    "GONGKAI_MAX_PAGES": (5000, "Stop following new pages after this many per run (0: no limit)."),
     "GONGKAI_IDLE_TIMEOUT": (0, "Seconds an idle worker waits for a shared frontier before closing."),
     "GONGKAI_FRONTIER_TTL": (2 * 24 * 3600, "Seconds a shared Redis frontier is kept after a worker closes."),
     "LOOPBACK_NO_DELAY": (True, "No politeness delay when every start URL is on 127.0.0.1 or localhost."),

@@ -1,7 +1,9 @@
-"""A portal behind a 521 cookie challenge: solved once in Debian's Chromium through
+"""A portal behind a 521 (or 412) cookie challenge: solved once in Debian's Chromium through
 scrapy-playwright, then every page and the PDF come by plain requests with its cookie."""
 
 from __future__ import annotations
+
+import urllib.request
 
 import pytest
 
@@ -12,8 +14,10 @@ from sites.server import challenge_cookie
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def crawled(portal, tmp_path_factory):
+@pytest.fixture(scope="module", params=[521, 412])
+def crawled(request, portal, tmp_path_factory):
+    urllib.request.urlopen(f"{portal}_set?challenge={request.param}").read()
+    request_log(portal, clear=True)
     archive = tmp_path_factory.mktemp("challenge") / "archive.db"
     # Chromium may start slowly on a loaded CI machine: give it time.
     summary = run_crawl([portal + "challenge/index.html"], archive, settings={**FAST, "DOWNLOAD_TIMEOUT": 30})
@@ -32,6 +36,8 @@ def test_challenge_is_solved_once_in_chromium(crawled):
     browser_requests = [e for e in crawled["log"] if "HeadlessChrome" in e["headers"].get("User-Agent", "")
                         or "Chrome" in e["headers"].get("User-Agent", "")]
     assert browser_requests == []  # Chromium presented the crawler's own User-Agent
+    challenged = [e for e in crawled["log"] if e["status"] in (521, 412)]
+    assert len(challenged) == 2  # the plain request and Chromium's first visit
 
 
 @pytest.mark.parametrize("path", ["/challenge/article.html", "/challenge/P020240905000001.pdf"])

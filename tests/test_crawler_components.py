@@ -87,6 +87,25 @@ def test_conditional_component_uses_the_archive_state(tmp_path):
     assert b"If-None-Match" not in unknown.headers
 
 
+def test_spider_start_issues_the_start_requests():
+    """Scrapy >= 2.13 starts spiders through ``async def start()``: ours yields the start
+    pages itself, through the duplicate filter (so Redis-shared workers fetch them once)."""
+    import asyncio
+
+    from crawler.spiders.portal import PortalSpider
+
+    crawler = crawler_with()
+    spider = PortalSpider.from_crawler(crawler, start_urls=["http://x.gov.cn/zwgk/", "http://y.gov.cn/"])
+
+    async def collect():
+        return [request async for request in spider.start()]
+
+    requests = asyncio.run(collect())
+    assert [r.url for r in requests] == ["http://x.gov.cn/zwgk/", "http://y.gov.cn/"]
+    assert all(r.callback == spider.parse_page and not r.dont_filter for r in requests)
+    assert spider.allowed_domains == ["x.gov.cn", "y.gov.cn"]
+
+
 @pytest.mark.parametrize("status,body,challenge", [
     (521, b"<html><script>document.cookie='a=1';location.reload()</script></html>", True),
     (412, b"<HTML><SCRIPT>var x=1</SCRIPT></HTML>", True),

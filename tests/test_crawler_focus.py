@@ -120,3 +120,14 @@ def test_content_disposition_names(header, name):
 ])
 def test_session_ids_are_stripped(url, expected):
     assert strip_session_ids(url, ["jsessionid", "phpsessid", "aspsessionid", "sid"]) == expected
+
+
+@pytest.mark.parametrize("text,url,drift,priority", [
+    ("2024年部门预算", "http://x/a.html", 1, 3),
+    ("更多", "http://x/zwgk/czyjs/index.html", 0, 3),
+    ("政府信息公开", "http://x/xxgk/index.html", 0, 2),
+    ("下一页", "http://x/col/index_2.html", 1, 1),
+    ("区长调研春耕", "http://x/news/a.html", 1, -1),
+])
+def test_link_priority(text, url, drift, priority):
+    assert focus.link_priority(text, url, drift) == priority

@@ -39,7 +39,7 @@ FORMAT_BY_CONTENT_TYPE = {
     "application/kswps": "wps",
     "application/kset": "et",
 }
-FILE_PRIORITY = 10
+FILE_PRIORITY = 10  # files first: a page budget never leaves found files unfetched
 
 
 class PortalSpider(scrapy.Spider):
@@ -110,7 +110,7 @@ class PortalSpider(scrapy.Spider):
                         playwright_context_kwargs={"user_agent": self.settings["USER_AGENT"]},
                         playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")])
         return scrapy.Request(url, callback=self.parse_page, errback=self.failed,
-                              priority=-drift, meta=meta)
+                              priority=focus.link_priority(link_text, url, drift), meta=meta)
 
     def file_request(self, url: str, *, link_text: str, page_title: str) -> scrapy.Request:
         meta = {"kind": "file", "link_text": link_text, "page_title": page_title}

@@ -16,8 +16,9 @@ prints its base URL.  Files under ROOT are served as they are, except:
   ``/redirect/target.pdf``).
 - ``/downfile.jsp?fileid=N`` serves the ``downfile`` entry N of ``pdfs.json`` with a
   Content-Disposition in the style of that entry (``rfc5987``, ``gbk`` or ``percent``).
-- ``/challenge/…`` answers 521 with a cookie-setting script until the request carries the
-  cookie; the cookie is derived from the User-Agent, as 加速乐-style gateways do.
+- ``/challenge/…`` answers 521 (or the status set by ``/_set?challenge=412``) with a
+  cookie-setting script until the request carries the cookie; the cookie is derived from
+  the User-Agent, as 加速乐-style gateways do.
 - ``/api/…json`` is sent as application/json.
 - ``/changing/…`` PDFs render version ``?`` set by ``/_set?version=N``.
 - ``/_set?etag=off`` stops ETag/Last-Modified (a server without conditional support).
@@ -83,6 +84,7 @@ class PortalState:
         self.log: list[dict] = []
         self.version = "1"
         self.etags = True
+        self.challenge_status = 521
         manifest_path = root / "pdfs.json"
         self.manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
         self.files: dict[str, bytes] = {}
@@ -138,13 +140,15 @@ class Handler(BaseHTTPRequestHandler):
                 self.state.version = query["version"][0]
             if "etag" in query:
                 self.state.etags = query["etag"][0] != "off"
+            if "challenge" in query:
+                self.state.challenge_status = int(query["challenge"][0])
             return self.send(200, b"ok", "text/plain")
         if path.startswith("/slow/"):
             time.sleep(float(query.get("delay", ["1"])[0]))
         if path.startswith("/challenge/"):
             expected = challenge_cookie(self.headers.get("User-Agent", ""))
             if f"gk_clearance={expected}" not in (self.headers.get("Cookie") or ""):
-                return self.send(521, CHALLENGE_PAGE.encode(), "text/html")
+                return self.send(self.state.challenge_status, CHALLENGE_PAGE.encode(), "text/html")
         if path == "/redirect/a":
             return self.redirect(301, "/redirect/b?" + parts.query)
         if path == "/redirect/b":
