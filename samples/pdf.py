@@ -158,7 +158,7 @@ def _contents(source: dict) -> list:
     for block in source["body"]:
         if "part" in block:
             story.append(Paragraph(block["part"], STYLES["toc_part"]))
-        elif "h1" in block and not block.get("toc") is False:
+        elif "h1" in block:
             story.append(Paragraph(block["h1"], STYLES["toc_item"]))
         elif "table" in block:
             story.append(Paragraph(block.get("title", LAYOUTS[block["table"]].name), STYLES["toc_item"]))

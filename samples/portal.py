@@ -80,18 +80,15 @@ def _default_text(source: dict) -> str:
             f"{source['fiscal_year']}年度{kind}予以公开。")
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, root: str) -> str:
+    """A complete UTF-8 page; ``root`` is the relative link to the list's first page."""
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>{html.escape(title)}</title>\n</head>\n<body>\n"
-        f"<div class=\"header\"><a href=\"{_root_hint(title)}\">{SITE_NAME}</a></div>\n"
+        f"<div class=\"header\"><a href=\"{root}\">{SITE_NAME}</a></div>\n"
         f"{body}\n<div class=\"footer\">\n<a href=\"https://www.gov.cn/\">中国政府网</a>\n"
         "<a href=\"https://czt.henan.gov.cn/\">河南省财政厅</a>\n<p>主办：示例区人民政府办公室</p>\n</div>\n"
         "</body>\n</html>\n")
-
-
-def _root_hint(title: str) -> str:
-    return "index.html" if title.startswith(PORTAL_TITLE) else "../index.html"
 
 
 def _list_page(articles: list[dict], number: int, total: int) -> str:
@@ -107,7 +104,7 @@ def _list_page(articles: list[dict], number: int, total: int) -> str:
     body = (f"<div class=\"position\">当前位置：首页 &gt; 政务公开 &gt; {PORTAL_TITLE}</div>\n"
             f"<h1>{PORTAL_TITLE}</h1>\n<ul class=\"list\">\n{items}\n</ul>\n"
             f"<div class=\"page\">{' '.join(links)}</div>")
-    return _page(f"{PORTAL_TITLE}_政务公开", body)
+    return _page(f"{PORTAL_TITLE}_政务公开", body, "index.html")
 
 
 def _article_page(article: dict) -> str:
@@ -116,7 +113,7 @@ def _article_page(article: dict) -> str:
             f"<div class=\"info\">发布时间：{article['date']} 来源：示例区财政局</div>\n"
             f"<div class=\"content\">\n<p>{html.escape(article['text'])}</p>\n"
             f"<p>附件：<a href=\"./{article['attachment']}\">{html.escape(article['link_text'])}</a></p>\n</div>")
-    return _page(article["title"], body)
+    return _page(article["title"], body, "../index.html")
 
 
 def _docx(title: str, paragraphs: list[str]) -> bytes:

@@ -22,7 +22,3 @@ def load_sources(directory: Path = SOURCE_DIR) -> list[dict]:
         sources.append(source)
     return sources
 
-
-def blocks(source: dict, kind: str):
-    """(index, block) for every block of one kind: 'part', 'h1', 'h2', 'p' or 'table'."""
-    return [(i, b) for i, b in enumerate(source["body"]) if kind in b]
