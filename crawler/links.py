@@ -4,12 +4,14 @@ written by JavaScript, and JSON APIs that fill lists."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from scrapy.http import TextResponse
 
+from . import focus
 from .cms import jsonlist, trs
 
+_VIEWER_PARAMS = {"file", "fileurl", "url", "path", "src"}
 _SCRIPTED_HREF = re.compile(r"""(?:window\.open|location\.href\s*=|location\s*=)\s*\(?\s*['"]([^'"]+)['"]""")
 
 
@@ -19,6 +21,15 @@ def page_title(response: TextResponse) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
 
 
+def viewer_files(url: str) -> list[str]:
+    """Files shown through a viewer page (``/pdfjs/web/viewer.html?file=/u/P0….pdf``)."""
+    found = []
+    for name, value in parse_qsl(urlsplit(url).query):
+        if name.lower() in _VIEWER_PARAMS and focus.attachment_format(value.split("?")[0]):
+            found.append(value)
+    return found
+
+
 def page_links(response: TextResponse) -> list[tuple[str, str]]:
     """``(absolute url, link text)`` of every followable link, in page order, no repeats."""
     links: list[tuple[str, str]] = []
@@ -26,13 +37,16 @@ def page_links(response: TextResponse) -> list[tuple[str, str]]:
         href = anchor.attrib["href"].strip()
         text = " ".join(t.strip() for t in anchor.css("::text").getall() if t.strip())
         links.append((href, text or anchor.attrib.get("title", "").strip()))
-    for frame in response.css("iframe[src], frame[src]"):
+    for frame in response.css("iframe[src], frame[src], embed[src]"):
         links.append((frame.attrib["src"].strip(), ""))
+    for embedded in response.css("object[data]"):
+        links.append((embedded.attrib["data"].strip(), ""))
     for element in response.css("[onclick]"):
         for href in _SCRIPTED_HREF.findall(element.attrib["onclick"]):
             text = " ".join(t.strip() for t in element.css("::text").getall() if t.strip())
             links.append((href, text))
     absolute = [(response.urljoin(href), text) for href, text in links if _is_web(href)]
+    absolute += [(response.urljoin(inner), text) for url, text in absolute for inner in viewer_files(url)]
     absolute += trs.pagination_links(response.text, response.url)
     seen: dict[str, str] = {}
     for url, text in absolute:

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
+from archive import Archive
+
 from .errors import CrawlLocked, CrawlProcessFailed
 from .run import run_crawl
 from .sites import Site, load_sites, select_sites
@@ -106,6 +108,10 @@ def run_plan(plan: CrawlPlan, *, lock: bool = True, echo: Callable[[str], None] 
     """Run every job in turn; a job that crashes is reported and the next one still runs."""
     summaries = []
     with crawl_lock(plan.archive_path) if lock and not plan.redis_url else _nothing():
+        if lock and not plan.redis_url:
+            for run in close_interrupted_runs(plan.archive_path):
+                echo(f"run {run['id']} was interrupted: closed with {run['pages']} pages, "
+                     f"{run['files_new']} new files")
         for job in plan.jobs:
             label = job.site or ", ".join(job.start_urls)
             try:
@@ -132,6 +138,16 @@ def default_frontier(job: CrawlJob) -> str:
     """Workers started the same day for the same site share a frontier; the next day's
     run starts afresh."""
     return f"gongkai:{job.site or _hosts(job.start_urls)}:{date.today().isoformat()}"
+
+
+def close_interrupted_runs(archive_path: str) -> list[dict]:
+    """Runs still marked ``running`` while we hold the lock were killed: close them with
+    the counts of what they fetched (their files and fetch rows are kept)."""
+    if not Path(archive_path).exists():
+        return []
+    with Archive(archive_path) as archive:
+        stale = [row[0] for row in archive.conn.execute("SELECT id FROM crawl_runs WHERE status = 'running'")]
+        return [archive.finish_run(run_id, status="interrupted") for run_id in stale]
 
 
 def format_summary(label: str, summary: dict) -> str:

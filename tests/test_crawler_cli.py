@@ -100,3 +100,41 @@ def test_build_processes_the_new_files(portal, tmp_path):
     result = gongkai("crawl", portal + CLEAN_ARTICLE, "--archive", str(archive), "--build", *FAST)
     assert "build: 2 documents extracted" in result.stdout
     assert len(rows(archive, "SELECT * FROM documents")) == 2
+
+
+def test_a_crawl_killed_with_sigkill_loses_nothing(portal, tmp_path):
+    """kill -9 in the middle of a crawl: what was archived stays, the next run closes the
+    dead run as interrupted and completes the work."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO
+
+    archive = tmp_path / "a.db"
+    # The slow page keeps the first crawl busy long enough to be killed mid-way.
+    start = [portal + "xxgk/czyjs/index_1.html"]
+    victim = subprocess.Popen([sys.executable, "-m", "gongkai", "crawl", *start, "--archive", str(archive),
+                               "-s", "DOWNLOAD_TIMEOUT=30"], cwd=REPO, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if archive.exists() and rows(archive, "SELECT 1 FROM fetches WHERE sha256 IS NOT NULL"):
+            break
+        time.sleep(0.1)
+    os.killpg(victim.pid, signal.SIGKILL)
+    victim.wait()
+    kept = rows(archive, "SELECT sha256 FROM fetches WHERE sha256 IS NOT NULL")
+    assert kept and rows(archive, "SELECT status FROM crawl_runs") == [{"status": "running"}]
+
+    result = gongkai("crawl", *start, "--archive", str(archive), *FAST, check=False)
+    assert "run 1 was interrupted" in result.stdout
+    runs = rows(archive, "SELECT status FROM crawl_runs ORDER BY id")
+    assert [r["status"] for r in runs] == ["interrupted", "finished"]
+    archived = {r["url"] for r in rows(archive, "SELECT url FROM fetches WHERE sha256 IS NOT NULL")}
+    assert {portal + "xxgk/czyjs/202406/P020240601000001.pdf", portal + "slow/P020240602000001.pdf"} <= archived
+    for row in kept:
+        [stored] = rows(archive, "SELECT path FROM files WHERE sha256 = ?", row["sha256"])
+        assert (tmp_path / "a-files" / stored["path"]).is_file()

@@ -131,3 +131,24 @@ def test_session_ids_are_stripped(url, expected):
 ])
 def test_link_priority(text, url, drift, priority):
     assert focus.link_priority(text, url, drift) == priority
+
+
+@pytest.mark.parametrize("html,expected", [
+    ('<a href="/pdfjs/web/viewer.html?file=/u/P01.pdf">2023年部门决算</a>',
+     {("http://x.gov.cn/pdfjs/web/viewer.html?file=/u/P01.pdf", "2023年部门决算"),
+      ("http://x.gov.cn/u/P01.pdf", "2023年部门决算")}),
+    ('<iframe src="./P02.pdf"></iframe><embed src="P03.pdf"><object data="/P04.xls"></object>',
+     {("http://x.gov.cn/art/P02.pdf", ""), ("http://x.gov.cn/art/P03.pdf", ""), ("http://x.gov.cn/P04.xls", "")}),
+    ('<span onclick="window.open(\'/u/P05.pdf\')">部门预算</span><a href="javascript:void(0)">x</a>',
+     {("http://x.gov.cn/u/P05.pdf", "部门预算")}),
+    ('<a href="a.html#top">A</a><a href="a.html">A again</a><a href="mailto:x@y.cn">mail</a>',
+     {("http://x.gov.cn/art/a.html", "A")}),
+])
+def test_page_links(html, expected):
+    from scrapy.http import HtmlResponse
+
+    from crawler.links import page_links
+
+    response = HtmlResponse("http://x.gov.cn/art/index.html", body=f"<html><body>{html}</body></html>".encode(),
+                            encoding="utf-8")
+    assert set(page_links(response)) == expected
