@@ -12,7 +12,7 @@ from .options import archive_option
 @archive_option
 @click.option("--max-pages", type=click.IntRange(min=1), help="Follow at most N pages per site.")
 @click.option("--sites", "sites_file", type=click.Path(dir_okay=False),
-              help="A sites.yaml listing portals (use with --site NAME or --all).")
+              help="A sites.yaml listing portals, for --site NAME, --all or --list [default: ./sites.yaml].")
 @click.option("--site", "site_names", multiple=True, help="Crawl this site of --sites (repeatable).")
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every site of --sites.")
 @click.option("--list", "list_sites", is_flag=True, help="List the sites of --sites and exit.")
@@ -23,7 +23,7 @@ from .options import archive_option
 @click.option("--build", "run_build", is_flag=True, help="Extract and classify the new files afterwards.")
 @click.option("--redis-url", help="Share one frontier between workers: redis://HOST:PORT/DB.")
 @click.option("--frontier", default=None,
-              help="Redis key prefix the workers of one crawl share [default: gongkai:<site or host>].")
+              help="Redis key prefix the workers of one crawl share [default: gongkai:<site or host>:<date>].")
 @click.option("--user-agent", help="Send this User-Agent (include a contact URL).")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a crawler setting, e.g. -s DOWNLOAD_DELAY=5 (repeatable).")
@@ -42,6 +42,8 @@ def crawl(urls, archive_path, max_pages, sites_file, site_names, all_sites, list
     from crawler import CrawlError
     from crawler.schedule import CrawlPlan, crawl_plan, run_plan
 
+    if list_sites and not sites_file:
+        sites_file = "sites.yaml"
     try:
         plan: CrawlPlan = crawl_plan(
             urls=list(urls), sites_file=sites_file, site_names=list(site_names),
