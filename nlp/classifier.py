@@ -21,7 +21,7 @@ from .rules import RuleResult, apply_rules
 RULE_SCORE = 0.95
 THRESHOLD = 0.5
 # A label only the model sees must score this much when the rules found nothing…
-MODEL_ALONE = 0.5
+MODEL_ALONE = 0.6
 # …and this much beside labels the rules found (a wrong extra label costs more).
 MODEL_EXTRA = 0.9
 # A model-only label never contradicts the direction of a rule label, nor the direction
