@@ -61,10 +61,10 @@ def generate_site(root: Path, articles: int, files: int) -> dict[str, int]:
     return {"pages": 1 + columns * per_column + articles, "files": min(files, articles)}
 
 
-def crawl(base: str, archive: Path) -> dict:
+def crawl(base: str, archive: Path, settings: dict) -> dict:
     request_log(base, clear=True)
     started = time.perf_counter()
-    summary = run_crawl([base + "index.html"], archive, settings={"LOG_LEVEL": "WARNING"})
+    summary = run_crawl([base + "index.html"], archive, settings={"LOG_LEVEL": "WARNING", **settings})
     summary["wall_seconds"] = time.perf_counter() - started
     summary["log"] = request_log(base)
     return summary
@@ -74,16 +74,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1900)
     parser.add_argument("--files", type=int, default=500)
+    parser.add_argument("--unthrottled", action="store_true",
+                        help="switch AutoThrottle off and allow 8 requests at once: the crawler's own speed")
     args = parser.parse_args()
+    settings = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8} if args.unthrottled else {}
     with tempfile.TemporaryDirectory(prefix="gongkai-crawl-bench-") as scratch:
         root = Path(scratch) / "site"
         root.mkdir()
         site = generate_site(root, args.articles, args.files)
-        print(f"generated site: {site['pages']} pages, {site['files']} disclosure PDFs")
+        print(f"generated site: {site['pages']} pages, {site['files']} disclosure PDFs; "
+              f"{'unthrottled' if args.unthrottled else 'production settings (AutoThrottle, 2 per domain)'}")
         archive = Path(scratch) / "archive.db"
         with serve(root) as base:
-            first = crawl(base, archive)
-            second = crawl(base, archive)
+            first = crawl(base, archive, settings)
+            second = crawl(base, archive, settings)
     elapsed = first["stats"]["elapsed_time_seconds"]
     print(f"first crawl : {first['pages']} pages, {first['files_new']} files new, {first['errors']} errors "
           f"in {elapsed:.1f} s (process {first['wall_seconds']:.1f} s)")
