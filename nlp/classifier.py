@@ -27,8 +27,8 @@ MODEL_EXTRA = 0.9
 # A model-only label never contradicts the direction of a rule label, nor the direction
 # the reason itself states ("项目增多" is not project_decrease).
 DIRECTION = {"staff_increase": 1, "staff_decrease": -1, "project_increase": 1, "project_decrease": -1}
-OPPOSITES = {"staff_increase": "staff_decrease", "staff_decrease": "staff_increase",
-             "project_increase": "project_decrease", "project_decrease": "project_increase"}
+OPPOSITES = {a: b for a in DIRECTION for b in DIRECTION
+             if a != b and a.split("_")[0] == b.split("_")[0]}
 
 HERE = Path(__file__).parent
 MODEL_DIR = HERE / "model"  # the same directory nlp.model.train_shipped writes
@@ -59,7 +59,7 @@ class Classifier:
         self.rules = rules or CueRules()
         self.model_alone = model_alone
         self.model_extra = model_extra
-        self.version = _version(model)
+        self.version = _version(model, (model_alone, model_extra))
 
     def classify(self, text: str) -> dict:
         return self.classify_many([text])[0]
@@ -148,8 +148,8 @@ def _best_clause(label: str, result: RuleResult, clause_scores: list[dict] | Non
     return result.clauses[best]
 
 
-def _version(model: TextModel | None) -> str:
-    digest = hashlib.sha256()
+def _version(model: TextModel | None, bars: tuple[float, float]) -> str:
+    digest = hashlib.sha256(repr(bars).encode())
     for name in RULE_FILES:
         path = HERE / name
         digest.update(name.encode())

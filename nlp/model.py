@@ -43,7 +43,7 @@ def train(examples: list[Example], output_dir: Path | None = None, config_path: 
     """Train on ``examples`` with the config's seed; save to ``output_dir`` when given."""
     import spacy
     from spacy.training import Example as SpacyExample
-    from spacy.util import minibatch, registry
+    from spacy.util import registry
 
     pipeline = build_pipeline(config_path)
     settings = pipeline.config.interpolate()["training"]
