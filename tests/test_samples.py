@@ -34,6 +34,7 @@ SAMPLE_TRUTH = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"
 FIXTURE_TRUTH = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 UNRULED_TRUTH = json.loads((FIXTURES / "unruled" / "expected.json").read_text(encoding="utf-8"))
 SPREADSHEET_TRUTH = json.loads((FIXTURES / "spreadsheet" / "expected.json").read_text(encoding="utf-8"))
+FONT_MAP_TRUTH = json.loads((FIXTURES / "fontmaps" / "expected.json").read_text(encoding="utf-8"))
 SOURCES = {source["slug"]: source for source in load_sources()}
 
 SAMPLE_PDFS = sorted(name for name, record in SAMPLE_TRUTH.items() if "error" not in record)
@@ -367,3 +368,26 @@ def test_spreadsheet_fixture_is_a_workbook_with_one_sheet_per_table():
     sample = next(r for r in SAMPLE_TRUTH.values() if r.get("slug") == record["slug"])
     assert record["totals"] == sample["totals"] and record["explanations"] == []
     assert [t["rows"] for t in record["tables"]] == [t["rows"] for t in sample["tables"]]
+
+
+def test_radical_fixture_reads_as_radicals_and_maps_back_to_the_truth():
+    name = "yanshi-2024-juesuan.radicals.pdf"
+    record = FONT_MAP_TRUTH[name]
+    text = squash("".join(page_texts(FIXTURES / "fontmaps" / name)))
+    assert "部\u2ed4" in text and "\u2f08员" in text and "部门" not in text
+    assert all("\u2e80" <= radical <= "\u2fdf" for radical in record["radicals"])
+    restored = text.translate(str.maketrans(record["radicals"]))
+    for sentence in record["key_sentences"]:
+        assert squash(sentence) in restored, sentence
+
+
+def test_missing_tounicode_fixture_yields_cid_glyphs_only_on_table_pages():
+    name = "yanshi-2024-juesuan.no-tounicode.pdf"
+    record = FONT_MAP_TRUTH[name]
+    texts = page_texts(FIXTURES / "fontmaps" / name)
+    assert len(texts) == record["page_count"]
+    cid_pages = [number for number, text in enumerate(texts, 1) if "(cid:" in text]
+    assert cid_pages == record["cid_pages"]
+    readable = squash("".join(t for n, t in enumerate(texts, 1) if n not in cid_pages))
+    for sentence in record["key_sentences"]:
+        assert squash(sentence) in readable, sentence
