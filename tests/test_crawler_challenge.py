@@ -47,3 +47,11 @@ def test_later_requests_carry_the_cookie_and_our_user_agent(crawled, path):
     assert user_agent.startswith("gongkai/")
     assert f"gk_clearance={challenge_cookie(user_agent)}" in entry["headers"]["Cookie"]
     assert entry["status"] == 200
+
+
+def test_challenged_requests_are_recorded(crawled):
+    hops = rows(crawled["archive"], "SELECT url, status, outcome FROM fetches WHERE kind = 'challenge' ORDER BY id")
+    status = hops[0]["status"]
+    assert status in (521, 412)
+    assert hops == [{"url": crawled["base"] + "challenge/index.html", "status": status, "outcome": "challenged"},
+                    {"url": crawled["base"] + "challenge/index.html", "status": status, "outcome": "solved"}]

@@ -58,9 +58,10 @@ class ChallengeMiddleware:
             return response
         self.stats.inc_value("gongkai/challenges")
         logger.info("HTTP %d challenge at %s: solving in Chromium", response.status, request.url)
-        meta = {**request.meta, "playwright": True, "playwright_include_page": True,
+        hops = [*request.meta.get("challenge_hops", []), _hop(request, response, "challenged")]
+        meta = {**request.meta, "playwright": True, "playwright_include_page": True, "challenge_hops": hops,
                 "playwright_context": "challenge", "playwright_context_kwargs": self.context_kwargs,
-                "challenge_attempts": attempts + 1, "challenge_original_kind": request.meta.get("kind")}
+                "challenge_attempts": attempts + 1}
         return request.replace(meta=meta, dont_filter=True)
 
     async def _after_browser(self, request, response):
@@ -70,6 +71,8 @@ class ChallengeMiddleware:
         finally:
             await page.close()
         meta = {k: v for k, v in request.meta.items() if k not in _BROWSER_KEYS}
+        meta["challenge_hops"] = [*meta.get("challenge_hops", []),
+                                  _hop(request, response, "solved" if cookies else "unsolved")]
         if not cookies:
             logger.warning("Chromium set no cookie for %s", request.url)
             return response
@@ -91,3 +94,9 @@ class ChallengeMiddleware:
                 return await page.context.cookies(url)
             await asyncio.sleep(0.1)
         return cookies
+
+
+def _hop(request, response, outcome: str) -> dict:
+    """A challenged request, recorded by the spider as a ``challenge`` fetch."""
+    return {"url": request.url, "status": response.status, "outcome": outcome,
+            "duration": request.meta.get("download_latency")}

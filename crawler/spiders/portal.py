@@ -243,14 +243,20 @@ def _fetch(response: Response, *, kind: str, outcome: str, **columns: Any) -> Fe
 
 
 def _redirect_hops(response: Response) -> Iterator[Fetch]:
-    """One ``redirect`` fetch per hop of a redirect chain that ended at ``response``."""
+    """The requests before the one that answered: one ``challenge`` fetch per challenged
+    request (see middlewares/challenge.py) and one ``redirect`` fetch per redirect hop."""
+    link_text = response.meta.get("link_text")
+    for hop in response.meta.get("challenge_hops") or []:
+        yield Fetch(url=hop["url"], kind="challenge", outcome=hop["outcome"], status=hop["status"],
+                    link_text=link_text, duration=hop.get("duration"))
     hops = response.meta.get("redirect_urls") or []
     reasons = response.meta.get("redirect_reasons") or []
     for url, reason in zip(hops, reasons):
         yield Fetch(url=url, kind="redirect", outcome="redirected",
-                    status=reason if isinstance(reason, int) else None,
-                    link_text=response.meta.get("link_text"))
-    response.meta["redirect_urls"] = []  # counted once even if the response is re-parsed
+                    status=reason if isinstance(reason, int) else None, link_text=link_text)
+    # Counted once even if the response is parsed again as a page.
+    response.meta["redirect_urls"] = []
+    response.meta["challenge_hops"] = []
 
 
 def _is_json(response: TextResponse) -> bool:
