@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import posixpath
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 # Formats a disclosure is published in (archive.DISCLOSURE_FORMATS; WPS Office's own
 # formats wps/et appear on county portals).
@@ -78,8 +78,15 @@ class Verdict(enum.Enum):
 
 
 def file_name_from_url(url: str) -> str:
-    """The last path segment, percent-decoded (``./P020241015….pdf`` → ``P020241015….pdf``)."""
-    return unquote(posixpath.basename(urlsplit(url).path))
+    """The last path segment, percent-decoded (``./P020241015….pdf`` → ``P020241015….pdf``),
+    or the file a download servlet names in its query (``downfile.jsp?filename=P0….pdf``)."""
+    parts = urlsplit(url)
+    name = unquote(posixpath.basename(parts.path))
+    if DOWNLOAD_SERVLET.search(parts.path):
+        for key, value in parse_qsl(parts.query):
+            if key.lower() in ("filename", "name", "file", "fname") and extension(value):
+                return posixpath.basename(value.replace("\\", "/"))
+    return name
 
 
 def extension(name: str) -> str:

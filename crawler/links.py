@@ -1,5 +1,5 @@
 """Every link a portal page offers: anchors, frames, ``window.open`` handlers, CMS pagers
-written by JavaScript, and JSON APIs that fill lists."""
+written by JavaScript, JCMS datastores, and JSON APIs that fill lists."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 from scrapy.http import TextResponse
 
 from . import focus
-from .cms import jsonlist, trs
+from .cms import jpage, jsonlist, trs
 
 _VIEWER_PARAMS = {"file", "fileurl", "url", "path", "src"}
 _SCRIPTED_HREF = re.compile(r"""(?:window\.open|location\.href\s*=|location\s*=)\s*\(?\s*['"]([^'"]+)['"]""")
@@ -48,6 +48,8 @@ def page_links(response: TextResponse) -> list[tuple[str, str]]:
     absolute = [(response.urljoin(href), text) for href, text in links if _is_web(href)]
     absolute += [(response.urljoin(inner), text) for url, text in absolute for inner in viewer_files(url)]
     absolute += trs.pagination_links(response.text, response.url)
+    absolute += jpage.datastore_links(response.text, response.url)
+    absolute += jpage.proxy_pages(response.text, response.url)
     seen: dict[str, str] = {}
     for url, text in absolute:
         url = url.split("#", 1)[0]

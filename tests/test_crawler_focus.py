@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from crawler import focus
-from crawler.cms import jsonlist, trs
+from crawler.cms import jpage, jsonlist, trs
 from crawler.disposition import filename_from_disposition
 from crawler.middlewares.sessionid import strip_session_ids
 
@@ -51,6 +51,17 @@ def test_first_page_verdict(text, verdict):
 ])
 def test_attachment_links(url, attachment):
     assert focus.is_attachment_link(url) is attachment
+
+
+@pytest.mark.parametrize("url,name,file_format", [
+    ("http://x/a/P020241015387162.pdf", "P020241015387162.pdf", "pdf"),
+    ("http://x/files/%E9%83%A8%E9%97%A8%E9%A2%84%E7%AE%97.xls", "部门预算.xls", "xls"),
+    ("http://x/module/download/downfile.jsp?classid=0&filename=P0202409.pdf", "P0202409.pdf", "pdf"),
+    ("http://x/download.do?id=7", "download.do", None),
+])
+def test_file_names_from_urls(url, name, file_format):
+    assert focus.file_name_from_url(url) == name
+    assert focus.attachment_format(url) == file_format
 
 
 @pytest.mark.parametrize("text,url,drift,expected", [
@@ -152,3 +163,36 @@ def test_page_links(html, expected):
     response = HtmlResponse("http://x.gov.cn/art/index.html", body=f"<html><body>{html}</body></html>".encode(),
                             encoding="utf-8")
     assert set(page_links(response)) == expected
+
+
+JCMS_LIST = """<html><head><title>部门预决算</title></head><body><div id="4521">
+<script type="text/xml"><datastore>
+<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=3&columnid=1229&unitid=4521"></a>]]></nextgroup>
+<recordset>
+<record><![CDATA[<li><a href="/art/2024/9/2/art_1229_1.html" title="2023年度部门决算">2023年度部门决算</a><span>2024-09-02</span></li>]]></record>
+<record><![CDATA[
+<li><a href="/art/2024/2/1/art_1229_2.html">2024年部门预算</a></li>]]></record>
+</recordset></datastore></script></div></body></html>"""
+
+
+def test_jcms_datastore_records_and_next_group_are_links():
+    from scrapy.http import HtmlResponse
+
+    from crawler.links import page_links
+
+    response = HtmlResponse("http://czt.example.gov.cn/col/col1229/index.html", body=JCMS_LIST.encode(),
+                            encoding="utf-8")
+    assert set(page_links(response)) == {
+        ("http://czt.example.gov.cn/module/web/jpage/dataproxy.jsp?page=1&webid=3&columnid=1229&unitid=4521", ""),
+        ("http://czt.example.gov.cn/art/2024/9/2/art_1229_1.html", "2023年度部门决算"),
+        ("http://czt.example.gov.cn/art/2024/2/1/art_1229_2.html", "2024年部门预算"),
+    }
+
+
+def test_jcms_proxy_pages_follow_totalpage():
+    url = "http://x.gov.cn/module/web/jpage/dataproxy.jsp?page=1&columnid=9&unitid=7"
+    pages = jpage.proxy_pages("<datastore><totalrecord>40</totalrecord><totalpage>3</totalpage></datastore>", url)
+    assert [u for u, _ in pages] == [
+        "http://x.gov.cn/module/web/jpage/dataproxy.jsp?page=2&columnid=9&unitid=7",
+        "http://x.gov.cn/module/web/jpage/dataproxy.jsp?page=3&columnid=9&unitid=7"]
+    assert jpage.proxy_pages("<totalpage>3</totalpage>", "http://x.gov.cn/list.html?page=1") == []

@@ -28,6 +28,8 @@ DISCLOSURES = {
     "xxgk/jsonlist/P020240710000001.pdf": "article listed by a JSON API",
     "gbk/P020240801000001.pdf": "GBK pages with a wrong or missing charset",
     "session/P020240901000001.pdf": "pages with session ids",
+    "module/download/downfile.jsp?classid=0&filename=P020240902000001.pdf": "JCMS datastore record",
+    "module/download/downfile.jsp?classid=0&filename=P020240902000002.pdf": "JCMS dataproxy page 2",
 }
 NOT_ARCHIVED = {
     "xxgk/czyjs/202303/P020230301000001.pdf": "link text 招标公告.pdf",

@@ -19,6 +19,8 @@ prints its base URL.  Files under ROOT are served as they are, except:
 - ``/challenge/…`` answers 521 (or the status set by ``/_set?challenge=412``) with a
   cookie-setting script until the request carries the cookie; the cookie is derived from
   the User-Agent, as 加速乐-style gateways do.
+- ``/module/web/jpage/dataproxy.jsp?page=N`` answers ``jcms/dataproxy-pageN.xml`` (a JCMS
+  list); ``/module/download/downfile.jsp?filename=F`` the ``pdfs.json`` file ``/jcms/F``.
 - ``/api/…json`` is sent as application/json.
 - ``/changing/…`` PDFs render version ``?`` set by ``/_set?version=N``.
 - ``/_set?etag=off`` stops ETag/Last-Modified (a server without conditional support).
@@ -153,6 +155,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.redirect(301, "/redirect/b?" + parts.query)
         if path == "/redirect/b":
             return self.redirect(302, query.get("to", ["/redirect/target.pdf"])[0])
+        if path == "/module/web/jpage/dataproxy.jsp":
+            xml = self.state.root / "jcms" / f"dataproxy-page{query.get('page', ['1'])[0]}.xml"
+            if xml.is_file():
+                return self.send(200, xml.read_bytes(), "text/xml; charset=utf-8")
+            return self.send(404, b"", "text/xml")
+        if path == "/module/download/downfile.jsp":
+            name = query.get("filename", [""])[0]
+            return self.send_file(self.state.files.get("/jcms/" + name, b""), "application/pdf")
         if path == "/downfile.jsp":
             return self.download(query.get("fileid", [""])[0])
         if path.startswith("/changing/") and path in self.state.manifest.get("changing", {}):
