@@ -82,6 +82,7 @@ def test_follow_drift(text, url, drift, expected):
 @pytest.mark.parametrize("html,expected", [
     ('createPageHTML(3, 0, "index", "html");', ["index.html", "index_1.html", "index_2.html"]),
     ("createPageHTML('2','1','list','shtml')", ["list.shtml", "list_1.shtml"]),
+    ("createPageHTML('page_div',3,1,'index','html',52);", ["index.html", "index_1.html", "index_2.html"]),
     ("no pager here", []),
 ])
 def test_trs_pager(html, expected):

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+# Also the newer form with the pager's element id first: createPageHTML('page_div', 12, 1, 'index', 'html', 198).
 _PAGER = re.compile(
-    r"createPageHTML\s*\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*"
+    r"createPageHTML\s*\(\s*(?:['\"][\w\-]*['\"]\s*,\s*)?['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*"
     r"['\"]([\w\-]+)['\"]\s*,\s*['\"](\w+)['\"]"
 )
 # Guard against a pager claiming absurd page counts.
