@@ -114,6 +114,39 @@ def _columns(data: list[list[dict]]) -> list[list[float]]:
     return columns
 
 
+def _gutters(columns: list[list[float]], text: list[bool]) -> list[tuple[float, float]]:
+    """Each column's cell as printed: names are left-aligned in their cells and figures
+    right-aligned, so a cell starts just before a name column's words and ends just after a
+    figure column's words; elsewhere the boundary is the middle of the gap."""
+    bounds = []
+    for index in range(len(columns) - 1):
+        if text[index + 1]:
+            bounds.append(columns[index + 1][0] - 2)
+        elif not text[index]:
+            bounds.append(columns[index][1] + 2)
+        else:
+            bounds.append((columns[index][1] + columns[index + 1][0]) / 2)
+    if not bounds:
+        return [tuple(columns[0])] if columns else []
+    first = columns[0][0] - 2 if text[0] else columns[0][0] - (bounds[0] - columns[0][1])
+    last = columns[-1][1] + 2 if not text[-1] else columns[-1][1] + (columns[-1][0] - bounds[-1])
+    edges = [min(first, columns[0][0]), *bounds, max(last, columns[-1][1])]
+    if not text[0] and len(bounds) > 1:  # figures from the first column: the pitch repeats
+        edges[0] = min(edges[0], bounds[0] - (bounds[1] - bounds[0]))
+    return list(zip(edges, edges[1:]))
+
+
+def _zones(cells: list[dict]) -> list[list[float]]:
+    """Column extents reaching halfway to the neighbouring header cells."""
+    cells = sorted(cells, key=lambda c: c["x0"])
+    zones = []
+    for index, cell in enumerate(cells):
+        x0 = (cells[index - 1]["x1"] + cell["x0"]) / 2 if index else cell["x0"]
+        x1 = (cell["x1"] + cells[index + 1]["x0"]) / 2 if index + 1 < len(cells) else cell["x1"]
+        zones.append([x0, x1])
+    return zones
+
+
 def _column_of(word: dict, columns: list[list[float]]) -> int:
     centre = (word["x0"] + word["x1"]) / 2
 
@@ -142,33 +175,29 @@ def _header_cells(words: list[dict]) -> list[dict]:
     return cells
 
 
-def _header(words: list[dict], columns: list[list[float]]) -> list[list[tuple[int, int, str]]]:
+def _header(words: list[dict], columns: list[list[float]], text: list[bool]) -> list[list[tuple[int, int, str]]]:
     """Header rows as (first column, last column, text) spans, parents above their leaves.
 
     A cell with another cell below it is a parent; the parents at one height share out the
     columns whose leaves lie below them, each parent taking the run it is centred over.
     """
     cells = _header_cells(words)
-    below = {
-        id(cell): any(
-            other is not cell and other["top"] >= cell["bottom"] - 1
-            and min(other["x1"], cell["x1"]) > max(other["x0"], cell["x0"])
-            for other in cells
-        )
-        for cell in cells
-    }
-    leaves = [cell for cell in cells if not below[id(cell)]]
-    parents = [cell for cell in cells if below[id(cell)]]
+    parents = [cell for cell in cells if _has_cells_below(cell, cells)]
+    leaves = [cell for cell in cells if not any(cell is parent for parent in parents)]
     leaf_of: dict[int, dict] = {}
     for cell in leaves:
         leaf_of.setdefault(_column_of(cell, columns), cell)
     rows: list[list[tuple[int, int, str]]] = []
+    floor = max((leaf["bottom"] for leaf in leaves), default=0.0)
     for band in _bands(parents):
-        bottom = max(cell["bottom"] for cell in band)
+        # Every leaf reaches down to the header's last line and is centred on its rows, so
+        # a leaf's cell starts at 2 × its middle − that bottom; it sits under this band
+        # when it starts below the band's middle (a leaf spanning the band's row does not).
+        middle = sum(_middle(cell) for cell in band) / len(band)
+        under = {c for c, leaf in leaf_of.items() if 2 * _middle(leaf) - floor >= middle - 1}
         runs, run = [], []
         for column in range(len(columns)):
-            leaf = leaf_of.get(column)
-            if leaf is not None and leaf["top"] > bottom - 1:
+            if column in under:
                 run.append(column)
             elif run:
                 runs.append(run)
@@ -178,10 +207,31 @@ def _header(words: list[dict], columns: list[list[float]]) -> list[list[tuple[in
         spans = []
         for run in runs:
             inside = [cell for cell in band if columns[run[0]][0] - 20 <= (cell["x0"] + cell["x1"]) / 2 <= columns[run[-1]][1] + 20]
-            spans += _partition(inside, run, columns)
+            spans += _partition(inside, run, columns, text)
         rows.append(spans)
     rows.append([(column, column, cell["text"]) for column, cell in sorted(leaf_of.items())])
     return rows
+
+
+def _middle(cell: dict) -> float:
+    return (cell["top"] + cell["bottom"]) / 2
+
+
+def _has_cells_below(cell: dict, cells: list[dict]) -> bool:
+    """Whether a header cell heads others: a cell lies below it, within the horizontal zone
+    that reaches halfway to its neighbours at the same height (a merged header's text is
+    narrower than the columns it spans)."""
+    level = [other for other in cells if other is not cell
+             and other["top"] < cell["bottom"] and other["bottom"] > cell["top"]]
+    left = max((o["x1"] for o in level if o["x1"] <= cell["x0"]), default=float("-inf"))
+    right = min((o["x0"] for o in level if o["x0"] >= cell["x1"]), default=float("inf"))
+    low = (left + cell["x0"]) / 2 if left > float("-inf") else float("-inf")
+    high = (right + cell["x1"]) / 2 if right < float("inf") else float("inf")
+    return any(
+        other is not cell and other["top"] >= cell["bottom"] - 1
+        and low <= (other["x0"] + other["x1"]) / 2 <= high
+        for other in cells
+    )
 
 
 def _bands(cells: list[dict]) -> list[list[dict]]:
@@ -194,17 +244,19 @@ def _bands(cells: list[dict]) -> list[list[dict]]:
     return bands
 
 
-def _partition(cells: list[dict], run: list[int], columns: list[list[float]]) -> list[tuple[int, int, str]]:
+def _partition(cells: list[dict], run: list[int], columns: list[list[float]],
+               text: list[bool]) -> list[tuple[int, int, str]]:
     """Split a run of columns into one contiguous range per cell, each cell centred on its range."""
     cells = sorted(cells, key=lambda c: c["x0"])
     if not cells or len(cells) > len(run):
         return []
     best, best_cost = None, float("inf")
+    zones = _gutters(columns, text)
     for cuts in itertools.combinations(range(1, len(run)), len(cells) - 1):
         bounds = [0, *cuts, len(run)]
         cost = 0.0
         for cell, start, end in zip(cells, bounds, bounds[1:]):
-            centre = (columns[run[start]][0] + columns[run[end - 1]][1]) / 2
+            centre = (zones[run[start]][0] + zones[run[end - 1]][1]) / 2
             cost += abs(centre - (cell["x0"] + cell["x1"]) / 2)
         if cost < best_cost:
             best, best_cost = bounds, cost
@@ -220,8 +272,10 @@ def _placed(row: list[dict], columns: list[list[float]]) -> dict[int, str]:
 
 
 def _is_text_column(column: list[float], data: list[list[dict]]) -> bool:
+    """Names and subject codes (left-aligned) rather than figures (right-aligned)."""
     texts = [w["text"] for row in data for w in row if column[0] <= (w["x0"] + w["x1"]) / 2 <= column[1]]
-    return not any(parse_number(text) is not None for text in texts)
+    figures = [t for t in texts if parse_number(t) is not None and not CODE_OR_TOTAL.match(t)]
+    return len(figures) * 2 < len(texts)
 
 
 def _grid(body: list[list[dict]], page: int, caption: list[str]) -> RawTable:
@@ -231,12 +285,17 @@ def _grid(body: list[list[dict]], page: int, caption: list[str]) -> RawTable:
     numbering = [row for row in body[:first_data] if _is_column_numbers(row)]
     columns = _columns(data)
     anchors = [word for word in (numbering[0] if numbering else []) if word["text"] != "栏次"]
-    if len(anchors) > sum(1 for column in columns if not _is_text_column(column, data)):
-        columns = _columns(data + [anchors])  # blank columns show only in the 栏次 row
+    figures = sum(1 for column in columns if not _is_text_column(column, data))
+    cells = _header_cells(header)
+    leaves = [cell for cell in cells if not _has_cells_below(cell, cells)]
+    if len(leaves) > len(columns) or len(anchors) > figures:
+        # Hardly any figures (a blank 合计 row): the header's leaves mark the columns.
+        columns = _zones(leaves) if len(leaves) >= len(anchors) else _columns(data + [anchors])
     width = len(columns)
     cells: list[list[str | None]] = []
     origin: list[list[tuple[int, int] | None]] = []
-    for spans in _header(header, columns):
+    text = [_is_text_column(column, data) for column in columns]
+    for spans in _header(header, columns, text):
         line: list[str | None] = [None] * width
         starts: list[tuple[int, int] | None] = [None] * width
         for first, last, text in spans:
