@@ -293,7 +293,7 @@ def test_totals_match_their_tables(slug):
     key = "juesuan03" if source["doc_type"] == "决算" else "yusuan03"
     total_row = subject_table_rows(source, key)[0]
     assert total_row[2][0] / scale == pytest.approx(totals["expense_total"], abs=1e-6)
-    assert len(record["tables"]) == (9 if source["doc_type"] == "决算" else 8)
+    assert len(record["tables"]) == (9 if source["doc_type"] == "决算" else 10)
 
 
 EXPLANATIONS = [(slug, n, e) for slug, source in SOURCES.items()
