@@ -24,7 +24,7 @@ def pagination_links(html: str, base_url: str) -> list[tuple[str, str]]:
     """Every page of each ``createPageHTML(count, current, prefix, suffix)`` pager."""
     links = []
     for match in _PAGER.finditer(html):
-        count, _current, prefix, suffix = int(match[1]), match[2], match[3], match[4]
+        count, prefix, suffix = int(match[1]), match[3], match[4]
         for number in range(min(count, MAX_PAGES)):
             name = f"{prefix}.{suffix}" if number == 0 else f"{prefix}_{number}.{suffix}"
             links.append((urljoin(base_url, name), str(number + 1)))
