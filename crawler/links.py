@@ -12,6 +12,8 @@ from . import focus
 from .cms import jpage, jsonlist, trs
 
 _VIEWER_PARAMS = {"file", "fileurl", "url", "path", "src"}
+# downloadFile('/u/P0….pdf') and similar handlers: any quoted path to an attachment.
+_SCRIPTED_FILE = re.compile(r"""['"]([^'"\s]+\.(?:pdf|docx?|xlsx?|wps|et|zip))['"]""", re.IGNORECASE)
 _SCRIPTED_HREF = re.compile(r"""(?:window\.open|location\.href\s*=|location\s*=)\s*\(?\s*['"]([^'"]+)['"]""")
 
 
@@ -41,9 +43,10 @@ def page_links(response: TextResponse) -> list[tuple[str, str]]:
         links.append((frame.attrib["src"].strip(), ""))
     for embedded in response.css("object[data]"):
         links.append((embedded.attrib["data"].strip(), ""))
-    for element in response.css("[onclick]"):
-        for href in _SCRIPTED_HREF.findall(element.attrib["onclick"]):
-            text = " ".join(t.strip() for t in element.css("::text").getall() if t.strip())
+    for element in response.css("[onclick], a[href^='javascript:'], a[href^='JavaScript:']"):
+        script = element.attrib.get("onclick", "") + " " + element.attrib.get("href", "")
+        text = " ".join(t.strip() for t in element.css("::text").getall() if t.strip())
+        for href in _SCRIPTED_HREF.findall(script) + _SCRIPTED_FILE.findall(script):
             links.append((href, text))
     absolute = [(response.urljoin(href), text) for href, text in links if _is_web(href)]
     absolute += [(response.urljoin(inner), text) for url, text in absolute for inner in viewer_files(url)]

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .domains import portal_domains
 from .errors import SitesFileError, UnknownSite
 
 SITE_KEYS = {"name", "title", "start_urls", "allowed_domains", "javascript", "max_drift",
@@ -20,7 +21,8 @@ class Site:
     """One portal of sites.yaml.
 
     :param start_urls: where the crawl begins (a 财政预决算 column is best).
-    :param allowed_domains: host names the crawl stays on (default: the start URLs' hosts).
+    :param allowed_domains: domains the crawl stays on, subdomains included (default: the
+        start URLs' registered domains, e.g. ``bjmy.gov.cn`` for ``www.bjmy.gov.cn``).
     :param javascript: lists appear only after scripts run: render pages in Chromium.
     :param max_drift: off-topic links to follow in a row (FOCUS_MAX_DRIFT).
     :param settings: Scrapy setting overrides for this portal (e.g. a longer DOWNLOAD_DELAY).
@@ -42,8 +44,7 @@ class Site:
     list_selectors: tuple[str, ...] = ()
 
     def domains(self) -> list[str]:
-        return list(self.allowed_domains) or sorted(
-            {urlsplit(u).hostname for u in self.start_urls if urlsplit(u).hostname})
+        return list(self.allowed_domains) or portal_domains(list(self.start_urls))
 
 
 def load_sites(path: str | os.PathLike) -> list[Site]:

@@ -153,6 +153,9 @@ def test_link_priority(text, url, drift, priority):
      {("http://x.gov.cn/art/P02.pdf", ""), ("http://x.gov.cn/art/P03.pdf", ""), ("http://x.gov.cn/P04.xls", "")}),
     ('<span onclick="window.open(\'/u/P05.pdf\')">部门预算</span><a href="javascript:void(0)">x</a>',
      {("http://x.gov.cn/u/P05.pdf", "部门预算")}),
+    ('<a href="javascript:void(0)" onclick="downloadFile(\'/u/P06.pdf\', 3)">2024年部门预算</a>'
+     '<a href="javascript:down(\'P07.xls\')">附件</a>',
+     {("http://x.gov.cn/u/P06.pdf", "2024年部门预算"), ("http://x.gov.cn/art/P07.xls", "附件")}),
     ('<a href="a.html#top">A</a><a href="a.html">A again</a><a href="mailto:x@y.cn">mail</a>',
      {("http://x.gov.cn/art/a.html", "A")}),
 ])
@@ -197,3 +200,17 @@ def test_jcms_proxy_pages_follow_totalpage():
         "http://x.gov.cn/module/web/jpage/dataproxy.jsp?page=2&columnid=9&unitid=7",
         "http://x.gov.cn/module/web/jpage/dataproxy.jsp?page=3&columnid=9&unitid=7"]
     assert jpage.proxy_pages("<totalpage>3</totalpage>", "http://x.gov.cn/list.html?page=1") == []
+
+
+@pytest.mark.parametrize("url,domain", [
+    ("http://www.bjmy.gov.cn/zwgk/czyjs/index.html", "bjmy.gov.cn"),
+    ("https://czj.bjmy.gov.cn/", "bjmy.gov.cn"),
+    ("https://www.gov.cn/zhengce/", "www.gov.cn"),
+    ("http://www.shanghai.gov.cn/bmys-25-001/index.html", "shanghai.gov.cn"),
+    ("http://127.0.0.1:8000/index.html", "127.0.0.1"),
+    ("http://localhost:8000/", "localhost"),
+])
+def test_portal_domain(url, domain):
+    from crawler.domains import portal_domain
+
+    assert portal_domain(url) == domain

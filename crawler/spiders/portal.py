@@ -22,6 +22,7 @@ from twisted.python.failure import Failure
 
 from .. import focus, links
 from ..disposition import filename_from_disposition
+from ..domains import portal_domains
 from ..firstpage import first_page_text
 from ..items import Fetch
 
@@ -46,7 +47,8 @@ class PortalSpider(scrapy.Spider):
     """Crawl one portal (or a few start URLs) for 部门预算/部门决算 files.
 
     :param start_urls: pages to start from.
-    :param allowed_domains: host names to stay on; defaults to the start URLs' hosts.
+    :param allowed_domains: domains to stay on (their subdomains included); defaults to the
+        start URLs' registered domains (``crawler.domains``).
     :param site: the sites.yaml name, recorded with the run.
     :param max_pages: stop following new pages after this many (files are still fetched).
     :param max_drift: how many off-topic links in a row to follow (FOCUS_MAX_DRIFT).
@@ -70,7 +72,7 @@ class PortalSpider(scrapy.Spider):
     ):
         super().__init__(**kwargs)
         self.start_urls = list(start_urls or [])
-        self.allowed_domains = list(allowed_domains or _hosts(self.start_urls))
+        self.allowed_domains = list(allowed_domains or portal_domains(self.start_urls))
         self.site = site
         self.max_pages = max_pages
         self.max_drift = max_drift
@@ -286,6 +288,3 @@ def _referer(request: scrapy.Request | None) -> str | None:
     value = request.headers.get("Referer")
     return value.decode("latin-1") if value else None
 
-
-def _hosts(urls: list[str]) -> list[str]:
-    return sorted({(urlsplit(u).hostname or "").lower() for u in urls if urlsplit(u).hostname})
