@@ -42,6 +42,11 @@ def extract_file(path: str | Path, **options) -> dict:
     return extract_bytes(path.read_bytes(), str(path), **options)
 
 
+def _public(explanation: dict) -> dict:
+    explanation.pop("context")
+    return explanation
+
+
 def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict:
     """The record of issue 4 from pages already read."""
     story = narrative(paragraphs(pages))
@@ -59,7 +64,9 @@ def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict
         + findings.total_mismatches(tables)
         + findings.sum_mismatches(tables, items)
         + findings.stated_figure_mismatches(found_explanations)
+        + findings.change_mismatches(found_explanations)
         + findings.narrative_mismatches(found_explanations, items)
+        + findings.structure_mismatches(story, items, tables)
         + findings.share_over_100(story)
         + findings.font_findings(pages)
     )
@@ -79,7 +86,7 @@ def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict
         "tables": [table.record() for table in tables],
         "totals": totals(tables),
         "line_items": [asdict(item) for item in items],
-        "explanations": [asdict(item) for item in found_explanations],
+        "explanations": [_public(asdict(item)) for item in found_explanations],
         "findings": [asdict(finding) for finding in found_findings],
         "pages": [{"page": page.page, "text": page.text} for page in pages],
         "sections": [asdict(section) for section in sections(story)],

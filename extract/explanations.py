@@ -10,7 +10,7 @@ text, with the spaces converters put inside numbers removed ("599. 47" → 599.4
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .narrative import Paragraph
 from .text import NUMBER, compact, parse_number, tidy
@@ -18,7 +18,7 @@ from .text import NUMBER, compact, parse_number, tidy
 NUM = rf"({NUMBER})"
 SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]|$)")
 REASON = re.compile(r"原因(?:主要)?(?:是|为|在于|如下)[:：]?|原因[:：]")
-NO_DIFFERENCE = re.compile(r"(?:无|不存在|没有|未发生)(?:明显|较大)?(?:差异|变化)|持平")
+NO_DIFFERENCE = re.compile(r"(?:无|不存在|没有)(?:明显|较大)?差异")
 ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}\s*[.、．](?!\d)|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[)）])\s*")
 
 YEAR_OVER_YEAR = re.compile(
@@ -56,6 +56,9 @@ class Explanation:
     page: int
     text: str
     subject_code: str | None = None
+    # The statement with the sentence before it: where the amount compared sits
+    # ("收、支总计均为 95.46 万元。与上年度相比…").  Evidence for findings, not output.
+    context: str = field(default="", repr=False)
 
 
 @dataclass
@@ -87,9 +90,11 @@ def explanations(items: list[Paragraph]) -> list[Explanation]:
             if not pending and index == 0 and carry and re.match(r"\s*(?:主要)?原因", sentence.text):
                 # "…下降 56.15%。" then a new paragraph "主要原因：减少项目经费支出。"
                 pending = carry
-            statement = _trim(pending) + [sentence]
+            kept = _trim(pending)
+            before = pending[: len(pending) - len(kept)][-1:]
+            statement = kept + [sentence]
             following = sentences[index + 1 :]
-            found.append(_explanation(statement, is_reason, following))
+            found.append(_explanation(statement, is_reason, following, before))
             pending = []
         carry = pending
     return found
@@ -132,9 +137,11 @@ def _trim(pending: list[_Sentence]) -> list[_Sentence]:
 
 
 def _explanation(
-    statement: list[_Sentence], is_reason: bool, following: list[_Sentence]
+    statement: list[_Sentence], is_reason: bool, following: list[_Sentence],
+    before: list[_Sentence],
 ) -> Explanation:
     text = "".join(sentence.text for sentence in statement).strip()
+    context = "".join(sentence.text for sentence in before + statement)
     flat = compact(text)
     anchor = statement[-1]
     reason = None
@@ -146,19 +153,24 @@ def _explanation(
     change = _signed(CHANGE.search(flat))
     change_pct = _signed(CHANGE_PCT.search(flat))
     first = statement[0]
+    kind = _kind(flat, compact(anchor.text))
+    # 预算/决算/完成率 belong to a budget-vs-actual statement; in "机关运行经费预算 14.20 万元，
+    # 与 2024 年相比增加 3.70 万元" the 预算 is this year's amount, not a budget compared.
+    compared = kind == "budget_vs_actual"
     return Explanation(
-        kind=_kind(flat, compact(anchor.text)),
+        kind=kind,
         section=anchor.section,
         subject=_subject(first.text),
-        budget=_figure(BUDGET, flat),
-        actual=_figure(ACTUAL, flat),
-        rate=_figure(RATE, flat),
+        budget=_figure(BUDGET, flat) if compared else None,
+        actual=_figure(ACTUAL, flat) if compared else None,
+        rate=_figure(RATE, flat) if compared else None,
         change=change,
         change_pct=change_pct,
         reason=reason or None,
         no_difference=not is_reason,
         page=first.paragraph.page_at(first.offset),
         text=text,
+        context=context,
     )
 
 

@@ -219,6 +219,111 @@ def stated_figure_mismatches(explanations: list[Explanation]) -> list[Finding]:
     return findings
 
 
+YEAR_MARK = re.compile(r"与上年度?(?:预算|决算)?(?:数)?相比|较上年|比上年|与\d{4}年度?(?:预算|决算)?(?:数)?相比|比\d{4}年度?|较\d{4}年度?")
+AMOUNT = re.compile(rf"({NUMBER})万元")
+
+
+def change_mismatches(explanations: list[Explanation]) -> list[Finding]:
+    """A year-over-year % against the change and the amount it is a change of.
+
+    The amount compared is one printed before the comparison in the same or the previous
+    sentence ("基本支出 92.66 万元。与上年度相比…增加 38.05 万元，增长 69.68%": 38.05 /
+    (92.66 − 38.05)); the document is accused only when no such amount gives its %.
+    """
+    findings = []
+    for item in explanations:
+        if item.kind != "year_over_year" or item.change is None or item.change_pct is None:
+            continue
+        flat = compact(item.context)
+        mark = YEAR_MARK.search(flat)
+        if not mark:
+            continue
+        bases = [parse_number(m.group(1)) for m in AMOUNT.finditer(flat[: mark.start()])]
+        bases = [base for base in bases if base is not None and base > 0]
+        if not bases:
+            continue
+        low_pct, high_pct = _interval(abs(item.change_pct))
+        c_low, c_high = _interval(abs(item.change))
+        consistent = False
+        computed = []
+        for base in bases:
+            b_low, b_high = _interval(base)
+            sign = 1 if item.change > 0 else -1
+            prior_low, prior_high = b_low - sign * c_high, b_high - sign * c_low
+            if sign < 0:
+                prior_low, prior_high = b_low + c_low, b_high + c_high
+            if prior_low <= 0:
+                consistent = True  # a change from (nearly) nothing: no % to check
+                break
+            lowest, highest = c_low / prior_high * 100, c_high / prior_low * 100
+            computed.append(abs(item.change) / (base - item.change) * 100)
+            if high_pct >= lowest - EPSILON and low_pct <= highest + EPSILON:
+                consistent = True
+                break
+        if not consistent:
+            findings.append(
+                Finding(
+                    "change_pct_mismatch",
+                    "warning",
+                    f"stated change {item.change_pct:g}% but {abs(item.change):g} on a previous "
+                    f"amount of {bases[-1] - item.change:g} is {computed[-1]:.2f}%",
+                    item.page,
+                    {"text": item.context, "change": item.change, "change_pct": item.change_pct,
+                     "amounts": bases, "computed": [round(value, 4) for value in computed]},
+                )
+            )
+    return findings
+
+
+STRUCTURE = re.compile(
+    rf"([\u4e00-\u9fff]+?)(?:支出)?[（(]类[)）](?:支出)?({NUMBER})万元[，,]?占(?:[^，,。；;%％]{{0,24}}?的)?({NUMBER})[%％]"
+)
+
+
+def structure_mismatches(paragraphs: list[Paragraph], items: list[LineItem], tables: list[Table]) -> list[Finding]:
+    """The 结构情况 amounts per 类 ("一般公共服务支出（类）79.74 万元，占 83.53%") against the
+    类 rows and the 合计 of 一般公共预算财政拨款支出决算表."""
+    name = "一般公共预算财政拨款支出决算表"
+    table = _by_name(tables, name)
+    if table is None:
+        return []
+    total = _first_value(table, total_row(table), r"小计$|合计$")
+    classes = [item for item in items if item.table == name and item.level == "类" and item.values]
+    findings = []
+    for paragraph in paragraphs:
+        for match in STRUCTURE.finditer(compact(paragraph.text)):
+            printed, amount, share = match.group(1), parse_number(match.group(2)), parse_number(match.group(3))
+            rows = [item for item in classes if _same_class(printed, item.subject_name)]
+            if len(rows) != 1 or amount is None:
+                continue
+            row = rows[0]
+            column, value = next(iter(row.values.items()))
+            low, high = _interval(amount)
+            evidence = {"text": match.group(0), "subject_code": row.subject_code, "narrative": amount,
+                        "table": name, "column": column, "table_value": value, "table_page": row.page}
+            if value < low - 0.005 - EPSILON or value > high + 0.005 + EPSILON:
+                findings.append(Finding(
+                    "narrative_table_mismatch", "error",
+                    f"the narrative gives {printed}（类） {amount:g} but {name} prints {value:g}",
+                    paragraph.page, evidence))
+            elif total and share is not None:
+                s_low, s_high = _interval(share)
+                t_low, t_high = _interval(total)
+                lowest, highest = low / t_high * 100, high / t_low * 100
+                if s_high < lowest - EPSILON or s_low > highest + EPSILON:
+                    findings.append(Finding(
+                        "share_mismatch", "error",
+                        f"{printed}（类） {amount:g} is {amount / total * 100:.2f}% of {total:g}, "
+                        f"not the stated {share:g}%",
+                        paragraph.page, {**evidence, "share": share, "total": total,
+                                         "computed": round(amount / total * 100, 4)}))
+    return findings
+
+
+def _same_class(printed: str, listed: str | None) -> bool:
+    return bool(listed) and re.sub(r"支出$", "", printed) == re.sub(r"支出$", "", re.sub(r"\s+", "", listed))
+
+
 def narrative_mismatches(explanations: list[Explanation], items: list[LineItem]) -> list[Finding]:
     """A 项 explained in the narrative against its row in 一般公共预算财政拨款支出决算表."""
     findings = []

@@ -42,6 +42,9 @@ def tampered() -> dict:
         "年初预算数为 12.40 万元，决算数 12.40 万元，完成年初预算的 100.00%",
         "年初预算数为 12.40 万元，决算数 13.40 万元，完成年初预算的 108.06%",
     )
+    _replace(body, "社会保障和就业支出（类）21.05 万元", "社会保障和就业支出（类）23.05 万元")  # table: 21.05
+    _replace(body, "卫生健康支出（类）6.73 万元，占 3.24%", "卫生健康支出（类）6.73 万元，占 4.24%")  # of 207.84
+    _replace(body, "增加 61.58 万元，增长 66.46%", "增加 61.58 万元，增长 76.46%")  # on 154.24 − 61.58
     source["body"] = [block for block in body if block.get("table") != "juesuan08"]
     data, _, _ = render(source)
     return extract.extract_bytes(data, "tampered.pdf")
@@ -80,9 +83,24 @@ def test_no_difference_claim_contradicted(tampered):
 
 
 def test_narrative_amount_differs_from_table(tampered):
-    [finding] = _by_rule(tampered, "narrative_table_mismatch")
-    assert finding["evidence"]["subject_code"] == "2010302"
-    assert (finding["evidence"]["narrative"], finding["evidence"]["table_value"]) == (13.40, 12.40)
+    found = {f["evidence"]["subject_code"]: f["evidence"] for f in _by_rule(tampered, "narrative_table_mismatch")}
+    assert set(found) == {"2010302", "208"}
+    assert (found["2010302"]["narrative"], found["2010302"]["table_value"]) == (13.40, 12.40)  # a 项
+    assert (found["208"]["narrative"], found["208"]["table_value"]) == (23.05, 21.05)  # a 类
+
+
+def test_stated_share_differs_from_figures(tampered):
+    [finding] = _by_rule(tampered, "share_mismatch")
+    assert finding["evidence"]["subject_code"] == "210"
+    assert finding["evidence"]["share"] == 4.24
+    assert finding["evidence"]["computed"] == pytest.approx(3.238, abs=1e-3)
+
+
+def test_stated_change_pct_differs_from_figures(tampered):
+    [finding] = _by_rule(tampered, "change_pct_mismatch")
+    assert finding["evidence"]["change_pct"] == 76.46
+    assert finding["evidence"]["computed"] == [pytest.approx(66.46, abs=0.01)]
+    assert finding["severity"] == "warning"
 
 
 def test_missing_standard_table(tampered):
@@ -93,7 +111,7 @@ def test_missing_standard_table(tampered):
 def test_nothing_else_is_accused(tampered):
     assert {finding["rule"] for finding in tampered["findings"]} == {
         "sum_mismatch", "total_mismatch", "rate_mismatch", "no_difference_contradicted",
-        "narrative_table_mismatch", "missing_table",
+        "narrative_table_mismatch", "missing_table", "share_mismatch", "change_pct_mismatch",
     }
     # Only the tampered 合计 row: its classes still add up to their 款 and 项.
     assert all(f["evidence"]["row"] == "合计" for f in _by_rule(tampered, "sum_mismatch"))
