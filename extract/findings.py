@@ -20,6 +20,21 @@ from .tables import Table
 from .text import NUMBER, compact, parse_number
 
 EPSILON = 1e-6
+
+# Every rule a finding can carry, with what it accuses the document of (documented in
+# extract/README.md; a test keeps the two in step).
+RULES = {
+    "missing_table": "a 决算 lacks some of the nine standard tables",
+    "sum_mismatch": "a 合计 is not the sum of its 类 rows, a 类 of its 款, a 款 of its 项",
+    "total_mismatch": "收入支出决算总表 / 财政拨款收入支出决算总表 totals differ from the detail table",
+    "rate_mismatch": "a stated 完成率 differs from 决算数 / 预算数",
+    "no_difference_contradicted": "无差异 is stated but the two figures printed differ",
+    "change_pct_mismatch": "a year-over-year % differs from the change and the amount compared",
+    "narrative_table_mismatch": "a narrative amount for a 类 or 项 differs from its table row",
+    "share_mismatch": "a 结构情况 share (占 %) differs from the amount over the table 合计",
+    "share_over_100": "a share above 100% is printed",
+    "broken_font_map": "glyphs without a Unicode mapping come out as (cid:NNN)",
+}
 SHARE = re.compile(rf"占(?:[^，,。；;%％]{{0,24}}?的)?({NUMBER})[%％]")
 NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 

@@ -52,3 +52,29 @@ def test_compact_removes_converter_spaces():
 def test_join_lines_joins_chinese_without_spaces():
     assert join_lines(["主要包", "括：基本工资", ""]) == "主要包括：基本工资"
     assert join_lines(["IPV6", "upgrade"]) == "IPV6 upgrade"
+
+
+def test_radicals_in_a_real_pdf_text_layer_come_out_as_ideographs():
+    """A PDF whose text layer holds 部⻔ / ⽀出 / ⼈员 (as some fonts' ToUnicode maps give)."""
+    import io
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    import extract
+
+    font = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"  # Debian fonts-wqy-zenhei
+    pdfmetrics.registerFont(TTFont("WenQuanYi", font, subfontIndex=0))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.setFont("WenQuanYi", 12)
+    page.drawString(72, 720, "2023 年度部⻔决算公开")
+    page.drawString(72, 700, "⼀般公共预算财政拨款⽀出，主要原因是⼈员增加。")
+    page.showPage()
+    page.save()
+    record = extract.extract_bytes(buffer.getvalue(), "radicals.pdf")
+    text = record["pages"][0]["text"]
+    assert "部门决算" in text and "一般公共预算财政拨款支出" in text and "人员增加" in text
+    assert not any(0x2E80 <= ord(char) <= 0x2FDF for char in text)
+    assert record["title"] == "2023年度部门决算公开"
