@@ -57,6 +57,8 @@ def title(pages: list[Page]) -> str | None:
     for line in cover_lines(pages)[:8]:
         if COVER_DATE.search(line) and not re.search(r"预算|决算", line):
             break
+        if re.search(r"[。，；,;]", line):  # body text: a cover title is not a sentence
+            break
         parts.append(line)
     text = join_lines(parts)
     if re.search(r"预算|决算", text):
