@@ -18,8 +18,14 @@ class CrawlProcessFailed(CrawlError):
     kind = "process_failed"
 
 
+class BadStartUrl(CrawlError):
+    """A start URL is not an absolute http(s) URL; give it as http://host/path."""
+
+    kind = "bad_start_url"
+
+
 class CrawlLocked(CrawlError):
-    """Another crawl holds the lock for this archive; wait for it or remove a stale lock."""
+    """Another crawl of this archive is running; wait for it (its lock goes when it ends, even by kill -9)."""
 
     kind = "locked"
 

@@ -9,8 +9,9 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from .errors import CrawlProcessFailed
+from .errors import BadStartUrl, CrawlProcessFailed
 
 
 def run_crawl(
@@ -40,6 +41,7 @@ def run_crawl(
     :param frontier: the Redis key prefix workers of one crawl share.
     :param log_file: where Scrapy logs; without it the log goes to stderr.
     """
+    check_start_urls(start_urls)
     archive_path = Path(archive_path).resolve()
     with tempfile.TemporaryDirectory(prefix="gongkai-crawl-") as scratch:
         job = {
@@ -71,3 +73,13 @@ def run_crawl(
             )
         with open(job["result_path"], encoding="utf-8") as handle:
             return json.load(handle)
+
+
+def check_start_urls(urls: list[str]) -> None:
+    """Raise BadStartUrl unless every URL is absolute http(s) with a host."""
+    if not urls:
+        raise BadStartUrl("no start URL given")
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise BadStartUrl(f"{url!r} is not an http(s) URL; give it as http://host/path")

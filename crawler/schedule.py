@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from archive import Archive
 
 from .errors import CrawlLocked, CrawlProcessFailed
-from .run import run_crawl
+from .run import check_start_urls, run_crawl
 from .sites import Site, load_sites, select_sites
 
 
@@ -63,6 +63,7 @@ def crawl_plan(*, urls: list[str], sites_file: str | None, site_names: list[str]
                      settings={**site.settings, **common})
             for site in chosen]
     if urls:
+        check_start_urls(urls)
         jobs.append(CrawlJob(start_urls=list(urls), max_pages=max_pages, settings=common))
     archive = Path(archive_path)
     return CrawlPlan(

@@ -64,6 +64,8 @@ def test_all_sites_run_in_turn_and_the_exit_code_reports_errors(sites_file, tmp_
 
 
 @pytest.mark.parametrize("args,kind", [
+    (["notaurl"], "bad_start_url"),
+    (["ftp://x.gov.cn/a.pdf"], "bad_start_url"),
     (["--site", "nowhere"], "unknown_site"),
     (["--all"], "bad_sites_file"),
 ])
