@@ -14,6 +14,7 @@ from .cms import jpage, jsonlist, trs
 _VIEWER_PARAMS = {"file", "fileurl", "url", "path", "src"}
 # downloadFile('/u/P0….pdf') and similar handlers: any quoted path to an attachment.
 _SCRIPTED_FILE = re.compile(r"""['"]([^'"\s]+\.(?:pdf|docx?|xlsx?|wps|et|zip))['"]""", re.IGNORECASE)
+_URLISH_VALUE = re.compile(r"^(?:https?://|/|\./|\.\./)|\.(?:s?html?|jsp|do|aspx?|php)(?:\?|$)", re.IGNORECASE)
 _SCRIPTED_HREF = re.compile(r"""(?:window\.open|location\.href\s*=|location\s*=)\s*\(?\s*['"]([^'"]+)['"]""")
 
 
@@ -43,6 +44,11 @@ def page_links(response: TextResponse) -> list[tuple[str, str]]:
         links.append((frame.attrib["src"].strip(), ""))
     for embedded in response.css("object[data]"):
         links.append((embedded.attrib["data"].strip(), ""))
+    # Year pickers: <select onchange="location.href=this.value"><option value="/2023/">2023年</option>
+    for option in response.css("select[onchange] option[value]"):
+        value = option.attrib["value"].strip()
+        if _URLISH_VALUE.search(value):
+            links.append((value, " ".join(option.css("::text").getall()).strip()))
     for element in response.css("[onclick], a[href^='javascript:'], a[href^='JavaScript:']"):
         script = element.attrib.get("onclick", "") + " " + element.attrib.get("href", "")
         text = " ".join(t.strip() for t in element.css("::text").getall() if t.strip())

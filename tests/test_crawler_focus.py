@@ -156,6 +156,9 @@ def test_link_priority(text, url, drift, priority):
     ('<a href="javascript:void(0)" onclick="downloadFile(\'/u/P06.pdf\', 3)">2024年部门预算</a>'
      '<a href="javascript:down(\'P07.xls\')">附件</a>',
      {("http://x.gov.cn/u/P06.pdf", "2024年部门预算"), ("http://x.gov.cn/art/P07.xls", "附件")}),
+    ('<select onchange="location.href=this.value"><option value="">请选择</option>'
+     '<option value="/col/2023/index.html">2023年</option><option value="7">七</option></select>',
+     {("http://x.gov.cn/col/2023/index.html", "2023年")}),
     ('<a href="a.html#top">A</a><a href="a.html">A again</a><a href="mailto:x@y.cn">mail</a>',
      {("http://x.gov.cn/art/a.html", "A")}),
 ])
