@@ -51,7 +51,7 @@ BUDGET_TABLES = [
 
 FINAL_ACCOUNT_NAMES = [name for name, _ in FINAL_ACCOUNT_TABLES]
 CODE = re.compile(r"公开\s*(\d{1,2})\s*表")
-BUDGET_CODE = re.compile(r"(?:^|\s)表\s*(\d{1,2})(?=\s|$)")  # 预算 tables: "表1" … "表8"
+BUDGET_CODE = re.compile(r"(?:^|\s)表\s*(\d{1,2}|[一二三四五六七八九十]{1,3})(?=\s|$)")  # 预算: 表1 / 表一
 UNIT = re.compile(r"单位\s*[:：]\s*(万元|千元|元)")
 
 
@@ -94,4 +94,15 @@ def table_code(line: str) -> str | None:
     if match:
         return f"公开{int(match.group(1)):02d}表"
     match = BUDGET_CODE.search(line)
-    return f"表{int(match.group(1))}" if match else None
+    if not match:
+        return None
+    number = match.group(1)
+    return f"表{int(number) if number.isdigit() else _chinese_number(number)}"
+
+
+def _chinese_number(text: str) -> int:
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    if "十" not in text:
+        return digits[text]
+    tens, _, ones = text.partition("十")
+    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)

@@ -18,6 +18,9 @@ from .text import NUMBER, compact, parse_number, tidy
 NUM = rf"({NUMBER})"
 SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]|$)")
 REASON = re.compile(r"原因(?:主要)?(?:是|为|在于|如下)[:：]?|原因[:：]")
+# "决算数大于预算数，主要是由于人员增加": a reason without the word 原因, taken only in a
+# statement that makes a comparison.
+CAUSE = re.compile(r"主要(?:是)?(?:由于|因为)|主要系")
 NO_DIFFERENCE = re.compile(r"(?:无|不存在|没有)(?:明显|较大)?差异")
 ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}\s*[.、．](?!\d)|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[)）])\s*")
 
@@ -82,7 +85,11 @@ def explanations(items: list[Paragraph]) -> list[Explanation]:
         sentences = _sentences(paragraph, section)
         pending: list[_Sentence] = []
         for index, sentence in enumerate(sentences):
-            is_reason = REASON.search(sentence.text) is not None
+            is_reason = REASON.search(sentence.text) is not None or (
+                CAUSE.search(sentence.text) is not None
+                and COMPARISON.search(compact("".join(s.text for s in pending[-1:] + [sentence])))
+                is not None
+            )
             is_none = not is_reason and NO_DIFFERENCE.search(sentence.text) is not None
             if not (is_reason or is_none):
                 pending.append(sentence)
@@ -146,7 +153,7 @@ def _explanation(
     anchor = statement[-1]
     reason = None
     if is_reason:
-        match = REASON.search(anchor.text)
+        match = REASON.search(anchor.text) or CAUSE.search(anchor.text)
         reason = tidy(anchor.text[match.end() :]).rstrip("。.!！?？；;").strip()
         if not reason and following:
             reason = tidy(following[0].text).rstrip("。.!！?？；;").strip() or None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .tables import SUBJECT_CODE, TOTAL_LABEL, Table
 
 LEVELS = {3: "类", 5: "款", 7: "项"}
+SPACED_CODE = re.compile(r"^(\d{3})\s+(\d{2})(?:\s+(\d{2}))?(?:\s+(\D.*))?$", re.S)
 NAME_COLUMN = re.compile(r"名称|^项目$|科目$")
 SPLIT_CODE_COLUMN = re.compile(r"^(?:类|款|项)$")
 CODE_COLUMN = re.compile(r"编码|代码")
@@ -59,6 +60,9 @@ def _code(row: list, columns: list[int]) -> tuple[str | None, str | None]:
     if not parts:
         return None, None
     if len(columns) == 1:
+        spaced = SPACED_CODE.match(parts[0])  # "201 03 01" printed in one cell
+        if spaced:
+            return "".join(part for part in spaced.group(1, 2, 3) if part), spaced.group(4)
         match = SUBJECT_CODE.match(parts[0])
         return (match.group(1), match.group(2)) if match else (None, None)
     code = ""
