@@ -45,10 +45,7 @@ GENERIC_FILE_TEXT = re.compile(
 )
 
 # Link text or URL fragments on the way to disclosures.
-TOWARD_TERMS = re.compile(
-    r"预算|决算|预决算|财政|财务|公开|部门|信息|政务|资金|三公|经费|绩效|专项|单位|"
-    r"列表|栏目|目录|更多|专栏|年度"
-)
+TOWARD_TERMS = re.compile(r"预算|决算|财政|财务|公开|部门|政务|资金|三公|经费|绩效|专项|列表|栏目|目录|更多|专栏")
 TOWARD_URL = re.compile(
     r"yusuan|juesuan|yjs|yjsgk|czyjs|czzj|czxx|czgk|caizheng|czj|zfxxgk|xxgk|zwgk|"
     r"gkml|xxgkml|bmys|bmjs|budget|finance|fiscal|public|openness",
