@@ -13,7 +13,7 @@ from html import escape
 from nlp.labels import LABEL_NAMES
 
 BAR_HEIGHT = 18
-LABEL_WIDTH = 190
+LABEL_WIDTH = 250
 BAR_WIDTH = 320
 
 

@@ -200,7 +200,11 @@ V2 = search.schema() + views.schema()
 # Human label corrections keyed to survive re-extraction (archive.labels).
 V3 = labels.SCHEMA
 
-MIGRATIONS: list[list[str]] = [V1, V2, V3]
+# Views again: explanation_labels (a human's labels replace the model's) and every view
+# built on it.
+V4 = views.schema()
+
+MIGRATIONS: list[list[str]] = [V1, V2, V3, V4]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -18,13 +18,21 @@ _DOCUMENT_COLUMNS = """
     documents.source_url,
     documents.sha256"""
 
-# The label an explanation is counted under: a human's correction first, then the model's
-# most confident label.
+# The label an explanation is shown under: its most confident effective label.
 _TOP_LABEL = """
-    (SELECT label FROM explanation_categories c WHERE c.explanation_id = explanations.id
-     ORDER BY c.source = 'human' DESC, c.score DESC, c.id LIMIT 1)"""
+    (SELECT label FROM explanation_labels l WHERE l.explanation_id = explanations.id
+     ORDER BY l.score DESC, l.label LIMIT 1)"""
 
 VIEWS = {
+    # The labels that count: a human's, where a human corrected the explanation (they
+    # replace the model's), else the model's. An explanation may carry several.
+    "explanation_labels": """
+        SELECT c.explanation_id, c.label, c.score, c.source, c.model_version
+        FROM explanation_categories c
+        WHERE c.source = 'human' OR NOT EXISTS (
+          SELECT 1 FROM explanation_categories h
+          WHERE h.explanation_id = c.explanation_id AND h.source = 'human')
+    """,
     "explanation_facts": f"""
         SELECT
           explanations.id,
@@ -43,8 +51,8 @@ VIEWS = {
           explanations.no_difference,
           {_TOP_LABEL} AS category,
           (SELECT json_group_array(label) FROM (
-             SELECT DISTINCT label FROM explanation_categories c
-             WHERE c.explanation_id = explanations.id ORDER BY label)) AS categories,
+             SELECT DISTINCT label FROM explanation_labels l
+             WHERE l.explanation_id = explanations.id ORDER BY label)) AS categories,
           (SELECT json_group_object(label, score) FROM explanation_categories c
            WHERE c.explanation_id = explanations.id AND c.source = 'model') AS scores,
           explanations.page,
@@ -74,27 +82,33 @@ VIEWS = {
           findings.evidence
         FROM findings JOIN documents ON documents.id = findings.document_id
     """,
-    # One row per (category, fiscal year, region): what the charts draw.
-    "category_counts": f"""
-        SELECT category, fiscal_year, region, doc_type, count(*) AS explanations
-        FROM (SELECT {_TOP_LABEL} AS category, documents.fiscal_year, documents.region,
-                     documents.doc_type
-              FROM explanations JOIN documents ON documents.id = explanations.document_id)
-        WHERE category IS NOT NULL
-        GROUP BY category, fiscal_year, region, doc_type
+    # Explanations per (category, fiscal year, region, doc type), each counted under every
+    # category it carries: what the charts draw.
+    "category_counts": """
+        SELECT l.label AS category, documents.fiscal_year, documents.region, documents.doc_type,
+               count(DISTINCT explanations.id) AS explanations
+        FROM explanation_labels l
+        JOIN explanations ON explanations.id = l.explanation_id
+        JOIN documents ON documents.id = explanations.document_id
+        GROUP BY l.label, documents.fiscal_year, documents.region, documents.doc_type
     """,
 }
 
 INDEXES = [
-    "CREATE INDEX documents_department ON documents(department)",
-    "CREATE INDEX explanations_kind ON explanations(kind)",
-    "CREATE INDEX explanation_categories_top ON "
+    "CREATE INDEX IF NOT EXISTS documents_department ON documents(department)",
+    "CREATE INDEX IF NOT EXISTS explanations_kind ON explanations(kind)",
+    "CREATE INDEX IF NOT EXISTS explanation_categories_top ON "
     "explanation_categories(explanation_id, source, score)",
-    "CREATE INDEX findings_rule_severity ON findings(rule, severity)",
-    "CREATE INDEX line_items_subject ON line_items(subject_code, document_id)",
+    "CREATE INDEX IF NOT EXISTS findings_rule_severity ON findings(rule, severity)",
+    "CREATE INDEX IF NOT EXISTS line_items_subject ON line_items(subject_code, document_id)",
 ]
 
 
 def schema() -> list[str]:
-    """SQL creating the views and indexes (one migration)."""
-    return INDEXES + [f"CREATE VIEW {name} AS {sql}" for name, sql in VIEWS.items()]
+    """SQL (re)creating the views and indexes: a migration that changes a view appends
+    this again, and archives at any earlier version get the current views."""
+    return INDEXES + [
+        statement
+        for name, sql in VIEWS.items()
+        for statement in (f"DROP VIEW IF EXISTS {name}", f"CREATE VIEW {name} AS {sql}")
+    ]

@@ -74,6 +74,11 @@ def records(count: int = 24, seed: int = 7) -> list[dict]:
                  "text": f"年初预算数与决算数存在差异的主要原因是{reason}。", "page": 3}
                 for i, reason in enumerate(reasons)
             ],
+            "line_items": [
+                {"table": "一般公共预算财政拨款支出决算表", "subject_code": "2010350",
+                 "subject_name": "事业运行", "level": "项", "page": 2,
+                 "values": {"年初预算数": 765.29, "决算数": 448.64}},
+            ],
             "findings": [{"rule": "totals_mismatch", "severity": "warning",
                           "message": "收入合计不等于各项收入之和", "page": 1}] if n % 3 == 0 else [],
         })
