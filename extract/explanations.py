@@ -77,7 +77,7 @@ def explanations(items: list[Paragraph]) -> list[Explanation]:
     found: list[Explanation] = []
     section: str | None = None
     carry: list[_Sentence] = []
-    for paragraph in items:
+    for position, paragraph in enumerate(items):
         if paragraph.level is not None:
             section = paragraph.text if paragraph.level > 0 else section
             carry = []
@@ -101,6 +101,9 @@ def explanations(items: list[Paragraph]) -> list[Explanation]:
             before = pending[: len(pending) - len(kept)][-1:]
             statement = kept + [sentence]
             following = sentences[index + 1 :]
+            if not following and position + 1 < len(items) and items[position + 1].level is None:
+                # "…存在差异的主要原因：" with the reasons in the next paragraph
+                following = _sentences(items[position + 1], section)
             found.append(_explanation(statement, is_reason, following, before))
             pending = []
         carry = pending

@@ -113,3 +113,14 @@ def test_reason_in_the_next_paragraph():
     ])
     [item] = found
     assert (item.change, item.reason) == (-371.11, "减少项目经费支出")
+
+
+def test_reasons_listed_in_the_next_paragraph():
+    found = explanations([
+        Paragraph("年初预算数为 3.75 万元，决算数 2.80 万元，完成年初预算的 74.67%，决算数与年初预算数存在差异的"
+                  "主要原因：", 5),
+        Paragraph("一是人员减少；二是财政未及时清算。", 5),
+    ])
+    [item] = found
+    assert item.reason == "一是人员减少；二是财政未及时清算"
+    assert (item.budget, item.actual, item.rate) == (3.75, 2.8, 74.67)
