@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+from pathlib import Path
 
 import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
@@ -93,3 +95,38 @@ def test_timeout_in_a_thread_uses_a_child_process():
         assert record["page_count"] == 1
         with pytest.raises(extract.ExtractTimeout):
             pool.submit(extract.extract_with_limit, GOOD, "slow.pdf", 1e-6).result()
+
+
+DOCX = Path(__file__).resolve().parent / "fixtures" / "documents" / "yanshi-2023-juesuan.docx"
+
+
+def test_office_file_without_libreoffice_is_unsupported(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine without soffice
+    with pytest.raises(extract.UnsupportedFormat) as raised:
+        extract.extract_bytes(DOCX.read_bytes(), DOCX.name)
+    assert raised.value.kind == "unsupported_format"
+    assert "LibreOffice" in str(raised.value) and DOCX.name in str(raised.value)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+def test_office_file_libreoffice_cannot_read_is_unsupported():
+    with pytest.raises(extract.UnsupportedFormat):
+        extract.extract_bytes(b"PK\x03\x04" + b"\x00garbage" * 100, "notice.docx")
+
+
+@pytest.mark.parametrize(
+    "data,filename,expected",
+    [
+        (GOOD, "a.pdf", "pdf"),
+        (GOOD, "a.doc", "pdf"),  # the bytes decide for PDFs, whatever the name says
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "report.wps", "wps"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, None, "doc"),
+        (b"<html>", "a.et", "et"),
+        (b"<html>", "a.pdf", None),
+    ],
+)
+def test_sniff_format(data, filename, expected):
+    from extract.convert import sniff_format
+
+    assert sniff_format(data, filename) == expected
