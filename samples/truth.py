@@ -63,7 +63,8 @@ def expected_record(source: dict, page_count: int, pages_of: dict) -> dict:
         elif "table" in block:
             layout = LAYOUTS[block["table"]]
             first, last = pages_of[index]
-            tables.append({"name": block.get("title", layout.name), "code": block.get("code", layout.code),
+            tables.append({"name": layout.name, "printed_name": block.get("title", layout.name),
+                           "code": block.get("code", layout.code),
                            "page_start": first, "page_end": last, "columns": layout.columns(),
                            "unit": block.get("unit", source["unit"]),
                            "rows": len(block.get("rows") or [])})
