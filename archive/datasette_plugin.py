@@ -20,8 +20,8 @@ from datasette.utils.asgi import AsgiFileDownload, NotFound, Response
 from markupsafe import Markup, escape
 
 from . import charts, downloads
-from .search import fts_query, fts_text
-from .search_all import search_all
+from .search import SearchError, fts_query, fts_text
+from .search_all import search_all, search_table
 from .store import data_dir_for
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -138,23 +138,43 @@ async def render_zip(datasette, columns, rows, database, table, query_name, requ
 
 
 async def search_page(datasette, request):
+    """All tables at once, or with ``table=`` one table page by page (``before``/``offset``)."""
     database = archive_database(datasette, request)
     query = (request.args.get("q") or "").strip()
-    results = await database.execute_fn(lambda conn: search_all(conn, query)) if query else []
+    table = request.args.get("table")
+
+    def run(conn):
+        if not query:
+            return []
+        if table:
+            return [search_table(conn, table, query, before=_int_arg(request, "before"),
+                                 offset=_int_arg(request, "offset") or 0)]
+        return search_all(conn, query)
+
+    try:
+        results = await database.execute_fn(run)
+    except SearchError as error:
+        return Response.text(f"{error} [{error.kind}]", status=400)
     if request.args.get("_format") == "json":
         return Response.json({
             "q": query,
             "results": [
                 {"table": r.table, "count": r.count, "capped": r.capped, "ranked": r.ranked,
+                 "next": r.next,
                  "hits": [{**hit.__dict__, "snippet": str(hit.snippet)} for hit in r.hits]}
                 for r in results
             ],
         })
     return Response.html(await datasette.render_template(
         "gongkai_search.html",
-        {"q": query, "results": results, "database": database.name},
+        {"q": query, "table": table, "results": results, "database": database.name},
         request=request,
     ))
+
+
+def _int_arg(request, name):
+    value = request.args.get(name)
+    return int(value) if value and value.lstrip("-").isdigit() else None
 
 
 async def charts_page(datasette, request):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from .search import SOURCES, fts_query
+from .search import SOURCES, fts_query, source_for
 
 COUNT_CAP = 1000
 SNIPPET_CHARS = 40
@@ -51,6 +51,7 @@ class TableHits:
     capped: bool
     ranked: bool
     hits: list[Hit] = field(default_factory=list)
+    next: dict[str, int] | None = None
 
     @property
     def count_label(self) -> str:
@@ -59,43 +60,55 @@ class TableHits:
 
 def search_all(conn: sqlite3.Connection, query: str, limit: int = 10) -> list[TableHits]:
     """Hits for ``query`` in every searchable table, documents first."""
+    return [search_table(conn, source.table, query, limit) for source in SOURCES]
+
+
+def search_table(
+    conn: sqlite3.Connection,
+    table: str,
+    query: str,
+    limit: int = 50,
+    *,
+    before: int | None = None,
+    offset: int = 0,
+) -> TableHits:
+    """One page of hits in one table. Up to ``COUNT_CAP`` hits are ranked by bm25 and paged
+    by ``offset``; more are shown newest first and paged by rowid (``before``), which
+    stays fast at any depth. ``TableHits.next`` holds the parameters of the next page.
+    """
+    fts = source_for(table).fts_table
     match = fts_query(query)
-    results = []
-    for source in SOURCES:
-        fts = source.fts_table
-        count = conn.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? LIMIT ?)",
-            (match, COUNT_CAP + 1),
-        ).fetchone()[0]
-        capped = count > COUNT_CAP
-        order = "rowid DESC" if capped else "rank"
-        rowids = [
-            r[0]
-            for r in conn.execute(
-                f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY {order} LIMIT ?",
-                (match, limit),
-            )
-        ]
-        table_hits = TableHits(source.table, min(count, COUNT_CAP), capped, not capped)
-        if rowids:
-            alias = source.table[0]
-            rows = {
-                row[0]: row
-                for row in conn.execute(
-                    f"{_HIT_SQL[source.table]} WHERE {alias}.id IN "
-                    f"({', '.join('?' * len(rowids))})",
-                    rowids,
-                )
-            }
-            for rowid in rowids:
-                if rowid in rows:
-                    _, title, text, page, document_id, year = rows[rowid]
-                    table_hits.hits.append(
-                        Hit(source.table, rowid, title or "", snippet(text or "", query),
-                            page, document_id, year)
-                    )
-        results.append(table_hits)
-    return results
+    count = conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? LIMIT ?)",
+        (match, COUNT_CAP + 1),
+    ).fetchone()[0]
+    capped = count > COUNT_CAP
+    if capped:
+        rowids = [r[0] for r in conn.execute(
+            f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? AND rowid < ? "
+            "ORDER BY rowid DESC LIMIT ?",
+            (match, before if before is not None else 2**63 - 1, limit + 1))]
+    else:
+        rowids = [r[0] for r in conn.execute(
+            f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+            (match, limit + 1, offset))]
+    more, rowids = len(rowids) > limit, rowids[:limit]
+    result = TableHits(table, min(count, COUNT_CAP), capped, not capped)
+    if more:
+        result.next = {"before": rowids[-1]} if capped else {"offset": offset + limit}
+    rows = {
+        row[0]: row
+        for row in conn.execute(
+            f"{_HIT_SQL[table]} WHERE {table[0]}.id IN ({', '.join('?' * len(rowids))})",
+            rowids,
+        )
+    } if rowids else {}
+    for rowid in rowids:
+        if rowid in rows:
+            _, title, text, page, document_id, year = rows[rowid]
+            result.hits.append(Hit(table, rowid, title or "", snippet(text or "", query),
+                                   page, document_id, year))
+    return result
 
 
 def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> Markup:

@@ -11,7 +11,8 @@ from test_publish_records import build_archive, records, scan
 
 from archive import Archive, search
 from archive.publish import make_datasette
-from archive.search_all import search_all
+import archive.search_all as search_all_module
+from archive.search_all import search_all, search_table
 
 QUERIES = ["人员", "经费", "人员增加", "政务云", "智慧城市", "人员增加 经费", "政务云 IDC",
            "37.83%", "紧日子", "不存在的词"]
@@ -116,3 +117,29 @@ def test_datasette_table_search_matches_scan(archive_path, table, query):
     with Archive(archive_path) as archive:
         expected = scan(archive.conn, base, query, compacted=True)
     assert got == expected and got
+
+
+@pytest.mark.parametrize("cap", [1000, 5])  # ranked pages by offset; newest first by rowid
+def test_search_table_pages_through_every_hit(archive_path, monkeypatch, cap):
+    monkeypatch.setattr(search_all_module, "COUNT_CAP", cap)
+    with Archive(archive_path) as archive:
+        expected = scan(archive.conn, "pages", "政务云", compacted=True)
+        seen, params, pages = [], {}, 0
+        while True:
+            result = search_table(archive.conn, "pages", "政务云", limit=4, **params)
+            assert result.ranked is (cap == 1000)
+            seen += [hit.id for hit in result.hits]
+            pages += 1
+            if not result.next:
+                break
+            params = result.next
+    assert len(seen) == len(set(seen)) and set(seen) == expected
+    assert pages == -(-len(expected) // 4)
+    if cap == 5:
+        assert seen == sorted(seen, reverse=True)
+
+
+def test_search_table_rejects_an_unknown_table(archive_path):
+    with Archive(archive_path) as archive, pytest.raises(search.SearchError) as error:
+        search_table(archive.conn, "files", "政务云")
+    assert error.value.kind == "unknown_table"

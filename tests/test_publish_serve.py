@@ -133,6 +133,11 @@ def test_search_all_page(base):
     assert {r["table"] for r in results} == {"documents", "pages", "sections", "explanations"}
     assert all("智慧城市" in hit["snippet"].replace("<mark>", "").replace("</mark>", "")
                for r in results for hit in r["hits"])
+    (pages,) = get_json(base, "/-/search", q="人员", table="pages", _format="json")["results"]
+    assert len(pages["hits"]) == 50 and pages["next"] == {"offset": 50}
+    html = fetch(base, "/-/search", q="人员", table="pages")[2].decode()
+    assert "Next pages →" in html
+    assert fetch(base, "/-/search", q="政务云", table="files")[0] == 400
 
 
 def test_charts_draw_category_counts(base, archive_path):
