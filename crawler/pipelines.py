@@ -65,11 +65,17 @@ class ArchivePipeline:
             return item
         row = item.row()
         if item.outcome == "not_modified":
-            row["sha256"] = self._latest_sha256(item.url)
+            # A 304 may omit the validators: keep the last ones, so the next run can ask again.
+            latest = self._latest(item.url)
+            if latest:
+                row["sha256"] = latest[0]
+                row["etag"] = row["etag"] or latest[1]
+                row["last_modified"] = row["last_modified"] or latest[2]
         if item.body is None:
             self.archive.record_fetch(run_id=self.run_id, **row)
             return item
-        previous = self._latest_sha256(item.url)
+        latest = self._latest(item.url)
+        previous = latest[0] if latest else None
         with self.archive.transaction():
             sha256, is_new = self.archive.store_file(
                 item.body, url=item.url, filename=item.filename,
@@ -98,10 +104,10 @@ class ArchivePipeline:
             size=len(response.body), duration=request.meta.get("download_latency"),
         )
 
-    def _latest_sha256(self, url: str) -> str | None:
-        row = self.archive.conn.execute(
-            "SELECT sha256 FROM fetches WHERE url = ? AND kind = 'file' AND sha256 IS NOT NULL "
-            "ORDER BY id DESC LIMIT 1",
+    def _latest(self, url: str) -> tuple[str, str | None, str | None] | None:
+        """(sha256, ETag, Last-Modified) of the last stored version of a file URL."""
+        return self.archive.conn.execute(
+            "SELECT sha256, etag, last_modified FROM fetches WHERE url = ? AND kind = 'file' "
+            "AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
             (url,),
         ).fetchone()
-        return row[0] if row else None

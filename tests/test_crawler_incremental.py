@@ -66,6 +66,14 @@ def test_not_modified_rows_point_at_the_archived_version(runs):
     for url, fetch in second.items():
         if fetch["outcome"] == "not_modified":
             assert fetch["sha256"] == first[url]["sha256"]
+            # The 304 carried no Last-Modified: the validator is kept for the next run.
+            assert fetch["last_modified"] == first[url]["last_modified"] is not None
+
+
+def test_third_run_still_sends_both_validators(runs):
+    third = runs["runs"][2]
+    asked = [e for e in third["log"] if e["path"].endswith("P020241015000001.pdf")]
+    assert asked and asked[0]["headers"].get("If-None-Match") and asked[0]["headers"].get("If-Modified-Since")
 
 
 def test_a_changed_file_is_archived_again_and_the_old_version_is_kept(runs):
