@@ -89,11 +89,16 @@ class SearchError(Exception):
         self.kind = kind
 
 
+def normalize(text: str) -> str:
+    """NFKC for the characters where it turns them into letters or digits (２ → 2, ⼈ → 人)."""
+    return _COMPATIBILITY.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
 def fts_text(text: str | None) -> str:
     """Text as index tokens: CJK characters spaced apart, punctuation runs as one break."""
     if not text:
         return ""
-    text = _COMPATIBILITY.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = normalize(text)
     text = _BREAKS.sub(BREAK, _PUNCTUATION.sub(f" {BREAK} ", text))
     return " ".join(_TOKEN.findall(text))
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from .search import SOURCES, fts_query, source_for
+from .search import SOURCES, fts_query, normalize, source_for
 
 COUNT_CAP = 1000
 SNIPPET_CHARS = 40
@@ -115,15 +114,15 @@ def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> Markup:
     """The text around the first query word, words marked; whitespace between characters
     is allowed, as the index allows it."""
     patterns = [
-        r"\s*".join(re.escape(ch) for ch in unicodedata.normalize("NFKC", word) if not ch.isspace())
+        r"\s*".join(re.escape(ch) for ch in normalize(word) if not ch.isspace())
         for word in re.findall(r'[^\s"]+', query or "")
     ]
     patterns = [p for p in patterns if p]
     if not patterns:
         return escape(text[: 2 * width])
     words = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-    normalized = unicodedata.normalize("NFKC", text)
-    # NFKC can change the length (rare ligatures); then mark in the normalized text.
+    normalized = normalize(text)
+    # Normalizing can change the length (㈱ → (株)); then mark in the normalized text.
     base = text if len(normalized) == len(text) else normalized
     first = words.search(normalized)
     start = max(0, (first.start() if first else 0) - width)
