@@ -43,10 +43,12 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.sessionid.SessionIdMiddleware": 950,
 }
+# Responses pass these from the highest number down: Scrapy's HttpCompressionMiddleware (590)
+# must have unzipped a body before the challenge and encoding components read it.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.conditional.ConditionalRequestMiddleware": 560,
-    "crawler.middlewares.challenge.ChallengeMiddleware": 650,
-    "crawler.middlewares.encoding.EncodingMiddleware": 900,
+    "crawler.middlewares.encoding.EncodingMiddleware": 570,
+    "crawler.middlewares.challenge.ChallengeMiddleware": 580,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,

@@ -168,3 +168,14 @@ def test_every_setting_is_documented(name):
 def test_every_error_kind_is_documented(error):
     assert f"| `{error.kind}` |" in README
     assert error.__doc__ and error.__doc__.split(";")[0].split(".")[0] in README
+
+
+@pytest.mark.parametrize("component", ["crawler.middlewares.encoding.EncodingMiddleware",
+                                       "crawler.middlewares.challenge.ChallengeMiddleware"])
+def test_body_readers_see_unzipped_bodies(component):
+    """Responses pass downloader middlewares from the highest number down: components that
+    read the body must sit below HttpCompressionMiddleware (gzip pages, tests/sites /gbk/)."""
+    from scrapy.settings.default_settings import DOWNLOADER_MIDDLEWARES_BASE
+
+    compression = DOWNLOADER_MIDDLEWARES_BASE["scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware"]
+    assert production.DOWNLOADER_MIDDLEWARES[component] < compression

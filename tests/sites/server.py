@@ -8,8 +8,9 @@ prints its base URL.  Files under ROOT are served as they are, except:
   (reportlab, a CJK font) and served with ETag/Last-Modified and 304 answers.
 - ``{{OTHER_ORIGIN}}`` in a page becomes ``http://localhost:PORT``: the same server under
   another host name, i.e. another site.
-- ``/gbk/…`` pages are stored in UTF-8 and sent in GBK: ``wrong-header`` in the name sends
-  ``charset=ISO-8859-1``, every other one no charset in the header.
+- ``/gbk/…`` pages are stored in UTF-8 and sent in GBK, gzip-compressed when the client
+  accepts it: ``wrong-header`` in the name sends ``charset=ISO-8859-1``, every other one no
+  charset in the header.
 - ``/session/…`` pages get a fresh ``?sid=`` on every link at every visit.
 - ``/slow/…?delay=S`` waits S seconds first.
 - ``/redirect/a`` → 301 ``/redirect/b`` → 302 the URL in ``?to=`` (default
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import gzip
 import hashlib
 import io
 import json
@@ -150,7 +152,8 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/challenge/"):
             expected = challenge_cookie(self.headers.get("User-Agent", ""))
             if f"gk_clearance={expected}" not in (self.headers.get("Cookie") or ""):
-                return self.send(self.state.challenge_status, CHALLENGE_PAGE.encode(), "text/html")
+                return self.send(self.state.challenge_status, CHALLENGE_PAGE.encode(), "text/html",
+                                 compress=True)
         if path == "/redirect/a":
             return self.redirect(301, "/redirect/b?" + parts.query)
         if path == "/redirect/b":
@@ -185,7 +188,7 @@ class Handler(BaseHTTPRequestHandler):
             html = re.sub(r'href="([^"#?]+)"', lambda m: f'href="{m[1]}?sid={sid}"', html)
         if path.startswith("/gbk/"):
             charset = "; charset=ISO-8859-1" if "wrong-header" in path else ""
-            return self.send(200, html.encode("gbk"), "text/html" + charset)
+            return self.send(200, html.encode("gbk"), "text/html" + charset, compress=True)
         self.send(200, html.encode("utf-8"), "text/html; charset=utf-8")
 
     def download(self, fileid: str) -> None:
@@ -226,12 +229,17 @@ class Handler(BaseHTTPRequestHandler):
     def redirect(self, status: int, location: str) -> None:
         self.send(status, b"", "text/html", {"Location": location})
 
-    def send(self, status: int, body: bytes, content_type: str, extra: dict | None = None) -> None:
+    def send(self, status: int, body: bytes, content_type: str, extra: dict | None = None,
+             compress: bool = False) -> None:
+        extra = dict(extra or {})
+        if compress and "gzip" in (self.headers.get("Accept-Encoding") or ""):
+            body = gzip.compress(body)
+            extra["Content-Encoding"] = "gzip"
         self.entry["status"] = status
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        for name, value in (extra or {}).items():
+        for name, value in extra.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
