@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import search
+from .progress import Progress
 from .datasette_plugin import TEMPLATES
 from .store import data_dir_for
 
@@ -81,7 +82,10 @@ def prepare(archive_path: str | os.PathLike, *, immutable: bool = False) -> int:
     from .store import Archive  # opening migrates, which a read-only file cannot do
 
     with Archive(archive_path) as archive:
-        indexed = sum(search.refresh(archive.conn).values()) if search.pending(archive.conn) else 0
+        indexed = 0
+        if pending := search.pending(archive.conn):
+            with Progress("search index", total=pending) as progress:
+                indexed = sum(search.refresh(archive.conn, progress=progress.update).values())
         if immutable:
             archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return indexed

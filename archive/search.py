@@ -163,8 +163,10 @@ def schema() -> list[str]:
 
 
 def pending(conn: sqlite3.Connection) -> int:
-    """How many queued changes ``refresh`` has still to index."""
-    return conn.execute("SELECT count(*) FROM search_queue").fetchone()[0]
+    """How many changed rows ``refresh`` has still to index."""
+    return conn.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT source, row_id FROM search_queue)"
+    ).fetchone()[0]
 
 
 def refresh(conn: sqlite3.Connection, batch: int = 2000, progress=None) -> dict[str, int]:
