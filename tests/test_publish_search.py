@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from test_publish_records import build_archive, records, scan
@@ -143,3 +147,45 @@ def test_search_table_rejects_an_unknown_table(archive_path):
     with Archive(archive_path) as archive, pytest.raises(search.SearchError) as error:
         search_table(archive.conn, "files", "政务云")
     assert error.value.kind == "unknown_table"
+
+
+@pytest.mark.slow
+def test_refresh_killed_midway_is_finished_by_the_next(tmp_path, archive_path):
+    copy = tmp_path / "archive.db"
+    shutil.copy(archive_path, copy)
+    with Archive(copy) as archive:  # every row queued, no index: a fresh build
+        archive.conn.execute("BEGIN IMMEDIATE")
+        for source in search.SOURCES:
+            archive.conn.execute(f"INSERT INTO {source.fts_table} ({source.fts_table}) "
+                                 "VALUES ('delete-all')")
+            archive.conn.execute(f"INSERT INTO search_queue (source, row_id) "
+                                 f"SELECT '{source.table}', id FROM {source.table}")
+        archive.conn.execute("COMMIT")
+    started = tmp_path / "started"
+    worker = subprocess.Popen([sys.executable, "-c", (
+        # Tokenizing slowly, so that the kill lands inside a batch's transaction.
+        "import sys, time, pathlib\n"
+        "from archive import Archive, search\n"
+        "tokenize = search.fts_text\n"
+        "def slow(text):\n"
+        "    pathlib.Path(sys.argv[2]).touch()\n"
+        "    time.sleep(0.01)\n"
+        "    return tokenize(text)\n"
+        "search.fts_text = slow\n"
+        "with Archive(sys.argv[1]) as archive:\n"
+        "    search.refresh(archive.conn, batch=20)\n"), str(copy), str(started)])
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    with Archive(copy) as archive:
+        assert 0 < search.pending(archive.conn)  # killed part-way
+        search.refresh(archive.conn)
+        assert search.pending(archive.conn) == 0
+        for table in TABLES:
+            for query in ["人员增加", "政务云", "经费"]:
+                assert fts_ids(archive.conn, table, query) == scan(
+                    archive.conn, table, query, compacted=True)
+            archive.conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('integrity-check')")
