@@ -27,6 +27,9 @@ DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 512 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = True
+# Many county portals still run old TLS stacks (1024-bit DH, SHA-1 certificates) that
+# OpenSSL 3's default security level refuses; certificates are not verified by Scrapy anyway.
+DOWNLOADER_CLIENT_TLS_CIPHERS = "DEFAULT:@SECLEVEL=1"
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening ports on a crawler that runs from cron
 LOG_LEVEL = "INFO"

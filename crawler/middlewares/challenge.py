@@ -44,7 +44,7 @@ class ChallengeMiddleware:
         middleware = cls(settings.getlist("CHALLENGE_STATUSES"), settings.getfloat("CHALLENGE_TIMEOUT"))
         middleware.stats = crawler.stats
         # The browser must present the crawler's User-Agent: challenge cookies are bound to it.
-        middleware.context_kwargs = {"user_agent": settings["USER_AGENT"]}
+        middleware.context_kwargs = {"user_agent": settings["USER_AGENT"], "ignore_https_errors": True}
         return middleware
 
     async def process_response(self, request, response):

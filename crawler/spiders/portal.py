@@ -109,7 +109,8 @@ class PortalSpider(scrapy.Spider):
         meta = {"kind": "page", "drift": drift, "link_text": link_text, "page_title": page_title}
         if self.javascript:
             meta.update(playwright=True, playwright_context="render",
-                        playwright_context_kwargs={"user_agent": self.settings["USER_AGENT"]},
+                        playwright_context_kwargs={"user_agent": self.settings["USER_AGENT"],
+                                                   "ignore_https_errors": True},
                         playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")])
         return scrapy.Request(url, callback=self.parse_page, errback=self.failed,
                               priority=focus.link_priority(link_text, url, drift), meta=meta)

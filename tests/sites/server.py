@@ -1,8 +1,8 @@
 """A real HTTP server for the crawler's fixture sites, with one named resource per portal
 misbehaviour (like Scrapy's tests/mockserver).
 
-Run ``python tests/sites/server.py ROOT``: it binds 127.0.0.1 on a port the OS picks and
-prints its base URL.  Files under ROOT are served as they are, except:
+Run ``python tests/sites/server.py ROOT [CERT KEY]``: it binds 127.0.0.1 on a port the OS
+picks (HTTPS when given a certificate) and prints its base URL.  Files under ROOT are served as they are, except:
 
 - ``pdfs.json`` in ROOT lists ``path → first-page lines``; those PDFs are rendered at start
   (reportlab, a CJK font) and served with ETag/Last-Modified and 304 answers.
@@ -263,20 +263,56 @@ class QuietServer(ThreadingHTTPServer):
         """A client that gave up (a timed-out slow page) is expected here, not an error."""
 
 
-def main(root: str) -> None:
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A throw-away certificate for 127.0.0.1, as a county portal's self-signed one."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "示例区人民政府")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - datetime.timedelta(days=1))
+                   .not_valid_after(now + datetime.timedelta(days=30))
+                   .sign(key, hashes.SHA256()))
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def main(root: str, cert: str | None = None, key: str | None = None) -> None:
     Handler.state = PortalState(Path(root))
     server = QuietServer(("127.0.0.1", 0), Handler)
-    print(f"http://127.0.0.1:{server.server_port}/", flush=True)
+    scheme = "http"
+    if cert:
+        import ssl
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    print(f"{scheme}://127.0.0.1:{server.server_port}/", flush=True)
     server.serve_forever()
 
 
 @contextmanager
-def serve(root: str | Path):
-    """Run the server on ``root`` in a subprocess; yields its base URL (ending in /)."""
-    process = subprocess.Popen([sys.executable, __file__, str(root)], stdout=subprocess.PIPE, text=True)
+def serve(root: str | Path, tls_directory: Path | None = None):
+    """Run the server on ``root`` in a subprocess; yields its base URL (ending in /).
+
+    :param tls_directory: serve HTTPS with a self-signed certificate written there.
+    """
+    extra = [str(p) for p in self_signed_certificate(tls_directory)] if tls_directory else []
+    process = subprocess.Popen([sys.executable, __file__, str(root), *extra], stdout=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline().strip()
-        if not line.startswith("http://"):
+        if not line.startswith(("http://", "https://")):
             raise RuntimeError(f"fixture server did not start (exit {process.poll()})")
         yield line
     finally:
@@ -285,14 +321,16 @@ def serve(root: str | Path):
 
 
 def request_log(base_url: str, clear: bool = False) -> list[dict]:
+    import ssl
     import urllib.request
 
-    with urllib.request.urlopen(base_url + "_log") as response:
+    unverified = ssl._create_unverified_context()  # the fixture's own self-signed certificate
+    with urllib.request.urlopen(base_url + "_log", context=unverified) as response:
         log = json.loads(response.read())
     if clear:
-        urllib.request.urlopen(base_url + "_log/clear").read()
+        urllib.request.urlopen(base_url + "_log/clear", context=unverified).read()
     return log
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:])
