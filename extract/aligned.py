@@ -15,11 +15,10 @@ import re
 
 from .catalog import table_code, table_name
 from .pdf import RawTable
-from .text import map_radicals, parse_number
+from .text import PAGE_NUMBER, map_radicals, parse_number
 
 ROW_TOLERANCE = 3.0
 NOTE = re.compile(r"^(?:注|说明)\s*[:：]|^第[一二三四五六七八九十]+部分")
-PAGE_NUMBER = re.compile(r"^[-—–\s]*\d{1,4}[-—–\s]*$")
 CODE_OR_TOTAL = re.compile(r"^(?:\d{3}(?:\d{2}){0,2}|合\s*计|总\s*计)$")
 TOTAL = re.compile(r"^(?:合\s*计|总\s*计)$")
 NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
@@ -42,8 +41,8 @@ def _text(row: list[dict]) -> str:
 
 def _is_data(row: list[dict]) -> bool:
     texts = [word["text"] for word in row]
-    if TOTAL.match(texts[0]):  # "合计" also heads columns: as a row label only figures follow
-        return all(parse_number(text) is not None for text in texts[1:])
+    if TOTAL.match(texts[0]):  # "合计" also heads columns; as a row label figures follow it
+        return len(texts) == 1 or any(parse_number(text) is not None for text in texts[1:])
     if CODE_OR_TOTAL.match(texts[0]) and len(texts) > 1:
         return True
     return sum(parse_number(text) is not None for text in texts[1:]) >= 1 and not _is_column_numbers(row)
@@ -90,7 +89,9 @@ def find_aligned_tables(words: list[dict], page: int, continuing: bool) -> tuple
         ):
             body.append(rows[index])
             index += 1
-        if not any(_is_data(row) for row in body):
+        while body and not _is_data(body[-1]):  # footers after the last row ("Page 1")
+            body.pop()
+        if not body:
             continue
         open_table = index >= len(rows)
         tables.append(_grid(body, page, caption))
@@ -288,7 +289,7 @@ def _grid(body: list[list[dict]], page: int, caption: list[str]) -> RawTable:
     figures = sum(1 for column in columns if not _is_text_column(column, data))
     cells = _header_cells(header)
     leaves = [cell for cell in cells if not _has_cells_below(cell, cells)]
-    if len(leaves) > len(columns) or len(anchors) > figures:
+    if (len(leaves) > len(columns) and len(data) <= 2) or len(anchors) > figures:
         # Hardly any figures (a blank 合计 row): the header's leaves mark the columns.
         columns = _zones(leaves) if len(leaves) >= len(anchors) else _columns(data + [anchors])
     width = len(columns)

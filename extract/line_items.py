@@ -81,19 +81,22 @@ def line_items(tables: list[Table]) -> list[LineItem]:
         rows = [_realign(row, groups) for row in table.rows]
         for codes, name_column, value_columns in groups:
             for row, page in zip(rows, table.row_pages):
-                code, inline_name = _code(row, codes)
+                code, name = _code(row, codes)
+                printed_name = row[name_column] if name_column is not None else None
+                if code is None and isinstance(printed_name, str):
+                    # The code run into the name ("201一般公共服务支出"): Calc prints a long
+                    # code over into the name column when the sheet has no rulings.
+                    code, name = _code(row, [name_column])
+                elif isinstance(printed_name, str):
+                    name = printed_name
                 if not code or len(code) not in LEVELS:
                     continue
-                name = row[name_column] if name_column is not None else inline_name
                 values = {
                     table.columns[c]: row[c]
                     for c in value_columns
                     if isinstance(row[c], (int, float))
                 }
-                items.append(
-                    LineItem(table.name, code, name if isinstance(name, str) else inline_name,
-                             LEVELS[len(code)], values, page)
-                )
+                items.append(LineItem(table.name, code, name, LEVELS[len(code)], values, page))
     return items
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .pdf import Line, Page
-from .text import join_lines, squash
+from .text import PAGE_NUMBER, join_lines, squash
 
 _CN_NUM = "一二三四五六七八九十"
 PART = re.compile(rf"^#*\s*第[{_CN_NUM}]+部分")
@@ -22,7 +22,6 @@ HEADING_LEVELS = [
     (3, re.compile(r"^[（(]\s*\d{1,2}\s*[)）]")),
 ]
 TOC = re.compile(r"^目\s*录$")
-PAGE_NUMBER = re.compile(r"^(?:[-—–\s]*\d{1,4}[-—–\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)$")
 MARKDOWN_NOISE = re.compile(r"^[#\-*\s]+|\*\*")  # some converters leave "## " or "- " prefixes
 MAX_HEADING_CHARS = 40
 # A line that opens with a unit or punctuation continues the sentence above it.
