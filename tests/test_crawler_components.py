@@ -179,3 +179,22 @@ def test_body_readers_see_unzipped_bodies(component):
 
     compression = DOWNLOADER_MIDDLEWARES_BASE["scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware"]
     assert production.DOWNLOADER_MIDDLEWARES[component] < compression
+
+
+
+@pytest.mark.parametrize("body,content_type,is_file", [
+    (b"%PDF-1.4 ...", "text/html", True),                      # misconfigured server
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 ...", "text/plain", True),  # an old .xls
+    (b"PK\x03\x04 ...", "application/zip", True),
+    (b"<html><body>not found</body></html>", "text/html", False),
+    (b"<html></html>", "application/octet-stream", True),       # the server says it is a download
+])
+def test_files_are_recognised_by_their_bytes(body, content_type, is_file):
+    from scrapy.http import Response, TextResponse
+
+    from crawler.spiders.portal import _is_file_response
+
+    cls = TextResponse if content_type.startswith("text/") else Response
+    kwargs = {"encoding": "utf-8"} if cls is TextResponse else {}
+    response = cls("http://x.gov.cn/downfile.jsp?id=1", body=body, headers={"Content-Type": content_type}, **kwargs)
+    assert _is_file_response(response) is is_file

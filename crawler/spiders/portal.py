@@ -175,8 +175,11 @@ class PortalSpider(scrapy.Spider):
         disposition_name = filename_from_disposition(response.headers.get("Content-Disposition"))
         url_name = focus.file_name_from_url(response.url)
         filename = disposition_name or url_name
-        file_format = focus.attachment_format(response.url, disposition_name) or \
-            FORMAT_BY_CONTENT_TYPE.get(_header(response, "Content-Type").split(";")[0].strip().lower())
+        file_format = (
+            focus.attachment_format(response.url, disposition_name)
+            or FORMAT_BY_CONTENT_TYPE.get(_header(response, "Content-Type").split(";")[0].strip().lower())
+            or ("pdf" if response.body[:1024].lstrip().startswith(b"%PDF") else None)
+        )
         link_text = response.meta.get("link_text")
         verdict = focus.name_verdict(link_text, disposition_name, url_name)
         if verdict is focus.Verdict.UNKNOWN and file_format == "pdf":
@@ -266,12 +269,19 @@ def _is_json(response: TextResponse) -> bool:
     return "json" in _header(response, "Content-Type").lower() or response.text.lstrip()[:1] in ("[", "{")
 
 
+# Magic numbers of PDF, OLE (doc/xls/wps/et) and zip (docx/xlsx/zip): servers that send
+# them as text/html or text/plain still send files.
+FILE_SIGNATURES = (b"%PDF", b"\xd0\xcf\x11\xe0", b"PK\x03\x04")
+
+
 def _is_file_response(response: Response) -> bool:
     content_type = _header(response, "Content-Type").split(";")[0].strip().lower()
     disposition = _header(response, "Content-Disposition").lower()
     if "attachment" in disposition or "filename" in disposition:
         return True
     if content_type in FORMAT_BY_CONTENT_TYPE or content_type == "application/octet-stream":
+        return True
+    if response.body[:1024].lstrip().startswith(FILE_SIGNATURES):
         return True
     return not isinstance(response, TextResponse) and response.status != 304
 
