@@ -24,6 +24,7 @@ REGION = re.compile(
     r"(?P<city>[\u4e00-\u9fff]{1,8}?(?:市|州|盟|地区))?"
     r"(?P<county>[\u4e00-\u9fff]{1,5}?(?:区|县|旗)|[\u4e00-\u9fff]{1,3}?市)?"
 )
+ORGAN_PREFIX = re.compile(r"^(?:中国共产党|中共|共青团|中国人民政治协商会议|政协|中国国民党革命委员会|民革)")
 TOC_OR_PART = re.compile(r"^(?:目\s*录|第[一二三四五六七八九十]+部分)")
 
 
@@ -138,6 +139,7 @@ def region(department_name: str | None) -> str | None:
     """The administrative region that prefixes a department name (洛阳市偃师区, 许昌市)."""
     if not department_name:
         return None
+    department_name = ORGAN_PREFIX.sub("", department_name)  # 中共洛阳市委… → 洛阳市委…
     match = REGION.match(department_name)
     found = match.group(0) if match else ""
     if found and len(found) < len(department_name):

@@ -78,3 +78,25 @@ def test_radicals_in_a_real_pdf_text_layer_come_out_as_ideographs():
     assert "部门决算" in text and "一般公共预算财政拨款支出" in text and "人员增加" in text
     assert not any(0x2E80 <= ord(char) <= 0x2FDF for char in text)
     assert record["title"] == "2023年度部门决算公开"
+
+
+@pytest.mark.parametrize(
+    "department,region",
+    [
+        ("洛阳市偃师区政务服务和大数据管理局", "洛阳市偃师区"),
+        ("许昌市公共资源交易中心", "许昌市"),
+        ("许昌市市场监督管理局", "许昌市"),
+        ("新乡市卫滨区市场监督管理局", "新乡市卫滨区"),
+        ("河南省兰考县财政局", "河南省兰考县"),
+        ("伊川县教育局", "伊川县"),
+        ("巩义市教育局", "巩义市"),
+        ("中共洛阳市委宣传部", "洛阳市"),
+        ("中国人民政治协商会议洛阳市偃师区委员会", "洛阳市偃师区"),
+        ("财政局", None),
+        (None, None),
+    ],
+)
+def test_region_from_department(department, region):
+    from extract.metadata import region as region_of
+
+    assert region_of(department) == region
