@@ -8,6 +8,7 @@ with another label; `other` is given when nothing passes.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Protocol
@@ -16,14 +17,18 @@ from .clauses import Clause
 from .cues import CueRules
 from .labels import EXCLUSIVE, LABELS
 from .normalize import Normalized, normalize
-from .rules import RuleResult, apply_rules
+from .rules import RuleResult, apply_rules, reason_direction as _direction_of
 
 RULE_SCORE = 0.95
 THRESHOLD = 0.5
-# A label only the model sees must score this much when the rules found nothing…
+# A label only the model sees must score this much when the rules found nothing, and
+# beside rule labels, in a clause that carries none of them (a clause the rules did not
+# understand): the model never relabels a clause the rules explained.
 MODEL_ALONE = 0.6
-# …and this much beside labels the rules found (a wrong extra label costs more).
-MODEL_EXTRA = 0.9
+MODEL_EXTRA = 0.8
+# A clause that states a consequence ("人员经费相应增加") or denies ("并非调资") is not a
+# cause of its own.
+_NOT_A_CAUSE = re.compile(r"相应|随之|随着|也有所|同步|^(?:不是|并非|非|没有|无|未)")
 # A model-only label never contradicts the direction of a rule label, nor the direction
 # the reason itself states ("项目增多" is not project_decrease).
 DIRECTION = {"staff_increase": 1, "staff_decrease": -1, "project_increase": 1, "project_decrease": -1}
@@ -50,7 +55,7 @@ class Classifier:
 
     :param model: a trained text model, or None for the cue rules alone.
     :param model_alone: the score a model-only label needs when no rule fired.
-    :param model_extra: the score a model-only label needs beside rule labels.
+    :param model_extra: the score a model-only label needs in a clause without rule labels.
     """
 
     def __init__(self, model: TextModel | None = None, rules: CueRules | None = None,
@@ -71,8 +76,9 @@ class Classifier:
         whole = self._scores([r.text[r.region[0]:r.region[1]] for r in found])
         decided = [self._labels(result, scores) for result, scores in zip(found, whole)]
         clause_scores = self._clause_scores(found, decided)
+        extra = self._free_clause_labels(found, decided)
         return [
-            self._result(text, n, result, labels, scores, clause_scores.get(index))
+            self._result(text, n, result, labels, scores, clause_scores.get(index), extra.get(index, {}))
             for index, (text, n, result, (labels, scores))
             in enumerate(zip(texts, normalized, found, decided))
         ]
@@ -88,12 +94,9 @@ class Classifier:
         for label in result.hits:
             scores[label] = max(scores[label], RULE_SCORE)
         rule_substantive = [l for l in LABELS if l in result.hits and l not in EXCLUSIVE]
-        needed = self.model_extra if rule_substantive else self.model_alone
-        direction = result.stated_direction
-        substantive = [
-            l for l in LABELS if l not in EXCLUSIVE and (l in result.hits or (
-                scores[l] >= needed and OPPOSITES.get(l) not in result.hits
-                and DIRECTION.get(l, direction) * direction >= 0))
+        substantive = rule_substantive or [
+            l for l in LABELS if l not in EXCLUSIVE and scores[l] >= self.model_alone
+            and _agrees(l, result.stated_direction)
         ]
         best = max([scores[l] for l in substantive], default=0)
         if "no_difference" in result.hits or (
@@ -118,11 +121,43 @@ class Classifier:
         scored = iter(self._scores([c.text for i in wanted for c in found[i].clauses]))
         return {i: [next(scored) for _ in found[i].clauses] for i in wanted}
 
+    def _free_clause_labels(self, found: list[RuleResult], decided: list) -> dict[int, dict]:
+        """Labels the model finds in clauses no rule label came from, beside rule labels:
+        {text index: {label: (score, clause)}}."""
+        if self.model is None:
+            return {}
+        free = {
+            index: [c for c in result.clauses
+                    if not any(c in carried for carried in result.hits.values())
+                    and not _NOT_A_CAUSE.search(c.text)]
+            for index, (result, (labels, _)) in enumerate(zip(found, decided))
+            if len(result.clauses) > 1 and any(l in result.hits for l in labels)
+            and not set(labels) & set(EXCLUSIVE)
+        }
+        scored = iter(self._scores([c.text for clauses in free.values() for c in clauses]))
+        extra: dict[int, dict] = {}
+        for index, clauses in free.items():
+            hits = found[index].hits
+            for clause in clauses:
+                scores = next(scored)
+                for label in LABELS:
+                    if (label in EXCLUSIVE or label in hits or scores[label] < self.model_extra
+                            or OPPOSITES.get(label) in hits):
+                        continue
+                    if _agrees(label, _direction_of(clause.text)):
+                        extra.setdefault(index, {}).setdefault(label, (scores[label], clause))
+        return extra
+
     def _result(self, text: str, normalized: Normalized, result: RuleResult, labels: list[str],
-                scores: dict[str, float], clause_scores: list[dict] | None) -> dict:
+                scores: dict[str, float], clause_scores: list[dict] | None,
+                extra: dict[str, tuple[float, Clause]]) -> dict:
+        for label, (score, _) in extra.items():
+            scores[label] = max(scores[label], score)
+        labels = sorted(set(labels) | set(extra), key=LABELS.index)
         spans = []
         for label in labels:
-            for clause in result.hits.get(label) or [_best_clause(label, result, clause_scores)]:
+            carriers = result.hits.get(label) or ([extra[label][1]] if label in extra else None)
+            for clause in carriers or [_best_clause(label, result, clause_scores)]:
                 start, end = normalized.original_span(clause.start, clause.end)
                 spans.append({"start": start, "end": end, "label": label})
         spans.sort(key=lambda span: (span["start"], LABELS.index(span["label"])))
@@ -133,6 +168,11 @@ class Classifier:
             "spans": spans,
             "model": self.version,
         }
+
+
+def _agrees(label: str, direction: int) -> bool:
+    """A directed label (staff_increase …) may not contradict a stated direction."""
+    return DIRECTION.get(label, direction) * direction >= 0
 
 
 def _best_clause(label: str, result: RuleResult, clause_scores: list[dict] | None) -> Clause:

@@ -60,6 +60,14 @@ def test_version_follows_the_model(tmp_path, small_examples):
     assert Classifier().version != load_classifier().version
 
 
+def test_model_labels_a_clause_the_rules_did_not_understand():
+    text = "一是人员增加；二是年中补助"
+    result = load_classifier().classify(text)
+    assert {s["label"]: text[s["start"]:s["end"]] for s in result["spans"]} == {
+        "staff_increase": "人员增加", "unbudgeted": "年中补助"}
+    assert Classifier().classify(text)["labels"] == ["staff_increase"]
+
+
 # The model alone may not contradict the direction the text states (项目 leans to
 # project_decrease in the data; "项目增多" says the opposite).
 @pytest.mark.parametrize("text, wrong", [
