@@ -50,6 +50,7 @@ BUDGET_TABLES = [
 ]
 
 FINAL_ACCOUNT_NAMES = [name for name, _ in FINAL_ACCOUNT_TABLES]
+BUDGET_NAMES = [name for name, _ in BUDGET_TABLES]
 CODE = re.compile(r"公开\s*(\d{1,2})\s*表")
 BUDGET_CODE = re.compile(r"(?:^|\s)表\s*(\d{1,2}|[一二三四五六七八九十]{1,3})(?=\s|$)")  # 预算: 表1 / 表一
 UNIT = re.compile(r"单位\s*[:：]\s*(万元|千元|元)")

@@ -58,7 +58,7 @@ def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict
     captions = [line for page in pages for table in page.tables for line in table.caption]
     title = metadata.title(pages)
     department = metadata.department(pages, captions, title)
-    kind = metadata.doc_type(title, pages)
+    kind = metadata.doc_type(title, [table.name for table in tables])
     found_findings = (
         findings.missing_tables(kind, tables, pages)
         + findings.total_mismatches(tables)

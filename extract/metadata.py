@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .catalog import BUDGET_NAMES, FINAL_ACCOUNT_NAMES
 from .pdf import Page
 from .text import join_lines, squash, tidy
 
@@ -25,6 +26,7 @@ REGION = re.compile(
     r"(?P<county>[\u4e00-\u9fff]{1,5}?(?:区|县|旗)|[\u4e00-\u9fff]{1,3}?市)?"
 )
 ORGAN_PREFIX = re.compile(r"^(?:中国共产党|中共|共青团|中国人民政治协商会议|政协|中国国民党革命委员会|民革)")
+TITLE_LIKE = re.compile(r"(?:部门|单位|整体)(?:预算|决算)|(?:预算|决算)(?:信息)?公开")
 TOC_OR_PART = re.compile(r"^(?:目\s*录|第[一二三四五六七八九十]+部分)")
 
 
@@ -64,24 +66,26 @@ def title(pages: list[Page]) -> str | None:
     text = join_lines(parts)
     if re.search(r"预算|决算", text):
         return tidy(squash(text))
-    for page in pages[:3]:
+    for page in pages[:3]:  # no cover: the first line that reads like a disclosure title
         for line in page.text.splitlines():
-            if re.search(r"(?:预算|决算)", line) and len(line.strip()) <= 60:
+            if TITLE_LIKE.search(line) and len(line.strip()) <= 60 and not re.search(r"[。，；：:]", line):
                 return tidy(squash(line))
     return None
 
 
-def doc_type(title_text: str | None, pages: list[Page]) -> str | None:
-    """决算 or 预算, from the title, else from which word the text uses more."""
+def doc_type(title_text: str | None, table_names: list[str]) -> str | None:
+    """决算 or 预算, from the title, else from the standard tables found; None otherwise
+    (a 招标公告 that mentions 预算金额 is neither)."""
     if title_text:
         if "决算" in title_text:
             return "决算"
         if "预算" in title_text:
             return "预算"
-    text = "".join(page.text for page in pages[:10])
-    counts = {"决算": text.count("决算"), "预算": text.count("预算") - text.count("预算数")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else None
+    if any(name in FINAL_ACCOUNT_NAMES for name in table_names):
+        return "决算"
+    if any(name in BUDGET_NAMES for name in table_names):
+        return "预算"
+    return None
 
 
 def fiscal_year(title_text: str | None, pages: list[Page]) -> int | None:
@@ -101,7 +105,8 @@ def fiscal_year(title_text: str | None, pages: list[Page]) -> int | None:
 def published(pages: list[Page]) -> str | None:
     """The date printed on the cover as ISO (YYYY-MM-DD, or YYYY-MM when no day is given)."""
     for line in cover_lines(pages):
-        match = COVER_DATE.search(line)
+        # The cover date stands on its own line ("二〇二四年十月"), not inside a sentence.
+        match = COVER_DATE.fullmatch(re.sub(r"^[^：:]{0,6}[：:]", "", line.strip()))
         if not match:
             continue
         year, month = _cn_number(match.group(1)), _cn_number(match.group(2))

@@ -173,3 +173,12 @@ def test_bad_inputs(name):
         extract.extract_file(FIXTURES / name)
     assert raised.value.kind == EXPECTED[name]["error"]["kind"]
     assert name in str(raised.value)
+
+
+def test_a_pdf_that_is_not_a_disclosure_gets_no_disclosure_metadata():
+    """The sample portal's 招标公告 mentions 预算金额 and a deadline date; it is no 预算."""
+    notice = FIXTURES.parents[2] / "samples" / "portal" / "articles" / "P020240318402211.pdf"
+    result = extract.extract_file(notice)
+    assert result["title"] is None and result["doc_type"] is None and result["department"] is None
+    assert result["published"] is None and result["fiscal_year"] is None
+    assert result["tables"] == [] and result["explanations"] == [] and result["findings"] == []
