@@ -35,3 +35,24 @@ def test_classify_jsonl_bad_line_names_it():
 def test_classify_needs_input():
     result = CliRunner().invoke(classify, [])
     assert result.exit_code == 2
+
+
+def test_nlp_is_a_pure_library():
+    """nlp/ imports no database, HTTP or CLI code, and importing it loads no model; the CLI
+    starts without loading spaCy or jieba."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    for path in Path(nlp.__file__).parent.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for forbidden in ("import sqlite3", "import click", "import requests", "urllib", "import scrapy"):
+            assert forbidden not in source, f"{path.name}: {forbidden}"
+    def loaded(module: str) -> str:
+        probe = (f"import sys, {module}; "
+                 "print(sorted(m for m in ('spacy', 'jieba', 'sqlite3', 'click') if m in sys.modules))")
+        return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    assert loaded("nlp") == "[]"
+    assert "spacy" not in loaded("gongkai.cli") and "jieba" not in loaded("gongkai.cli")
