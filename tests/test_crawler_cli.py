@@ -33,13 +33,6 @@ def sites_file(portal, tmp_path):
     return path
 
 
-def test_clean_crawl_exits_0_and_prints_its_summary(portal, tmp_path):
-    archive = tmp_path / "a.db"
-    result = gongkai("crawl", portal + CLEAN_ARTICLE, "--archive", str(archive), *FAST)
-    assert "1 pages, files 2 new / 0 changed / 0 unchanged, 0 errors" in result.stdout
-    assert (tmp_path / "a-crawl.log").read_text().count("Spider closed (finished)") == 1
-
-
 def test_errors_make_the_exit_code_1(portal, tmp_path):
     result = gongkai("crawl", portal + BROKEN_LIST, "--archive", str(tmp_path / "a.db"),
                      "--max-pages", "1", *FAST, check=False)
@@ -98,9 +91,11 @@ def test_settings_and_user_agent_take_effect(portal, tmp_path):
     assert "/news/index.html" not in pages  # off topic: drift 0 allows no detour
 
 
-def test_build_processes_the_new_files(portal, tmp_path):
+def test_clean_crawl_exits_0_logs_to_a_file_and_builds_the_new_files(portal, tmp_path):
     archive = tmp_path / "a.db"
     result = gongkai("crawl", portal + CLEAN_ARTICLE, "--archive", str(archive), "--build", *FAST)
+    assert "1 pages, files 2 new / 0 changed / 0 unchanged, 0 errors" in result.stdout
+    assert (tmp_path / "a-crawl.log").read_text().count("Spider closed (finished)") == 1
     assert "build: 2 documents extracted" in result.stdout
     assert len(rows(archive, "SELECT * FROM documents")) == 2
 
