@@ -43,6 +43,8 @@ def run_crawl(
     """
     check_start_urls(start_urls)
     archive_path = Path(archive_path).resolve()
+    if log_file:
+        Path(log_file).resolve().parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="gongkai-crawl-") as scratch:
         job = {
             "start_urls": list(start_urls),

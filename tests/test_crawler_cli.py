@@ -42,8 +42,11 @@ def test_errors_make_the_exit_code_1(portal, tmp_path):
 
 def test_one_site_of_a_sites_file(sites_file, tmp_path):
     archive = tmp_path / "a.db"
-    gongkai("crawl", "--sites", str(sites_file), "--site", "education", "--archive", str(archive), *FAST)
+    log = tmp_path / "logs" / "crawl.log"  # a log directory that does not exist yet
+    gongkai("crawl", "--sites", str(sites_file), "--site", "education", "--archive", str(archive),
+            "--log-file", str(log), *FAST)
     assert [r["site"] for r in rows(archive, "SELECT site FROM crawl_runs")] == ["education"]
+    assert "Spider closed (finished)" in log.read_text()
 
 
 def test_all_sites_run_in_turn_and_the_exit_code_reports_errors(sites_file, tmp_path):
