@@ -98,7 +98,8 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
             previous = None
             continue
         left = min((line.x0 for line in lines), default=0.0)
-        right = max((line.x1 for line in lines), default=page.width)
+        # The right margin mirrors the left when no line on the page reaches it (a title page).
+        right = max(max((line.x1 for line in lines), default=page.width), page.width - left)
         for line in lines:
             text = MARKDOWN_NOISE.sub("", line.text.strip())
             if not text:
@@ -151,15 +152,21 @@ def _merge_part_titles(items: list[Paragraph]) -> list[Paragraph]:
 
 
 def narrative(items: list[Paragraph]) -> list[Paragraph]:
-    """The paragraphs of the 情况说明 part (or of the whole text when it has no parts)."""
-    starts = [i for i, item in enumerate(items) if item.level == 0 and "说明" in item.text]
+    """The paragraphs of the 情况说明 part(s), or of the whole text when it has no parts.
+
+    A part title that appears twice (a table of contents running onto a page without the
+    word 目录) counts once, at its last appearance: the body follows the contents.
+    """
+    parts = [i for i, item in enumerate(items) if item.level == 0]
+    last = {re.sub(r"\s+", "", items[i].text): i for i in parts}
+    starts = [i for i in parts if "说明" in items[i].text and last[re.sub(r"\s+", "", items[i].text)] == i]
     if not starts:
         return items
-    start = starts[-1] + 1
-    end = next(
-        (i for i in range(start, len(items)) if items[i].level == 0), len(items)
-    )
-    return items[start:end]
+    chosen: list[Paragraph] = []
+    for start in starts:
+        end = next((i for i in parts if i > start), len(items))
+        chosen += items[start + 1 : end]
+    return chosen
 
 
 def sections(items: list[Paragraph]) -> list[Section]:
