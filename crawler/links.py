@@ -44,6 +44,9 @@ def page_links(response: TextResponse) -> list[tuple[str, str]]:
         links.append((frame.attrib["src"].strip(), ""))
     for embedded in response.css("object[data]"):
         links.append((embedded.attrib["data"].strip(), ""))
+    # TRS articles often write their attachment links from script variables.
+    for script in response.css("script:not([src])::text").getall():
+        links.extend((path, "") for path in _SCRIPTED_FILE.findall(script))
     # Year pickers: <select onchange="location.href=this.value"><option value="/2023/">2023年</option>
     for option in response.css("select[onchange] option[value]"):
         value = option.attrib["value"].strip()

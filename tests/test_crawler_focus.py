@@ -159,6 +159,9 @@ def test_link_priority(text, url, drift, priority):
     ('<select onchange="location.href=this.value"><option value="">请选择</option>'
      '<option value="/col/2023/index.html">2023年</option><option value="7">七</option></select>',
      {("http://x.gov.cn/col/2023/index.html", "2023年")}),
+    ('<script>var fileurl = "./P020241015393652876891.pdf"; var css = "/style/a.css";'
+     "document.write('<a href=\"' + fileurl + '\">附件</a>');</script>",
+     {("http://x.gov.cn/art/P020241015393652876891.pdf", "")}),
     ('<a href="a.html#top">A</a><a href="a.html">A again</a><a href="mailto:x@y.cn">mail</a>',
      {("http://x.gov.cn/art/a.html", "A")}),
 ])
