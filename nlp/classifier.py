@@ -99,11 +99,13 @@ class Classifier:
             and _agrees(l, result.stated_direction)
         ]
         best = max([scores[l] for l in substantive], default=0)
-        if "no_difference" in result.hits or (
-            not rule_substantive and scores["no_difference"] >= max(self.model_alone, best)
-        ):
+        if "no_difference" in result.hits:
             labels = ["no_difference"]
-        elif result.says_other or (not rule_substantive and scores["other"] >= best):
+        elif result.says_other:
+            labels = ["other"]
+        elif not rule_substantive and scores["no_difference"] >= max(self.model_alone, best):
+            labels = ["no_difference"]
+        elif not rule_substantive and scores["other"] >= best:
             labels = ["other"]
         else:
             labels = substantive or ["other"]

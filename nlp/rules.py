@@ -97,7 +97,9 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
             for match in staff_changes:
                 result.add(label, clause_at(clauses, match.start))
     result.says_other = rules.says_other(text, start, end)
-    result.stated_direction = reason_direction(text[start:end])
+    # A model-only staff or project label follows the reason's direction, or when the
+    # reason states none, the gap's (as codebook rule 5 does for the rules).
+    result.stated_direction = reason_direction(text[start:end]) or gap_direction(text, start)
     return result
 
 
