@@ -49,6 +49,8 @@ SPIDER_MIDDLEWARES = {
 # Responses pass these from the highest number down: Scrapy's HttpCompressionMiddleware (590)
 # must have unzipped a body before the challenge and encoding components read it.
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsCrawlDelayMiddleware": 100,
     "crawler.middlewares.conditional.ConditionalRequestMiddleware": 560,
     "crawler.middlewares.encoding.EncodingMiddleware": 570,
     "crawler.middlewares.challenge.ChallengeMiddleware": 580,
@@ -80,6 +82,7 @@ GONGKAI_SETTINGS = {
     "GONGKAI_FRONTIER_TTL": (2 * 24 * 3600, "Seconds a shared Redis frontier is kept after a worker closes."),
     "LOOPBACK_NO_DELAY": (True, "No politeness delay when every start URL is on 127.0.0.1 or localhost."),
     "FOCUS_MAX_DRIFT": (1, "Off-topic links followed in a row before the crawler turns back."),
+    "ROBOTS_CRAWL_DELAY_MAX": (30, "Longest robots.txt Crawl-delay (seconds) the crawler honours."),
     "SESSION_ID_ENABLED": (True, "Strip session ids from URLs so one page is fetched once."),
     "SESSION_ID_PARAMS": (
         ["jsessionid", "phpsessid", "aspsessionid", "sessionid", "session_id", "sid", "cfid", "cftoken"],

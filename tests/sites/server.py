@@ -122,6 +122,7 @@ class Handler(BaseHTTPRequestHandler):
             "path": self.path,
             "host": self.headers.get("Host", ""),
             "status": None,
+            "time": time.monotonic(),
             "headers": {h: self.headers.get(h) for h in LOGGED_HEADERS if self.headers.get(h)},
         }
         if not self.path.startswith("/_log"):
