@@ -18,6 +18,7 @@ from crawler import settings as production
 from crawler.middlewares.challenge import ChallengeMiddleware, looks_like_challenge
 from crawler.middlewares.conditional import ConditionalRequestMiddleware
 from crawler.middlewares.encoding import EncodingMiddleware
+from crawler.middlewares.robots import RobotsCrawlDelayMiddleware
 from crawler.middlewares.sessionid import SessionIdMiddleware
 from crawler.process import crawl_settings
 
@@ -32,10 +33,11 @@ def crawler_with(**settings):
     (EncodingMiddleware, "ENCODING_FIX_ENABLED"),
     (ChallengeMiddleware, "CHALLENGE_ENABLED"),
     (ConditionalRequestMiddleware, "CONDITIONAL_REQUESTS_ENABLED"),
+    (RobotsCrawlDelayMiddleware, "ROBOTSTXT_OBEY"),
 ])
 def test_each_component_switches_off_by_its_setting(component, setting, tmp_path):
     archive = str(tmp_path / "a.db")
-    assert component.from_crawler(crawler_with(GONGKAI_ARCHIVE=archive))
+    assert component.from_crawler(crawler_with(GONGKAI_ARCHIVE=archive, ROBOTSTXT_OBEY=True))
     with pytest.raises(NotConfigured):
         component.from_crawler(crawler_with(GONGKAI_ARCHIVE=archive, **{setting: False}))
 
