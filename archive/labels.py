@@ -102,8 +102,8 @@ def export_labels(archive: "Archive", path: str | os.PathLike) -> int:
 
 def import_labels(archive: "Archive", path: str | os.PathLike,
                   training_data: Path | None = None) -> ImportReport:
-    """Store the rows of ``path`` whose ``labels`` differ from ``model_labels`` as human
-    corrections, apply them, and append them to the training data. A bad row is
+    """Store the rows of ``path`` whose ``labels`` differ from ``model_labels`` (or that were
+    corrected before) as human corrections, apply them, and append them to the training data. A bad row is
     reported with its line number and skipped; the others are still imported."""
     from nlp.dataset import REASONS, Example, append_examples, check_labels, load_examples
     from nlp.errors import BadTrainingData
@@ -113,6 +113,7 @@ def import_labels(archive: "Archive", path: str | os.PathLike,
 
     report = ImportReport()
     corrections: list[tuple[str, str, tuple[str, ...], str | None]] = []
+    corrected = set(archive.conn.execute("SELECT sha256, reason FROM label_corrections").fetchall())
     with open(path, encoding="utf-8-sig", newline="") as lines:
         reader = csv.DictReader(lines)
         missing = {"sha256", "reason", "labels"} - set(reader.fieldnames or [])
@@ -130,7 +131,10 @@ def import_labels(archive: "Archive", path: str | os.PathLike,
             if not row.get("sha256") or not row.get("reason"):
                 report.errors.append((line, f"{path} line {line}: sha256 and reason are required"))
                 continue
-            if set(labels) == set(_split(row.get("model_labels") or "")):
+            # Same as the model and never corrected before: nothing to store. (A row that
+            # was corrected before is stored again, even back to the model's labels.)
+            if (set(labels) == set(_split(row.get("model_labels") or ""))
+                    and (row["sha256"], row["reason"]) not in corrected):
                 report.unchanged += 1
                 continue
             corrections.append((row["sha256"], row["reason"], labels, row.get("note") or None))

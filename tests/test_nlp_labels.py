@@ -109,6 +109,21 @@ def test_import_overrides_model_and_feeds_training(archive_path, tmp_path, train
     assert {r["reason"]: r["labels"] for r in rows}["人员经费变动"] == "pay_policy"
 
 
+def test_a_correction_can_be_taken_back(archive_path, tmp_path, training_data):
+    out, rows = export(archive_path, tmp_path)
+    rows[2]["labels"] = "pay_policy"
+    write(out, rows)
+    run("labels", "import", "--archive", archive_path, "--data", training_data, out)
+    out, rows = export(archive_path, tmp_path)
+    rows[2]["labels"] = rows[2]["model_labels"]
+    write(out, rows)
+    result = run("labels", "import", "--archive", archive_path, "--data", training_data, out)
+    assert "1 corrections stored" in result.output
+    assert top_categories(archive_path)[rows[2]["reason"]] == rows[2]["model_labels"]
+    learned = {e.text: e for e in load_examples(training_data)}[rows[2]["reason"]]
+    assert learned.labels == (rows[2]["model_labels"],)
+
+
 def test_corrections_survive_reextraction(archive_path, tmp_path, training_data):
     out, rows = export(archive_path, tmp_path)
     rows[0]["labels"] = "staff_increase;pay_policy"
