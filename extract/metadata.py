@@ -14,6 +14,7 @@ _CN = "〇零○一二三四五六七八九十"
 COVER_DATE = re.compile(
     rf"(\d{{4}}|[{_CN}]{{4}})\s*年\s*(\d{{1,2}}|[{_CN}]{{1,3}})\s*月"
     rf"(?:\s*(\d{{1,2}}|[{_CN}]{{1,3}})\s*日)?"
+    r"|(\d{4})\s*[.．/-]\s*(\d{1,2})(?:\s*[.．/-]\s*(\d{1,2}))?"  # 2024.10.15, 2024-10
 )
 FISCAL_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 DEPARTMENT_LABEL = re.compile(
@@ -109,11 +110,14 @@ def published(pages: list[Page]) -> str | None:
         match = COVER_DATE.fullmatch(re.sub(r"^[^：:]{0,6}[：:]", "", line.strip()))
         if not match:
             continue
-        year, month = _cn_number(match.group(1)), _cn_number(match.group(2))
+        year, month, day_text = (
+            match.group(1, 2, 3) if match.group(1) else match.group(4, 5, 6)
+        )
+        year, month = _cn_number(year), _cn_number(month)
         if not (1990 <= year <= 2100 and 1 <= month <= 12):
             continue
-        if match.group(3):
-            day = _cn_number(match.group(3))
+        if day_text:
+            day = _cn_number(day_text)
             if 1 <= day <= 31:
                 return f"{year:04d}-{month:02d}-{day:02d}"
         return f"{year:04d}-{month:02d}"

@@ -100,3 +100,23 @@ def test_region_from_department(department, region):
     from extract.metadata import region as region_of
 
     assert region_of(department) == region
+
+
+@pytest.mark.parametrize(
+    "cover,expected",
+    [
+        (["2023 年度", "洛阳市偃师区政务服务和大数据管理局部门", "决算公开", "二〇二四年十月"], "2024-10"),
+        (["2024 年度", "洛阳市洛龙区政务服务中心部门决算", "公开", "2025 年 8 月"], "2025-08"),
+        (["许昌市公共资源交易中心", "2025 年部门预算", "2025年2月14日"], "2025-02-14"),
+        (["新乡市卫滨区市场监督管理局", "2024 年度部门决算", "编制日期：2025.09.26"], "2025-09-26"),
+        (["某某局 2024 年度部门决算", "二〇二五年九月三十日"], "2025-09-30"),
+        (["招标公告", "三、投标截止时间：2024年4月9日9时30分。"], None),
+        (["2023 年度部门决算"], None),
+    ],
+)
+def test_published_is_the_cover_date(cover, expected):
+    from extract.metadata import published
+    from extract.pdf import Page
+
+    page = Page(page=1, width=595, height=842, text="\n".join(cover), lines=[], tables=[])
+    assert published([page]) == expected
