@@ -21,6 +21,8 @@ _MORE = re.compile(r"大于|高于|多于|超过|超出|增加|增长|上升|超
 _CHANGED = re.compile(r"[^,;:。]{0,4}(?:增加|减少|上涨|下降|增长|提高|降低|上升|节约|增多)")
 _LESS_REASON = re.compile(r"减少|下降|降低|压减|缩减|调减|完成|结束|完工|收尾|不再|取消|退休|调出|调离|离职")
 _MORE_REASON = re.compile(r"增加|增多|增长|新增|新建|新进|新开|扩大|调入|招录")
+_SUBJECT_OF_REASON = re.compile(
+    r"[^,;:。]{0,8}?(?:减少|增加|下降|增长)?(?:的)?(?:主要)?(?:原因)?(?:是由于|是因为|主要是|原因是|系|源于|是)")
 _COMPLETION = re.compile(r"完成(?:年初)?预算(?:数)?的(\d+(?:\.\d+)?)%")
 
 
@@ -124,4 +126,6 @@ def _names_subject(text: str, match, subject: str, clause: Clause | None) -> boo
     """A running-cost word that only repeats the sentence's subject in a restated gap
     ("公务接待费减少的原因是公务接待支出减少") is not a reason (rules 9, 12)."""
     word = text[match.start:match.end]
+    if clause and _SUBJECT_OF_REASON.match(text, match.end, clause.end):
+        return True  # "公用经费减少是由于压减一般性支出": the item is what the reason explains
     return bool(clause) and word in subject and is_restatement(clause.text)
