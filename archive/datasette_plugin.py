@@ -6,7 +6,7 @@
   tables at once), ``/-/charts`` (category counts by year and by region) and
   ``/-/gongkai.css`` (added to every page by ``extra_css_urls``).
 - ``render_cell``: provenance links — a file's sha256 to its bytes, a page number to the
-  page's text and to that page of the PDF.
+  page's text and to that page of the PDF; a category key with its Chinese name.
 - ``register_output_renderer``: ``.zip`` — the files behind the rows of any table or query.
 """
 
@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiFileDownload, NotFound, Response
 from markupsafe import Markup, escape
+from nlp.labels import LABEL_NAMES
 
 from . import charts, downloads
 from .search import SearchError, fts_query, fts_text
@@ -25,6 +26,9 @@ from .search_all import search_all, search_table
 from .store import data_dir_for
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+# Columns holding a codebook key, shown with its Chinese name.
+CATEGORY_COLUMNS = {"category", "label"}
 
 # Tables and views whose rows carry a document_id and a page number (and queries: table None).
 PAGE_TABLES = {"explanations", "findings", "sections", "line_items", "explanation_facts",
@@ -73,6 +77,8 @@ def render_cell(row, value, column, table, database, datasette):
     if column == "sha256" and isinstance(value, str) and len(value) == 64:
         href = datasette.urls.path(f"/-/files/{value}")
         return Markup(f'<a href="{href}">{escape(value[:12])}…</a>')
+    if column in CATEGORY_COLUMNS and value in LABEL_NAMES:
+        return Markup(f'{escape(value)} <span class="gongkai-label">{LABEL_NAMES[value]}</span>')
     if column == "page" and table in PAGE_TABLES and value is not None:
         keys = row.keys()
         if "document_id" not in keys or row["document_id"] is None:

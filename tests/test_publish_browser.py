@@ -63,7 +63,7 @@ def test_search_facet_and_open_pdf(base, page):
     shot(page, "3-category-facet")
     assert f"{staff} rows where" in page.inner_text("h3")
     categories = page.locator("td.col-category").all_inner_texts()
-    assert categories and set(categories) == {"staff_increase"}
+    assert categories and set(categories) == {"staff_increase 人员增加"}
 
     pdf_link = page.locator("td.col-page a", has_text="PDF").first
     href = pdf_link.get_attribute("href")
