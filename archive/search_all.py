@@ -1,6 +1,6 @@
 """Search every index at once: the newest or best hits of each table, with a snippet.
 
-Shaped by the measurements in /work/shared/search-at-scale.md: each table's hits are read
+Shaped by benchmarks/search_bench.py at a million pages: each table's hits are read
 from its FTS index with a LIMIT (never ``id IN (all hits)``), the count is capped, and
 bm25 ranking is used only when the hits are few enough for it to be cheap.
 """
