@@ -100,18 +100,23 @@ def profile(path: Path, top: int) -> None:
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     total = stats.total_tt
-    stages = {
-        "pdfminer: interpret page content (fonts, glyphs)": ["pdfminer/pdfinterp.py:", "process_page"],
-        "pdfplumber: find_tables (edges, intersections, cells)": ["pdfplumber/table.py:", "find_tables"],
-        "pdfplumber: text lines (extract_text / extract_text_lines)": ["pdfplumber/page.py:", "extract_text"],
-        "pdfplumber: extract_text_lines": ["pdfplumber/page.py:", "extract_text_lines"],
-        "extract: tables → records": ["extract/tables.py:", "find_tables"],
-        "extract: narrative + explanations": ["extract/narrative.py:", "paragraphs"],
-    }
-    print(f"\nprofile of {path.name}: {total:.2f} s inside Python")
-    for label, (file_part, function) in stages.items():
-        cumulative = sum(
-            row[3] for key, row in stats.stats.items() if file_part in f"{key[0]}:" and key[2] == function
+    stages = [
+        ("pdfminer + pdfplumber: interpret pages into char/line objects", "pdfplumber/page.py", "parse_objects"),
+        ("  of which pdfminer's content-stream interpreter", "pdfminer/pdfinterp.py", "process_page"),
+        ("pdfplumber: find ruled tables (edges, intersections)", "pdfplumber/page.py", "find_tables"),
+        ("extract: fill table cells (bisect)", "extract/pdf.py", "_raw_table"),
+        ("pdfplumber: page text (extract_text)", "pdfplumber/page.py", "extract_text"),
+        ("pdfplumber: narrative lines (extract_text_lines)", "pdfplumber/page.py", "extract_text_lines"),
+        ("extract: tables → records", "extract/tables.py", "find_tables"),
+        ("extract: paragraphs", "extract/narrative.py", "paragraphs"),
+        ("extract: explanations", "extract/explanations.py", "explanations"),
+        ("extract: line items + findings + metadata", "extract/document.py", "build_record"),
+    ]
+    print(f"\nprofile of {path.name}: {total:.2f} s inside Python (cumulative per step)")
+    for label, file_part, function in stages:
+        cumulative = max(
+            (row[3] for key, row in stats.stats.items() if file_part in key[0] and key[2] == function),
+            default=0.0,
         )
         print(f"  {cumulative:6.2f} s  {cumulative / total:5.1%}  {label}")
     stats.sort_stats("tottime").print_stats(top)
