@@ -25,7 +25,7 @@ THRESHOLD = 0.5
 # beside rule labels, in a clause that carries none of them (a clause the rules did not
 # understand): the model never relabels a clause the rules explained.
 MODEL_ALONE = 0.6
-MODEL_EXTRA = 0.8
+MODEL_EXTRA = 0.9
 # A clause that states a consequence ("人员经费相应增加") or denies ("并非调资") is not a
 # cause of its own.
 _NOT_A_CAUSE = re.compile(r"相应|随之|随着|也有所|同步|^(?:不是|并非|非|没有|无|未)")
