@@ -83,7 +83,7 @@ def sentence_bank(rng: random.Random, size: int = 5000) -> list[str]:
     ]
 
 
-def build(db: Path, pages: int, chars: int, seed: int = 1) -> dict[str, float]:
+def build(db: Path, pages: int, chars: int, batch: int, seed: int = 1) -> dict[str, float]:
     """Write ``pages`` pages (50 per document) through the real schema and triggers, then index."""
     rng = random.Random(seed)
     bank = sentence_bank(rng)
@@ -116,7 +116,7 @@ def build(db: Path, pages: int, chars: int, seed: int = 1) -> dict[str, float]:
             print(f"  inserted {min(pages, first + 50_000):,} pages", file=sys.stderr, flush=True)
         timings["insert_s"] = time.perf_counter() - start
         start = time.perf_counter()
-        search.refresh(conn, batch=5000)
+        search.refresh(conn, batch=batch)
         timings["index_s"] = time.perf_counter() - start
         start = time.perf_counter()
         search.optimize(conn)
@@ -189,14 +189,16 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=1200, help="characters per page")
     parser.add_argument("--db", type=Path, default=Path("/tmp/search-bench.db"))
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--batch", type=int, default=5000, help="rows per index transaction")
     parser.add_argument("--reuse", action="store_true", help="query an existing --db")
+    parser.add_argument("--keep", action="store_true", help="keep the database (6 GB at 1M pages)")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     args = parser.parse_args()
 
     if not args.reuse:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{args.db}{suffix}").unlink(missing_ok=True)
-        timings = build(args.db, args.pages, args.chars)
+        timings = build(args.db, args.pages, args.chars, args.batch)
         print(f"pages: {args.pages:,}  insert {timings['insert_s']:.0f} s  index "
               f"{timings['index_s']:.0f} s ({timings['index_s'] / args.pages * 1e5:.1f} s per "
               f"100k pages)  optimize {timings['optimize_s']:.0f} s")
@@ -239,6 +241,9 @@ def main() -> None:
         direct.close()
         process.terminate()
         process.wait(timeout=30)
+        if not (args.keep or args.reuse):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{args.db}{suffix}").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
