@@ -215,14 +215,18 @@ def load_classifier(model_dir: str | None = None) -> Classifier:
 
 
 def categories_for(classification: dict) -> list[dict]:
-    """Rows for ``archive.Archive.save_categories``: one per (label, span), with its score."""
-    rows = []
+    """Rows for ``archive.Archive.save_categories``: one per label (so counting rows counts
+    explanations), with its score and the first clause that carries it."""
+    first: dict[str, dict] = {}
     for span in classification["spans"]:
-        rows.append({
-            "label": span["label"],
-            "score": classification["scores"].get(span["label"]),
-            "span_start": span["start"],
-            "span_end": span["end"],
+        first.setdefault(span["label"], span)
+    return [
+        {
+            "label": label,
+            "score": classification["scores"].get(label),
+            "span_start": first.get(label, {}).get("start"),
+            "span_end": first.get(label, {}).get("end"),
             "model_version": classification["model"],
-        })
-    return rows
+        }
+        for label in classification["labels"]
+    ]
