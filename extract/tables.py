@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .catalog import UNIT, normalize, table_code, table_name
+from .catalog import UNIT, table_code, table_name
 from .pdf import Page, RawTable
 from .text import parse_number
 
 CAPTION_LINES = 12
 TEXT_COLUMN = re.compile(r"(?:编码|代码|名称|科目|^项目$|^类$|^款$|^项$|行次|栏次|^序号$)")
-CODE_COLUMN = re.compile(r"(?:编码|代码|^类$|^款$|^项$)")
 SUBJECT_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\s*(\S.*))?$", re.S)
 TOTAL_LABEL = re.compile(r"^(?:合\s*计|总\s*计)$")
 FURNITURE = re.compile(
@@ -36,7 +35,6 @@ class Table:
     rows: list[list]
     unit: str = "万元"
     row_pages: list[int] = field(default_factory=list)
-    header: list[list[str]] = field(default_factory=list)  # header rows as printed, to spot repeats
     width: int = 0
     columns_x: list[float] = field(default_factory=list)
     bbox_x: tuple[float, float] = (0.0, 0.0)
@@ -200,7 +198,6 @@ def _start(name, code, unit, raw: RawTable, cells) -> Table:
         columns=columns,
         rows=[],
         unit=unit,
-        header=[[normalize(text or "") for text in cells[i]] for i in header_rows],
         width=raw.width,
         columns_x=raw.columns_x,
         bbox_x=(raw.bbox[0], raw.bbox[2]),

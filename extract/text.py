@@ -74,10 +74,6 @@ def parse_number(cell: str | None) -> float | None:
     return float(cleaned)
 
 
-def is_number(cell: str | None) -> bool:
-    return parse_number(cell) is not None
-
-
 def compact(text: str) -> str:
     """Text with all whitespace removed: how figures are matched ("599. 47 万元" → "599.47万元")."""
     return re.sub(r"\s+", "", text)
