@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .catalog import FINAL_ACCOUNT_NAMES, table_name
-from .explanations import Explanation
+from .explanations import BUDGET, Explanation
 from .line_items import LineItem, labelled_value, total_row
 from .narrative import Paragraph
 from .pdf import Page
@@ -199,17 +199,26 @@ def _interval(value: float) -> tuple[float, float]:
 
 
 def stated_figure_mismatches(explanations: list[Explanation]) -> list[Finding]:
-    """完成率 against 决算/预算, and "no difference" against the two figures."""
+    """完成率 against 决算/预算, and "no difference" against the two figures.
+
+    When a statement prints several budgets (年初预算 and 调整后预算), the figures are
+    accused only if none of them fits.
+    """
     findings = []
     for item in explanations:
         if item.budget is None or item.actual is None:
             continue
-        (b_low, b_high), (a_low, a_high) = _interval(item.budget), _interval(item.actual)
+        budgets = [parse_number(m.group(1)) for m in BUDGET.finditer(compact(item.text))] or [item.budget]
+        a_low, a_high = _interval(item.actual)
         evidence = {"text": item.text, "budget": item.budget, "actual": item.actual}
-        if item.rate is not None and b_low > 0:
-            low, high = a_low / b_high * 100, a_high / b_low * 100
+        if item.rate is not None and all(budget and budget > 0 for budget in budgets):
             r_low, r_high = _interval(item.rate)
-            if r_high < low - EPSILON or r_low > high + EPSILON:
+            fits = [
+                r_high >= a_low / _interval(budget)[1] * 100 - EPSILON
+                and r_low <= a_high / _interval(budget)[0] * 100 + EPSILON
+                for budget in budgets
+            ]
+            if not any(fits):
                 computed = item.actual / item.budget * 100
                 findings.append(
                     Finding(
@@ -221,7 +230,11 @@ def stated_figure_mismatches(explanations: list[Explanation]) -> list[Finding]:
                         {**evidence, "rate": item.rate, "computed": round(computed, 4)},
                     )
                 )
-        if item.no_difference and (a_high < b_low - EPSILON or a_low > b_high + EPSILON):
+        differs = [
+            a_high < _interval(budget)[0] - EPSILON or a_low > _interval(budget)[1] + EPSILON
+            for budget in budgets if budget is not None
+        ]
+        if item.no_difference and differs and all(differs):
             findings.append(
                 Finding(
                     "no_difference_contradicted",

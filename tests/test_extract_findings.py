@@ -136,3 +136,27 @@ def test_unmapped_glyphs_are_a_broken_font_map_finding():
     record = extract.extract_bytes(buffer.getvalue(), "cid.pdf")
     [finding] = _by_rule(record, "broken_font_map")
     assert finding["page"] == 1 and finding["evidence"]["glyphs"] > 5
+
+
+@pytest.mark.parametrize(
+    "text,rules",
+    [
+        ("年初预算为 100.00 万元，支出决算为 95.00 万元，完成年初预算的 95.00%，主要原因是人员减少。", set()),
+        ("年初预算为 100.00 万元，支出决算为 95.00 万元，完成年初预算的 59.00%，主要原因是人员减少。",
+         {"rate_mismatch"}),
+        # Two budgets: the rate is of the adjusted one, so nothing is wrong.
+        ("年初预算为 100.00 万元，调整后预算为 120.00 万元，支出决算为 96.00 万元，完成调整后预算的 80.00%，"
+         "主要原因是人员减少。", set()),
+        ("全年预算为 6.1 万元，决算数 6.10 万元，完成全年预算的 100%，决算数与预算数无差异。", set()),
+        ("全年预算为 6.10 万元，决算数 6.30 万元，决算数与预算数无差异。", {"no_difference_contradicted"}),
+        # Rounded figures: 4.33 / 6.1 is 70.98% within the precision printed.
+        ("年初预算数为 6.1 万元，决算数 4.33 万元，完成年初预算的 70.98%，主要原因是财政收入减少。", set()),
+    ],
+)
+def test_stated_figures(text, rules):
+    from extract.explanations import explanations
+    from extract.findings import stated_figure_mismatches
+    from extract.narrative import Paragraph
+
+    found = stated_figure_mismatches(explanations([Paragraph(text, 1)]))
+    assert {finding.rule for finding in found} == rules
