@@ -11,6 +11,8 @@ import bisect
 import io
 import logging
 import re
+import traceback
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from .errors import EncryptedPdf, NoTextLayer, NotPdf, TruncatedPdf
@@ -198,6 +200,9 @@ def _translate(error: Exception, filename: str | None, page: int) -> Exception:
 
     if isinstance(error, PdfminerException) and error.args and isinstance(error.args[0], Exception):
         error = error.args[0]
+    frames = traceback.extract_tb(error.__traceback__)
+    if frames and Path(frames[-1].filename).parent == Path(__file__).parent:
+        return error  # raised by extract/ itself: a bug to see, not a damaged PDF
     if isinstance(error, PDFPasswordIncorrect):
         return EncryptedPdf("the PDF is encrypted with a user password", filename)
     if isinstance(error, PDFEncryptionError):

@@ -29,11 +29,11 @@ def extract(files: tuple[str, ...], as_json: bool, timeout: float, with_pages: b
                 record = extract_lib.extract_with_limit(handle.read(), path, timeout=timeout)
         except extract_lib.ExtractError as error:
             failed += 1
-            line = {"file": path, "error": error.to_dict()}
-            if as_json:
-                click.echo(json.dumps(line, ensure_ascii=False))
-            else:
-                click.echo(f"{path}: {error.kind}: {error}", err=True)
+            _report(path, error.to_dict(), as_json)
+            continue
+        except Exception as error:  # a bug, not bad input: report it, extract the other files
+            failed += 1
+            _report(path, {"kind": "extract_failed", "message": f"{path}: {type(error).__name__}: {error}"}, as_json)
             continue
         record["file"] = path
         if not with_pages:
@@ -49,6 +49,13 @@ def extract(files: tuple[str, ...], as_json: bool, timeout: float, with_pages: b
             )
     if failed:
         raise SystemExit(1)
+
+
+def _report(path: str, error: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"file": path, "error": error}, ensure_ascii=False))
+    else:
+        click.echo(f"{path}: {error['kind']}: {error['message']}", err=True)
 
 
 COMMANDS = [extract]
