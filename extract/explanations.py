@@ -31,6 +31,7 @@ YEAR_OVER_YEAR = re.compile(
 BUDGET_VS_ACTUAL = re.compile(
     r"决算数?与(?:年初|全年|调整后)?预算数?|完成(?:了)?(?:年初|全年|调整后)?预算"
     r"|(?:年初|全年)预算(?:数|资金)?(?:为|是)?[-−\d]|执行数|执行率|决算数?[大小]于预算"
+    r"|[较比超](?:年初|全年|调整后)预算|与(?:年初|全年|调整后)预算(?:数)?相比"
 )
 COMPARISON = re.compile(f"{YEAR_OVER_YEAR.pattern}|{BUDGET_VS_ACTUAL.pattern}|预算数|决算数")
 SUBJECT_MARK = re.compile(r"[（(]\s*[类款项]\s*[)）]")

@@ -81,6 +81,11 @@ CASES = [
         id="reason-without-原因",
     ),
     pytest.param(
+        "办公费支出 12.00 万元，较年初预算增加 2.00 万元，主要原因是办公设备老化更新。",
+        dict(kind="budget_vs_actual", change=2.0, reason="办公设备老化更新"),
+        id="较年初预算",
+    ),
+    pytest.param(
         "由于工作需要，本部门 2023 年度开展了培训。", [], id="由于-without-comparison-is-not-one",
     ),
     pytest.param(
