@@ -24,7 +24,7 @@ THRESHOLD = 0.5
 # A label only the model sees must score this much when the rules found nothing, and
 # beside rule labels, in a clause that carries none of them (a clause the rules did not
 # understand): the model never relabels a clause the rules explained.
-MODEL_ALONE = 0.6
+MODEL_ALONE = 0.7
 MODEL_EXTRA = 0.9
 # A clause that states a consequence ("人员经费相应增加") or denies ("并非调资") is not a
 # cause of its own.
