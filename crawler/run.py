@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,8 @@ def run_crawl(
     :param redis_url: share the frontier with other workers through Redis (scrapy-redis).
     :param frontier: the Redis key prefix workers of one crawl share.
     :param log_file: where Scrapy logs; without it the log goes to stderr.
+    :param timeout: seconds after which the crawl process (and its browser) is killed;
+        raises CrawlProcessFailed, and the next locked run closes the run as interrupted.
     """
     check_start_urls(start_urls)
     archive_path = Path(archive_path).resolve()
@@ -64,15 +67,24 @@ def run_crawl(
         job_path = os.path.join(scratch, "job.json")
         with open(job_path, "w", encoding="utf-8") as handle:
             json.dump(job, handle, ensure_ascii=False)
-        completed = subprocess.run(
-            [sys.executable, "-m", "crawler.process", job_path],
-            timeout=timeout,
-        )
-        if completed.returncode != 0 or not os.path.exists(job["result_path"]):
-            where = f"; see {log_file}" if log_file else ""
+        # A session of its own, so a crawl that overruns ``timeout`` is killed together with
+        # the Playwright driver and Chromium it may have started.
+        process = subprocess.Popen([sys.executable, "-m", "crawler.process", job_path],
+                                   start_new_session=True)
+        try:
+            returncode = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
             raise CrawlProcessFailed(
-                f"crawl of {', '.join(start_urls)} exited with code {completed.returncode}{where}"
-            )
+                f"crawl of {', '.join(start_urls)} did not finish within {timeout:.0f} s and was killed"
+            ) from None
+        except BaseException:  # Ctrl-C or kill of the caller: do not leave the crawl behind
+            os.killpg(process.pid, signal.SIGTERM)
+            raise
+        if returncode != 0 or not os.path.exists(job["result_path"]):
+            where = f"; see {log_file}" if log_file else ""
+            raise CrawlProcessFailed(f"crawl of {', '.join(start_urls)} exited with code {returncode}{where}")
         with open(job["result_path"], encoding="utf-8") as handle:
             return json.load(handle)
 

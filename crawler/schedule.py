@@ -43,12 +43,14 @@ class CrawlPlan:
     log_file: str
     redis_url: str | None = None
     frontier: str | None = None
+    timeout: float | None = None
 
 
 def crawl_plan(*, urls: list[str], sites_file: str | None, site_names: list[str], all_sites: bool,
                archive_path: str, max_pages: int | None = None, log_file: str | None = None,
                redis_url: str | None = None, frontier: str | None = None,
-               user_agent: str | None = None, overrides: list[str] = ()) -> CrawlPlan:
+               user_agent: str | None = None, overrides: list[str] = (),
+               timeout: float | None = None) -> CrawlPlan:
     """Turn the CLI's options into crawl jobs."""
     common = parse_overrides(overrides)
     if user_agent:
@@ -69,7 +71,7 @@ def crawl_plan(*, urls: list[str], sites_file: str | None, site_names: list[str]
     return CrawlPlan(
         archive_path=archive_path, jobs=jobs, sites=sites,
         log_file=log_file or str(archive.with_name(archive.stem + "-crawl.log")),
-        redis_url=redis_url, frontier=frontier,
+        redis_url=redis_url, frontier=frontier, timeout=timeout,
     )
 
 
@@ -122,10 +124,12 @@ def run_plan(plan: CrawlPlan, *, lock: bool = True, echo: Callable[[str], None] 
                     javascript=job.javascript, list_selectors=job.list_selectors,
                     settings=job.settings, redis_url=plan.redis_url,
                     frontier=plan.frontier or default_frontier(job),
-                    log_file=plan.log_file,
+                    log_file=plan.log_file, timeout=plan.timeout,
                 )
             except CrawlProcessFailed as error:
                 echo(f"{label}: FAILED ({error})")
+                if lock and not plan.redis_url:
+                    close_interrupted_runs(plan.archive_path)
                 summaries.append({"site": job.site, "errors": 1, "status": "failed"})
                 continue
             echo(format_summary(label, summary))

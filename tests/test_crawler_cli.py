@@ -142,3 +142,12 @@ def test_a_crawl_killed_with_sigkill_loses_nothing(portal, tmp_path):
     for row in kept:
         [stored] = rows(archive, "SELECT path FROM files WHERE sha256 = ?", row["sha256"])
         assert (tmp_path / "a-files" / stored["path"]).is_file()
+
+
+def test_a_crawl_that_overruns_its_timeout_is_killed_and_recorded(portal, tmp_path):
+    archive = tmp_path / "a.db"
+    result = gongkai("crawl", portal + "slow/t20240603_5.html?delay=20", "--archive", str(archive),
+                     "--timeout", "4", "-s", "DOWNLOAD_TIMEOUT=60", check=False)
+    assert result.returncode == 1
+    assert "did not finish within 4 s and was killed" in result.stdout
+    assert [r["status"] for r in rows(archive, "SELECT status FROM crawl_runs")] == ["interrupted"]

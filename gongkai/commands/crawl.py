@@ -20,6 +20,8 @@ from .options import archive_option
               help="Where the crawl log goes [default: <archive>-crawl.log beside the archive].")
 @click.option("--lock/--no-lock", default=True, show_default=True,
               help="Refuse to start while another crawl of this archive runs.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=12 * 3600, show_default=True,
+              help="Seconds after which a site's crawl is killed (and recorded as interrupted).")
 @click.option("--build", "run_build", is_flag=True, help="Extract and classify the new files afterwards.")
 @click.option("--redis-url", help="Share one frontier between workers: redis://HOST:PORT/DB.")
 @click.option("--frontier", default=None,
@@ -28,7 +30,7 @@ from .options import archive_option
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a crawler setting, e.g. -s DOWNLOAD_DELAY=5 (repeatable).")
 def crawl(urls, archive_path, max_pages, sites_file, site_names, all_sites, list_sites, log_file,
-          lock, run_build, redis_url, frontier, user_agent, overrides):
+          lock, timeout, run_build, redis_url, frontier, user_agent, overrides):
     """Crawl portals for 部门预算/部门决算 files and archive every disclosure.
 
     Start from URLs, or from named portals of a sites.yaml.  Prints pages, files
@@ -49,7 +51,7 @@ def crawl(urls, archive_path, max_pages, sites_file, site_names, all_sites, list
             urls=list(urls), sites_file=sites_file, site_names=list(site_names),
             all_sites=all_sites, archive_path=archive_path, max_pages=max_pages,
             log_file=log_file, redis_url=redis_url, frontier=frontier,
-            user_agent=user_agent, overrides=list(overrides),
+            user_agent=user_agent, overrides=list(overrides), timeout=timeout,
         )
         if list_sites:
             for site in plan.sites:
