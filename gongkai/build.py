@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from archive import Archive, search
+from archive import Archive, labels, search
 
 log = logging.getLogger("gongkai.build")
 
@@ -32,6 +32,7 @@ class BuildReport:
     failed: int = 0
     explanations: int = 0
     reclassified: int = 0
+    corrected: int = 0
     indexed: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # sha256 → "kind: message"
 
@@ -41,6 +42,7 @@ class BuildReport:
             "failed": self.failed,
             "explanations": self.explanations,
             "reclassified": self.reclassified,
+            "corrected": self.corrected,
             "indexed": self.indexed,
             "errors": self.errors,
         }
@@ -86,6 +88,7 @@ def build(
             if on_progress:
                 on_progress(done, len(pending), item.get("filename") or item["sha256"])
         report.reclassified = reclassify(archive, classifier)
+        report.corrected = labels.apply_corrections(archive)
         report.indexed = sum(search.refresh(archive.conn).values())
     return report
 
@@ -105,36 +108,29 @@ def reclassify(archive: Archive, classifier) -> int:
             [classifier.version],
         )
     )
-    categorize = _categorizer(classifier)
+    import nlp
+
+    classifications = classifier.classify_many([_classified_text(e) for e in stale])
     with archive.transaction():
-        for explanation in stale:
-            archive.save_categories(explanation["id"], categorize(explanation))
+        for explanation, classification in zip(stale, classifications):
+            archive.save_categories(explanation["id"], nlp.categories_for(classification))
     return len(stale)
+
+
+def _classified_text(explanation: dict[str, Any]) -> str | None:
+    """The reason as printed; for a no-difference statement without one, the sentence."""
+    return explanation.get("reason") or (
+        explanation.get("text") if explanation.get("no_difference") else None
+    )
 
 
 def _categorizer(classifier) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
     """Turn one explanation row into its category rows (label, score, span, model version)."""
+    import nlp
 
     def categorize(explanation: dict[str, Any]) -> list[dict[str, Any]]:
-        text = explanation.get("reason") or (
-            explanation.get("text") if explanation.get("no_difference") else None
-        )
-        if not text:
-            return []
-        result = classifier.classify(text)
-        first_span = {}
-        for span in result["spans"]:
-            first_span.setdefault(span["label"], span)
-        return [
-            {
-                "label": label,
-                "score": result["scores"].get(label),
-                "span_start": first_span.get(label, {}).get("start"),
-                "span_end": first_span.get(label, {}).get("end"),
-                "model_version": result["model"],
-            }
-            for label in result["labels"]
-        ]
+        text = _classified_text(explanation)
+        return nlp.categories_for(classifier.classify(text)) if text else []
 
     return categorize
 

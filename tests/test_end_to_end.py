@@ -75,9 +75,7 @@ def test_an_explanation_whose_reason_is_staff_increase_carries_its_category(samp
 
 
 def test_build_twice_adds_no_rows(sample_archive, tmp_path):
-    copy = tmp_path / "archive.db"
-    shutil.copy(sample_archive, copy)
-    shutil.copytree(data_dir_for(sample_archive), data_dir_for(copy))
+    copy = copy_archive(sample_archive, tmp_path)
     tables = ["documents", "pages", "sections", "line_items", "explanations",
               "explanation_categories", "findings"]
     count = lambda: {t: query(copy, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
@@ -102,3 +100,42 @@ def test_demo_runs_end_to_end_without_serving(tmp_path):
     assert "explanations" in result.stdout
     documents = query(tmp_path / "archive.db", "SELECT count(*) FROM documents WHERE status = 'ok'")
     assert documents[0][0] == sum(1 for t in EXPECTED.values() if "error" not in t)
+
+
+def copy_archive(source: Path, target_dir: Path) -> Path:
+    copy = target_dir / "archive.db"
+    shutil.copy(source, copy)
+    shutil.copytree(data_dir_for(source), data_dir_for(copy))
+    return copy
+
+
+def test_a_human_correction_survives_re_extraction_by_build(sample_archive, tmp_path):
+    import csv
+
+    copy = copy_archive(sample_archive, tmp_path)
+    exported = tmp_path / "labels.csv"
+    gongkai("labels", "export", "--archive", str(copy), str(exported))
+    with open(exported, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    target = next(row for row in rows if row["reason"] == "财政未及时清算，该项资金已结转下年")
+    target["labels"] = "payment_timing;carryover"
+    with open(exported, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow(target)
+    training = tmp_path / "reasons.jsonl"
+    training.write_text("", encoding="utf-8")
+    gongkai("labels", "import", "--archive", str(copy), "--data", str(training), str(exported))
+    # an extractor upgrade: every document is extracted again, explanations get new ids
+    conn = sqlite3.connect(copy)
+    conn.execute("UPDATE documents SET extractor_version = 'previous'")
+    conn.commit()
+    conn.close()
+    gongkai("build", "--archive", str(copy))
+    labels = query(copy, """SELECT c.label FROM explanations e JOIN explanation_categories c
+                            ON c.explanation_id = e.id
+                            WHERE e.reason = ? AND c.source = 'human' ORDER BY c.label""",
+                   target["reason"])
+    assert [row[0] for row in labels] == ["carryover", "payment_timing"]
+    facts = query(copy, "SELECT categories FROM explanation_facts WHERE reason = ?", target["reason"])
+    assert facts and all(json.loads(row[0]) == ["carryover", "payment_timing"] for row in facts)

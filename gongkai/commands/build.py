@@ -34,6 +34,7 @@ def build(archive_path: str, workers: int | None, timeout: float) -> None:
     click.echo(
         f"extracted {report.extracted} documents, {report.failed} failed, "
         f"{report.explanations} explanations, {report.reclassified} re-classified, "
+        f"{report.corrected} with human labels, "
         f"{report.indexed} rows indexed for search"
     )
     for sha256, error in report.errors.items():
