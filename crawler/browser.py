@@ -8,9 +8,13 @@ this one waits until a request asks for it.  Plain requests go to Scrapy's HTTP 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from scrapy import signals
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+
+LAUNCH_TIMEOUT = 60
 
 
 class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
@@ -24,9 +28,18 @@ class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         if request.meta.get("playwright") and not self._launched:
             async with self._launch_lock:
                 if not self._launched:
-                    await self._maybe_launch_in_thread()
+                    # Bounded, so a Playwright driver that never starts fails the request
+                    # (recorded as an error) instead of hanging the crawl.
+                    await asyncio.wait_for(self._maybe_launch_in_thread(), LAUNCH_TIMEOUT)
                     self._launched = True
         return await super().download_request(request)
+
+    async def close(self) -> None:
+        """Close Chromium, but never let a stuck browser keep the crawl from ending."""
+        try:
+            await asyncio.wait_for(super().close(), LAUNCH_TIMEOUT)
+        except asyncio.TimeoutError:
+            logging.getLogger(__name__).warning("Chromium did not close within %d s", LAUNCH_TIMEOUT)
 
 
 def skip_heavy_resources(request) -> bool:

@@ -20,7 +20,8 @@ def crawled(request, portal, tmp_path_factory):
     request_log(portal, clear=True)
     archive = tmp_path_factory.mktemp("challenge") / "archive.db"
     # Chromium may start slowly on a loaded CI machine: give it time.
-    summary = run_crawl([portal + "challenge/index.html"], archive, settings={**FAST, "DOWNLOAD_TIMEOUT": 30})
+    summary = run_crawl([portal + "challenge/index.html"], archive, settings={**FAST, "DOWNLOAD_TIMEOUT": 30},
+                        timeout=240)
     return {"base": portal, "archive": archive, "summary": summary, "log": request_log(portal)}
 
 

@@ -20,7 +20,7 @@ def https_portal(tmp_path_factory):
 def test_https_portal_with_self_signed_certificate(https_portal, tmp_path):
     assert https_portal.startswith("https://")
     summary = run_crawl([https_portal + "challenge/index.html"], tmp_path / "a.db",
-                        settings={**FAST, "DOWNLOAD_TIMEOUT": 30})
+                        settings={**FAST, "DOWNLOAD_TIMEOUT": 30}, timeout=240)
     assert (summary["files_new"], summary["errors"]) == (1, 0)
     assert summary["stats"]["gongkai/challenges_solved"] == 1
     [fetch] = rows(tmp_path / "a.db", "SELECT * FROM fetches WHERE kind = 'file'")

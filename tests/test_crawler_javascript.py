@@ -17,6 +17,6 @@ PDF = "jsrender/P020240720000001.pdf"
 def test_rendered_lists_need_the_javascript_hint(portal, tmp_path, javascript, found):
     archive = tmp_path / "archive.db"
     run_crawl([portal + "jsrender/index.html"], archive, javascript=javascript,
-              settings={**FAST, "DOWNLOAD_TIMEOUT": 30})
+              settings={**FAST, "DOWNLOAD_TIMEOUT": 30}, timeout=240)
     archived = {r["url"] for r in rows(archive, "SELECT url FROM fetches WHERE sha256 IS NOT NULL")}
     assert (portal + PDF in archived) is found

@@ -67,9 +67,16 @@ class ChallengeMiddleware:
     async def _after_browser(self, request, response):
         page = request.meta["playwright_page"]
         try:
-            cookies = await self._wait_for_cookies(page, request.url)
+            # Bounded: a browser that stops answering must not hold the crawl forever.
+            cookies = await asyncio.wait_for(self._wait_for_cookies(page, request.url), self.timeout + 5)
+        except asyncio.TimeoutError:
+            logger.warning("Chromium did not answer within %.0f s for %s", self.timeout + 5, request.url)
+            cookies = []
         finally:
-            await page.close()
+            try:
+                await asyncio.wait_for(page.close(), 10)
+            except Exception:  # a page that will not close is left to the browser's shutdown
+                logger.warning("could not close the challenge page for %s", request.url)
         meta = {k: v for k, v in request.meta.items() if k not in _BROWSER_KEYS}
         meta["challenge_hops"] = [*meta.get("challenge_hops", []),
                                   _hop(request, response, "solved" if cookies else "unsolved")]
