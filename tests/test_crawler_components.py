@@ -200,3 +200,18 @@ def test_files_are_recognised_by_their_bytes(body, content_type, is_file):
     kwargs = {"encoding": "utf-8"} if cls is TextResponse else {}
     response = cls("http://x.gov.cn/downfile.jsp?id=1", body=body, headers={"Content-Type": content_type}, **kwargs)
     assert _is_file_response(response) is is_file
+
+
+def test_shipped_sites_file_is_valid_and_honest():
+    """sites.yaml ships the demo portal; real portals only with their public source and
+    marked unverified (nothing has been crawled from this machine)."""
+    from pathlib import Path
+
+    from crawler.sites import load_sites
+
+    sites = load_sites(Path(production.__file__).resolve().parent.parent / "sites.yaml")
+    by_name = {site.name: site for site in sites}
+    assert by_name["demo"].verified and by_name["demo"].domains() == ["127.0.0.1"]
+    for site in sites:
+        if site.name != "demo":
+            assert not site.verified and site.source, site.name
