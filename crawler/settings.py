@@ -1,5 +1,5 @@
 """Crawler settings: polite by default.  Tests and ``run_crawl(settings=…)`` override them;
-production uses these values (tests/test_crawler_settings.py checks they stay polite).
+production uses these values (tests/test_crawler_components.py checks they stay polite).
 
 Our own settings are listed in ``GONGKAI_SETTINGS`` below, each with its default and a
 sentence; crawler/README.md documents them and a test keeps the two in step.
@@ -10,6 +10,8 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # -- who we are ----------------------------------------------------------------------------
+# The project's public page, where a portal's webmaster finds who crawls and how to reach us.
+# (Not yet published: operators should set their own with --user-agent / -s USER_AGENT=….)
 GONGKAI_CONTACT_URL = "https://github.com/gongkai-archive/gongkai"
 USER_AGENT = f"gongkai/0.1 (+{GONGKAI_CONTACT_URL}; open archive of budget disclosures)"
 
