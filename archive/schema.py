@@ -12,6 +12,8 @@ import sqlite3
 
 from . import labels, search, views
 
+# The values the crawler writes in fetches.kind / fetches.outcome / crawl_runs.status grew
+# after V1 (challenge, duplicate, solved, interrupted, …): crawler/README.md lists them all.
 V1 = [
     """
     CREATE TABLE crawl_runs (

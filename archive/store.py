@@ -26,7 +26,7 @@ DISCLOSURE_FORMATS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "zip")
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
 def data_dir_for(archive_path: str | os.PathLike) -> Path:
