@@ -15,13 +15,16 @@ import re
 
 from .catalog import table_code, table_name
 from .pdf import RawTable
-from .text import PAGE_NUMBER, map_radicals, parse_number
+from .text import EMPTY_CELL, PAGE_NUMBER, map_radicals, parse_number
 
 ROW_TOLERANCE = 3.0
 NOTE = re.compile(r"^(?:注|说明)\s*[:：]|^第[一二三四五六七八九十]+部分")
 CODE_OR_TOTAL = re.compile(r"^(?:\d{3}(?:\d{2}){0,2}|合\s*计|总\s*计)$")
 TOTAL = re.compile(r"^(?:合\s*计|总\s*计)$")
 NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+# The first words of a table's header row: where a table starts whose title is not on its page.
+HEADER_START = re.compile(r"^(?:项\s*目|科目编码|科目代码|科目名称|(?:支出)?功能分类科目(?:编码)?|收\s*入)(?:\s|$)")
+UNIT_LINE = re.compile(r"单位\s*[:：]")
 
 
 def _rows(words: list[dict]) -> list[list[dict]]:
@@ -41,6 +44,8 @@ def _text(row: list[dict]) -> str:
 
 def _is_data(row: list[dict]) -> bool:
     texts = [word["text"] for word in row]
+    if UNIT_LINE.search(_text(row)):  # "部门名称：… 2024 年度 单位：万元" above the header
+        return False
     if TOTAL.match(texts[0]):  # "合计" also heads columns; as a row label figures follow it
         return len(texts) == 1 or any(parse_number(text) is not None for text in texts[1:])
     if CODE_OR_TOTAL.match(texts[0]) and len(texts) > 1:
@@ -70,16 +75,21 @@ def find_aligned_tables(words: list[dict], page: int, continuing: bool) -> tuple
     caption: list[str] = []
     while index < len(rows):
         text = _text(rows[index])
-        starts = (continuing and index == 0) or (
-            table_name(text) and not NUMBERED.match(text)
+        following = _text(rows[index + 1]) if index + 1 < len(rows) else ""
+        titled = not NUMBERED.match(text) and bool(
+            table_name(text) or (not table_name(following) and table_name(text + following))
         )
-        if not starts:
+        headed = HEADER_START.match(text) and not tables  # a header row, its title elsewhere
+        if not ((continuing and index == 0) or titled or headed):
             index += 1
             continue
-        caption = [] if (continuing and index == 0) else [text]
+        caption = [text] if titled and not (continuing and index == 0) else []
         continuing = False
         if caption:
             index += 1
+            if not table_name(text):  # the title's second line
+                caption.append(following)
+                index += 1
             while index < len(rows) and _is_caption(_text(rows[index])):
                 caption.append(_text(rows[index]))
                 index += 1
@@ -105,7 +115,7 @@ def _is_caption(text: str) -> bool:
 
 def _columns(data: list[list[dict]]) -> list[list[float]]:
     """Column extents [x0, x1]: the union of overlapping word extents over the data rows."""
-    spans = sorted([word["x0"], word["x1"]] for row in data for word in row)
+    spans = sorted([word["x0"], word["x1"]] for row in data for word in _content(row))
     columns: list[list[float]] = []
     for x0, x1 in spans:
         if columns and x0 <= columns[-1][1] + 1:
@@ -135,6 +145,44 @@ def _gutters(columns: list[list[float]], text: list[bool]) -> list[tuple[float, 
     if not text[0] and len(bounds) > 1:  # figures from the first column: the pitch repeats
         edges[0] = min(edges[0], bounds[0] - (bounds[1] - bounds[0]))
     return list(zip(edges, edges[1:]))
+
+
+def _fit_to_header(columns: list[list[float]], leaves: list[dict], data: list[list[dict]]) -> list[list[float]]:
+    """Data columns reconciled with the header's leaves (each leaf heads one column).
+
+    Two neighbouring columns under one leaf that no row fills both of are one column whose
+    cells are aligned differently ("10.00" right, "(1.61)" left: the variants' 三公 table); a
+    leaf with no data under it heads a column blank in every row (xuchang-2025 表4's
+    政府性基金预算).
+    """
+    if not leaves or not columns:
+        return columns
+    leaves = sorted(leaves, key=lambda cell: cell["x0"])
+    zones = _zones(leaves)
+    zones[0][0], zones[-1][1] = float("-inf"), float("inf")  # the outer cells reach the edges
+
+    def leaf_of(column: list[float]) -> int | None:
+        centre = (column[0] + column[1]) / 2
+        return next((i for i, zone in enumerate(zones) if zone[0] <= centre <= zone[1]), None)
+
+    merged = [list(columns[0])]
+    for column in columns[1:]:
+        previous = merged[-1]
+        leaf = leaf_of(column)
+        if leaf is not None and leaf == leaf_of(previous) and not _both_filled(previous, column, data):
+            previous[1] = max(previous[1], column[1])
+        else:
+            merged.append(list(column))
+    under = {leaf_of(column) for column in merged}
+    blank = [[leaf["x0"], leaf["x1"]] for index, leaf in enumerate(leaves) if index not in under]
+    return sorted(merged + blank)
+
+
+def _both_filled(left: list[float], right: list[float], data: list[list[dict]]) -> bool:
+    def inside(word: dict, column: list[float]) -> bool:
+        return column[0] <= (word["x0"] + word["x1"]) / 2 <= column[1]
+
+    return any(any(inside(w, left) for w in row) and any(inside(w, right) for w in row) for row in data)
 
 
 def _zones(cells: list[dict]) -> list[list[float]]:
@@ -265,16 +313,65 @@ def _partition(cells: list[dict], run: list[int], columns: list[list[float]],
 
 
 def _placed(row: list[dict], columns: list[list[float]]) -> dict[int, str]:
+    """A row's words on their columns; dashes and slashes printed for empty cells left out."""
     cells: dict[int, str] = {}
-    for word in row:
+    for word in _content(row):
         column = _column_of(word, columns)
         cells[column] = f"{cells[column]}{word['text']}" if column in cells else word["text"]
     return cells
 
 
+def _content(row: list[dict]) -> list[dict]:
+    return [word for word in row if word["text"] not in EMPTY_CELL]
+
+
+def _rows_of_lines(data: list[list[dict]], columns: list[list[float]]) -> list[dict[int, str]]:
+    """Printed lines → table rows: a line without figures closer than a row's pitch to the line
+    above or below is part of a name wrapped in its cell, and joins the nearer one (a name
+    centred on its row wraps above and below the figures: yanshi-2024 03 表 row 2010399)."""
+    lines = [(row[0]["top"], _placed(row, columns)) for row in data]
+    figured = [any(parse_number(t) is not None or CODE_OR_TOTAL.match(t) for t in placed.values())
+               for _, placed in lines]
+    pitch = _row_pitch(data)
+    rows: list[dict[int, str]] = []
+    pending: dict[int, str] = {}  # the upper part of a name wrapped around the next line
+    for index, (top, placed) in enumerate(lines):
+        joined = None
+        if not figured[index] and pitch is None:  # nothing to measure by: it wraps the row above
+            joined = rows[-1] if rows else None
+        elif not figured[index]:
+            above = top - lines[index - 1][0] if index else float("inf")
+            below = lines[index + 1][0] - top if index + 1 < len(lines) else float("inf")
+            if min(above, below) < 0.8 * pitch:
+                joined = pending if below < above or not rows else rows[-1]
+        if joined is not None:
+            for column, text in placed.items():
+                joined[column] = joined.get(column, "") + text
+            continue
+        for column, text in pending.items():
+            placed[column] = text + placed.get(column, "")
+        pending = {}
+        rows.append(placed)
+    if pending:
+        rows.append(pending)
+    return rows
+
+
+def _row_pitch(data: list[list[dict]]) -> float | None:
+    """The distance between the tops of two one-line rows: the least between rows with figures.
+
+    A line closer than that to the one above is a name wrapped in its cell; a line as far is a
+    row of its own even without figures ("五、单位资金", a row of dashes: xuchang-2025 表1, 表7).
+    """
+    tops = [row[0]["top"] for row in data
+            if any(parse_number(w["text"]) is not None or CODE_OR_TOTAL.match(w["text"]) for w in row)]
+    gaps = [below - above for above, below in zip(tops, tops[1:]) if below - above > ROW_TOLERANCE]
+    return min(gaps) if len(gaps) >= 2 else None
+
+
 def _is_text_column(column: list[float], data: list[list[dict]]) -> bool:
     """Names and subject codes (left-aligned) rather than figures (right-aligned)."""
-    texts = [w["text"] for row in data for w in row if column[0] <= (w["x0"] + w["x1"]) / 2 <= column[1]]
+    texts = [w["text"] for row in data for w in _content(row) if column[0] <= (w["x0"] + w["x1"]) / 2 <= column[1]]
     figures = [t for t in texts if parse_number(t) is not None and not CODE_OR_TOTAL.match(t)]
     return len(figures) * 2 < len(texts)
 
@@ -292,6 +389,8 @@ def _grid(body: list[list[dict]], page: int, caption: list[str]) -> RawTable:
     if (len(leaves) > len(columns) and len(data) <= 2) or len(anchors) > figures:
         # Hardly any figures (a blank 合计 row): the header's leaves mark the columns.
         columns = _zones(leaves) if len(leaves) >= len(anchors) else _columns(data + [anchors])
+    else:
+        columns = _fit_to_header(columns, leaves, data)
     width = len(columns)
     cells: list[list[str | None]] = []
     origin: list[list[tuple[int, int] | None]] = []
@@ -305,17 +404,7 @@ def _grid(body: list[list[dict]], page: int, caption: list[str]) -> RawTable:
                 starts[column] = (len(cells), first)
         cells.append(line)
         origin.append(starts)
-    header_rows = len(cells)
-    for row in data:
-        placed = _placed(row, columns)
-        is_continuation = (
-            len(cells) > header_rows
-            and not any(parse_number(text) is not None or CODE_OR_TOTAL.match(text) for text in placed.values())
-        )
-        if is_continuation:  # a long name wrapped onto a line of its own
-            for column, text in placed.items():
-                cells[-1][column] = (cells[-1][column] or "") + map_radicals(text)
-            continue
+    for placed in _rows_of_lines(data, columns):
         cells.append([map_radicals(placed[c]) if c in placed else None for c in range(width)])
         origin.append([(len(origin), c) for c in range(width)])
     x0 = min(column[0] for column in columns)

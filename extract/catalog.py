@@ -51,8 +51,15 @@ BUDGET_TABLES = [
 
 FINAL_ACCOUNT_NAMES = [name for name, _ in FINAL_ACCOUNT_TABLES]
 BUDGET_NAMES = [name for name, _ in BUDGET_TABLES]
-CODE = re.compile(r"公开\s*(\d{1,2})\s*表")
-BUDGET_CODE = re.compile(r"(?:^|\s)表\s*(\d{1,2}|[一二三四五六七八九十]{1,3})(?=\s|$)")  # 预算: 表1 / 表一
+# Table numbers as the templates print them.  决算: 公开01表, 公开表1, 附表1, 表一; 预算: 表1,
+# 表1-1, 预算01表, 预算公开01表, 部门预算公开表01, 附表1.  The number is kept; the code is written
+# in the form of the table's own template (公开01表 for 决算, 表1 / 表1-1 for 预算).
+_NUMBER = r"(\d{1,2}(?:\s*[-－—]\s*\d{1,2})?|[一二三四五六七八九十]{1,3})"
+CODES = [
+    re.compile(rf"(?:^|[^预算])公开\s*表?\s*{_NUMBER}\s*表?"),
+    re.compile(rf"预算\s*(?:公开)?\s*表?\s*{_NUMBER}\s*表?"),
+    re.compile(rf"(?:^|\s|附)表\s*{_NUMBER}(?=\s|$)"),
+]
 UNIT = re.compile(r"单位\s*[:：]\s*(万元|千元|元)")
 
 
@@ -89,16 +96,53 @@ def table_name(line: str) -> str | None:
     return None
 
 
+def table_name_in(lines: list[str]) -> tuple[int, str] | None:
+    """(index, canonical name) of the last line naming a standard table, counting a title
+    split over two lines ("…2024年收入支出决算总" / "表") as one, found at its first line."""
+    for index in range(len(lines) - 1, -1, -1):
+        name = table_name(lines[index])
+        if name:
+            return index, name
+        if index and not table_name(lines[index - 1]):
+            name = table_name(lines[index - 1].strip() + lines[index].strip())
+            if name:
+                return index - 1, name
+    return None
+
+
 def table_code(line: str) -> str | None:
-    """The table's number as printed: 公开01表 (决算, zero-padded) or 表1 (预算)."""
-    match = CODE.search(line)
-    if match:
-        return f"公开{int(match.group(1)):02d}表"
-    match = BUDGET_CODE.search(line)
-    if not match:
+    """The table's number as printed, written 公开01表 (决算 templates) or 表1 (预算 templates);
+    :func:`canonical_code` rewrites it for the table it turns out to number."""
+    for kind, pattern in enumerate(CODES):
+        match = pattern.search(line)
+        if match:
+            number = _number(match.group(1))
+            if kind == 0 and isinstance(number, int):
+                return f"公开{number:02d}表"
+            return f"表{number}"
+    return None
+
+
+def canonical_code(code: str | None, name: str) -> str | None:
+    """A code in the form of the named table's template: 决算 公开NN表, 预算 表N (表1-1 stays)."""
+    if code is None:
         return None
-    number = match.group(1)
-    return f"表{int(number) if number.isdigit() else _chinese_number(number)}"
+    number = re.search(r"\d+(?:-\d+)?", code).group()
+    if name in FINAL_ACCOUNT_NAMES and number.isdigit():
+        return f"公开{int(number):02d}表"
+    if name in BUDGET_NAMES:
+        return f"表{int(number) if number.isdigit() else number}"
+    return code
+
+
+def _number(text: str) -> int | str:
+    text = re.sub(r"\s+", "", text)
+    if text.isdigit():
+        return int(text)
+    if re.fullmatch(r"\d+[-－—]\d+", text):
+        first, second = re.split(r"[-－—]", text)
+        return f"{int(first)}-{int(second)}"
+    return _chinese_number(text)
 
 
 def _chinese_number(text: str) -> int:

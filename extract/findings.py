@@ -61,13 +61,14 @@ def missing_tables(doc_type: str | None, tables: list[Table], pages: list[Page])
     found = {table.name for table in tables}
     if doc_type != "决算" or len(found & set(FINAL_ACCOUNT_NAMES)) < 3:
         return []  # not the standard template, or tables we could not read: no accusation
-    titled = {
-        table_name(line)
-        for page in pages
-        if not re.search(r"目\s*录", page.text)
-        for line in page.text.splitlines()
-        if not NUMBERED.match(line.strip())
-    }
+    titled = set()
+    for page in pages:
+        if re.search(r"目\s*录", page.text):
+            continue
+        lines = [line for line in page.text.splitlines() if not NUMBERED.match(line.strip())]
+        # A title split over two lines ("…收入支出决算总" / "表") names its table too.
+        titled |= {table_name(line) for line in lines}
+        titled |= {table_name(first.strip() + second.strip()) for first, second in zip(lines, lines[1:])}
     missing = [name for name in FINAL_ACCOUNT_NAMES if name not in found and name not in titled]
     if not missing:
         return []

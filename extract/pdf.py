@@ -183,12 +183,15 @@ def _lean_page_class():
 
 
 def _names_a_table(text: str) -> bool:
-    """Whether a page prints a standard table's title (outside a table of contents)."""
-    from .catalog import table_name
+    """Whether a page prints a standard table's title or a table's header row (outside a
+    table of contents): where tables without rulings are looked for."""
+    from .aligned import HEADER_START
+    from .catalog import table_name_in
 
     if re.search(r"目\s*录", text):
         return False
-    return any(table_name(line) and not re.match(r"^[一二三四五六七八九十]+[、.．]", line) for line in text.splitlines())
+    lines = [line for line in text.splitlines() if not re.match(r"^[一二三四五六七八九十]+[、.．]", line)]
+    return table_name_in(lines) is not None or any(HEADER_START.match(line) for line in lines)
 
 
 def _translate(error: Exception, filename: str | None, page: int) -> Exception:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .catalog import UNIT, table_code, table_name
+from .catalog import UNIT, canonical_code, table_code, table_name, table_name_in
 from .pdf import Page, RawTable
-from .text import parse_number
+from .text import EMPTY_CELL, cell_unit, parse_number
 
 CAPTION_LINES = 12
 TEXT_COLUMN = re.compile(r"(?:编码|代码|名称|科目|^项目$|^类$|^款$|^项$|行次|栏次|^序号$)")
@@ -107,13 +107,12 @@ def _clean(text: str | None) -> str | None:
 def _identify(caption: list[str], cells: list[list[str | None]]):
     """(name, code, unit, cells without title rows) from the caption and the grid's top rows."""
     name = code = unit = None
-    for line in reversed(caption):
+    titled = table_name_in(caption)
+    for line in reversed(caption[titled[0]:] if titled else caption):
         code = code or table_code(line)
         unit_match = UNIT.search(line)
         unit = unit or (unit_match.group(1) if unit_match else None)
-        name = table_name(line)
-        if name:
-            break
+    name = titled[1] if titled else None
     while cells and _is_title_row(cells[0]):
         line = " ".join(text for text in cells[0] if text)
         name = name or table_name(line)
@@ -121,7 +120,7 @@ def _identify(caption: list[str], cells: list[list[str | None]]):
         unit_match = UNIT.search(line)
         unit = unit or (unit_match.group(1) if unit_match else None)
         cells = cells[1:]
-    return name, code, unit or "万元", cells
+    return name, canonical_code(code, name) if name else code, unit or "万元", cells
 
 
 def _is_title_row(row: list[str | None]) -> bool:
@@ -229,7 +228,6 @@ def _add_rows(table: Table, raw: RawTable, rows) -> None:
     text_columns = [bool(TEXT_COLUMN.search(name.split("/")[-1])) if name else False for name in table.columns]
     if table.columns and not table.columns[0]:
         text_columns[0] = True
-    scale = 1 / 10000 if table.unit == "元" else 1 / 10 if table.unit == "千元" else 1
     for row in rows:
         if _is_column_number_row(row) or not any(row):
             continue
@@ -240,11 +238,24 @@ def _add_rows(table: Table, raw: RawTable, rows) -> None:
             elif text_columns[column]:
                 values.append(text)
             else:
-                number = parse_number(text)
-                values.append(text if number is None else _scaled(number, scale))
+                values.append(cell_value(text, table.unit))
         table.rows.append(values)
         table.row_pages.append(raw.page)
 
 
-def _scaled(number: float, scale: float) -> float:
-    return number if scale == 1 else round(number * scale, 8)
+SCALE = {"元": 1 / 10000, "千元": 1 / 10}
+
+
+def cell_value(text: str, unit: str) -> float | str | None:
+    """A figure cell in 万元, from a table printed in ``unit``; None for a dash or slash printed
+    as empty; text that is no figure as printed.
+
+    A cell's own unit wins ("12.50万元" in a 元 table is 12.5); a rate ("211.08%") is no amount.
+    """
+    if text.strip() in EMPTY_CELL:
+        return None
+    number = parse_number(text)
+    if number is None:
+        return text
+    scale = SCALE.get(cell_unit(text) or unit)
+    return number if scale is None else round(number * scale, 8)

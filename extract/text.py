@@ -57,21 +57,41 @@ def map_radicals(text: str) -> str:
 # A printed amount: "1,234.50", "599. 47" (space after the point, as converters leave it),
 # "-12.3", full-width digits are left alone on purpose (they are rare and ambiguous).
 NUMBER = r"[-−]?\d{1,3}(?:[,，]\d{3})+(?:\s?[.．]\s?\d+)?|[-−]?\d+(?:\s?[.．]\s?\d+)?"
-_NUMBER_RE = re.compile(rf"^\s*(?:{NUMBER})\s*$")
-_EMPTY_CELL = {"", "-", "—", "--", "－", "/", "——", "－－", "…"}
+# A table cell as portals print it: the amount, a negative one in parentheses "(12.50)" or with
+# a full-width minus "－12.50", a rate "211.08%", or an amount carrying its unit "12.50万元".
+_CELL_RE = re.compile(
+    rf"^(?P<open>[(（])?\s*(?P<number>[-−－]?\s*(?:{NUMBER.replace('[-−]?', '')}))\s*(?P<close>[)）])?"
+    r"\s*(?P<suffix>%|％|万元|千元|元)?$"
+)
+# Cells printed empty: dashes and slashes.
+EMPTY_CELL = {"", "-", "—", "--", "－", "/", "——", "－－", "…", "／", "-/-"}
+PERCENT = ("%", "％")
 
 
 def parse_number(cell: str | None) -> float | None:
-    """A table cell or matched figure as a float; None for blank, dash or non-numbers."""
+    """A table cell or matched figure as a float; None for blank, dash or non-numbers.
+
+    "(12.50)", "－12.50" and "-12.50" are all -12.5; "211.08%" is 211.08 and "12.50万元" is
+    12.5 (:func:`cell_unit` tells which unit a cell printed).
+    """
     if cell is None:
         return None
     text = cell.strip().replace("\n", "")
-    if text in _EMPTY_CELL:
+    if text in EMPTY_CELL:
         return None
-    if not _NUMBER_RE.match(text):
+    match = _CELL_RE.match(text)
+    if not match or bool(match["open"]) != bool(match["close"]):
         return None
-    cleaned = re.sub(r"[,，\s]", "", text).replace("．", ".").replace("−", "-")
-    return float(cleaned)
+    number = re.sub(r"[,，\s]", "", match["number"]).replace("．", ".").replace("−", "-").replace("－", "-")
+    value = float(number)
+    return -abs(value) if match["open"] else value
+
+
+def cell_unit(cell: str) -> str | None:
+    """The unit a numeric cell prints after its figure ("%", "万元", "元"), if any."""
+    match = _CELL_RE.match(cell.strip())
+    suffix = match["suffix"] if match else None
+    return "%" if suffix in PERCENT else suffix
 
 
 def compact(text: str) -> str:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from extract.tables import cell_value
 from extract.text import compact, join_lines, map_radicals, parse_number
 
 
@@ -37,12 +38,49 @@ def test_map_radicals(raw, expected):
         ("", None),
         (None, None),
         ("合计", None),
-        ("78.10%", None),
         ("2010301 行政运行", None),
+        # Negative amounts as portals print them (the variants fixtures' 三公 table).
+        ("(12.50)", -12.5),
+        ("（1.61）", -1.61),
+        ("－12.50", -12.5),
+        ("−3", -3.0),
+        ("(12.50", None),
+        # Empty as printed: dashes and slashes.
+        ("--", None),
+        ("/", None),
+        ("－", None),
+        ("——", None),
+        # Rates and amounts with their unit.
+        ("78.10%", 78.1),
+        ("211.08%", 211.08),
+        ("-16.10%", -16.1),
+        ("－40.25％", -40.25),
+        ("12.50万元", 12.5),
+        ("3,862.00元", 3862.0),
+        ("12.50万", None),
     ],
 )
 def test_parse_number(cell, value):
     assert parse_number(cell) == value
+
+
+@pytest.mark.parametrize(
+    "cell,unit,value",
+    [
+        ("3,862,415.26", "元", 386.241526),
+        ("12.50万元", "元", 12.5),  # the cell's own unit wins
+        ("125,000.00元", "万元", 12.5),
+        ("211.08%", "元", 211.08),  # a rate is no amount: never scaled
+        ("(1.61)", "万元", -1.61),
+        ("1,000", "千元", 100.0),
+        ("—", "万元", None),
+        ("/", "元", None),
+        ("--", "万元", None),
+        ("无", "万元", "无"),  # no figure: kept as printed
+    ],
+)
+def test_cell_value_in_wan_yuan(cell, unit, value):
+    assert cell_value(cell, unit) == (pytest.approx(value) if isinstance(value, float) else value)
 
 
 def test_compact_removes_converter_spaces():
