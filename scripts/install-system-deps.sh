@@ -8,18 +8,12 @@
 #   redis-server                  distributed crawl tests
 set -euo pipefail
 
-declare -A need=(
-  [chromium]=/usr/bin/chromium
-  [libreoffice-writer-nogui]=/usr/lib/libreoffice/program/swriter
-  [libreoffice-calc-nogui]=/usr/lib/libreoffice/program/scalc
-  [fonts-noto-cjk]=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
-  [fonts-wqy-zenhei]=/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
-  [poppler-utils]=/usr/bin/pdftotext
-  [redis-server]=/usr/bin/redis-server
-)
+packages=(chromium libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk
+          fonts-wqy-zenhei poppler-utils redis-server)
 missing=()
-for package in "${!need[@]}"; do
-  [ -e "${need[$package]}" ] || missing+=("$package")
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -28,4 +22,4 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
