@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from .catalog import table_code, table_name
+from .catalog import joined_name, table_code, table_name
 from .pdf import RawTable
 from .text import EMPTY_CELL, PAGE_NUMBER, map_radicals, parse_number
 
@@ -76,9 +76,8 @@ def find_aligned_tables(words: list[dict], page: int, continuing: bool) -> tuple
     while index < len(rows):
         text = _text(rows[index])
         following = _text(rows[index + 1]) if index + 1 < len(rows) else ""
-        titled = not NUMBERED.match(text) and bool(
-            table_name(text) or (not table_name(following) and table_name(text + following))
-        )
+        wrapped = bool(joined_name(text, following))
+        titled = not NUMBERED.match(text) and bool(table_name(text) or wrapped)
         headed = HEADER_START.match(text) and not tables  # a header row, its title elsewhere
         if not ((continuing and index == 0) or titled or headed):
             index += 1
@@ -87,7 +86,7 @@ def find_aligned_tables(words: list[dict], page: int, continuing: bool) -> tuple
         continuing = False
         if caption:
             index += 1
-            if not table_name(text):  # the title's second line
+            if wrapped:  # the title's second line
                 caption.append(following)
                 index += 1
             while index < len(rows) and _is_caption(_text(rows[index])):

@@ -58,7 +58,7 @@ _NUMBER = r"(\d{1,2}(?:\s*[-－—]\s*\d{1,2})?|[一二三四五六七八九十]
 CODES = [
     re.compile(rf"(?:^|[^预算])公开\s*表?\s*{_NUMBER}\s*表?"),
     re.compile(rf"预算\s*(?:公开)?\s*表?\s*{_NUMBER}\s*表?"),
-    re.compile(rf"(?:^|\s|附)表\s*{_NUMBER}(?=\s|$)"),
+    re.compile(rf"(?:^|\s)附?表\s*{_NUMBER}(?=[\s:：、.．]|$)"),  # "附表1：收入支出决算总表" too
 ]
 UNIT = re.compile(r"单位\s*[:：]\s*(万元|千元|元)")
 
@@ -98,16 +98,25 @@ def table_name(line: str) -> str | None:
 
 def table_name_in(lines: list[str]) -> tuple[int, str] | None:
     """(index, canonical name) of the last line naming a standard table, counting a title
-    split over two lines ("…2024年收入支出决算总" / "表") as one, found at its first line."""
+    wrapped over two lines ("…2024年收入支出决算总" / "表") as one, found at its first line."""
     for index in range(len(lines) - 1, -1, -1):
+        name = joined_name(lines[index - 1], lines[index]) if index else None
+        if name:
+            return index - 1, name
         name = table_name(lines[index])
         if name:
             return index, name
-        if index and not table_name(lines[index - 1]):
-            name = table_name(lines[index - 1].strip() + lines[index].strip())
-            if name:
-                return index - 1, name
     return None
+
+
+def joined_name(first: str, second: str) -> str | None:
+    """The name two lines print together when neither names it alone: a wrapped title, also
+    when its second line reads as a shorter name ("…财政拨款" / "收入支出决算总表")."""
+    if table_name(first):
+        return None
+    name = table_name(first.strip() + second.strip())
+    alone = table_name(second)
+    return name if name and (alone is None or len(name) > len(alone)) else None
 
 
 def table_code(line: str) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .catalog import FINAL_ACCOUNT_NAMES, table_name
+from .catalog import FINAL_ACCOUNT_NAMES, joined_name, table_name
 from .explanations import BUDGET, Explanation
 from .line_items import LineItem, labelled_value, total_row
 from .narrative import Paragraph
@@ -68,7 +68,7 @@ def missing_tables(doc_type: str | None, tables: list[Table], pages: list[Page])
         lines = [line for line in page.text.splitlines() if not NUMBERED.match(line.strip())]
         # A title split over two lines ("…收入支出决算总" / "表") names its table too.
         titled |= {table_name(line) for line in lines}
-        titled |= {table_name(first.strip() + second.strip()) for first, second in zip(lines, lines[1:])}
+        titled |= {joined_name(first, second) for first, second in zip(lines, lines[1:])}
     missing = [name for name in FINAL_ACCOUNT_NAMES if name not in found and name not in titled]
     if not missing:
         return []

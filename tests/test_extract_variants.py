@@ -83,6 +83,12 @@ def test_cells_printed_negative_empty_as_rates_and_with_units(name):
         ("附表5", "表5"),
         ("表三", "表3"),
         ("表十二", "表12"),
+        ("附表1：收入支出决算总表", "表1"),
+        ("表一、收入支出决算总表", "表1"),
+        ("公开02表 收入决算表", "公开02表"),
+        ("表1-2 部门支出总表", "表1-2"),
+        ("见附表2", None),
+        ("表格", None),
         ("单位：万元", None),
         ("一般公共预算支出表", None),
         ("预算表", None),
@@ -114,6 +120,9 @@ def test_canonical_code_follows_the_tables_template(code, name, canonical):
         (["洛阳市偃师区政务服务和大数据管理局2024年收入支出决算总", "表", "公开表1"], (0, "收入支出决算总表")),
         (["财政拨款收入支出", "决算总表"], (0, "财政拨款收入支出决算总表")),
         (["部门名称：某局", "单位：万元"], None),
+        # The second line alone reads as a shorter name: the wrapped title is the longer one.
+        (["洛阳市偃师区政务服务和大数据管理局2024年度财政拨款", "收入支出决算总表"], (0, "财政拨款收入支出决算总表")),
+        (["收入决算表", "支出决算表"], (1, "支出决算表")),
     ],
 )
 def test_a_title_split_over_two_lines_names_its_table(lines, found):
