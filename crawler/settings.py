@@ -57,6 +57,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.encoding.EncodingMiddleware": 570,
     "crawler.middlewares.challenge.ChallengeMiddleware": 580,
 }
+EXTENSIONS = {
+    "crawler.progress.CrawlProgress": 500,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
 }
@@ -96,6 +99,8 @@ GONGKAI_SETTINGS = {
     "CHALLENGE_STATUSES": ([521, 412], "HTTP statuses whose script-only body is a cookie challenge."),
     "CHALLENGE_TIMEOUT": (15, "Seconds Chromium gets to set the challenge cookie."),
     "ENCODING_FIX_ENABLED": (True, "Decode GBK/GB2312 pages that declare a wrong or no charset."),
+    "PROGRESS_ENABLED": (True, "Show the crawl's progress on stderr (a bar on a terminal, log lines otherwise)."),
+    "PROGRESS_INTERVAL": (5.0, "Seconds between progress lines when stderr is not a terminal."),
 }
 for _name, (_default, _help) in GONGKAI_SETTINGS.items():
     globals().setdefault(_name, _default)
