@@ -46,8 +46,8 @@ class CrawlProgress:
         if item.outcome == "error":
             self.counts["errors"] += 1
         self.progress.update(
-            1, item=f"{self.counts['page']} pages {self.counts['file']} files "
-                    f"{self.counts['errors']} errors  {item.url}")
+            1, item=f"{self.counts['page']} pages, {self.counts['file']} files, "
+                    f"{self.counts['errors']} errors")
 
     def spider_closed(self, spider) -> None:
         if self.progress is not None:
