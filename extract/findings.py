@@ -37,6 +37,7 @@ RULES = {
 }
 SHARE = re.compile(rf"占(?:[^，,。；;%％]{{0,24}}?的)?({NUMBER})[%％]")
 NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+RATE_COLUMN = re.compile(r"率|[%％]|比例|比重|占比")
 
 
 @dataclass
@@ -119,6 +120,8 @@ def _compare(table: Table, label: str, values: dict, children: list[LineItem], p
              scale: float) -> list[Finding]:
     findings = []
     for column in {key for child in children for key in child.values} | set(values):
+        if RATE_COLUMN.search(column):  # a 类's 增减率 is not the sum of its 款' rates
+            continue
         printed = [child.values.get(column) for child in children]
         if values.get(column) is None and all(value is None for value in printed):
             continue

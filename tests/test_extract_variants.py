@@ -64,7 +64,8 @@ def test_another_template_is_never_a_finding(name):
 
 @pytest.mark.parametrize("name", [name for name in DOCUMENTS if "cells" in EXPECTED[name]])
 def test_cells_printed_negative_empty_as_rates_and_with_units(name):
-    """(1.61), －1.61, -2.11; —, --, /; -16.10%, 211.08%; 5.00万元 — as the source means them."""
+    """(1.61), －1.61, -2.11; —, --, /; -16.10%, 211.08%; 5.00万元; 25.00% in a rate column beside
+    subject codes — as the source means them."""
     tables = {table["name"]: table for table in record(name)["tables"]}
     for table_name, rows in EXPECTED[name]["cells"].items():
         assert tables[table_name]["rows"] == [pytest.approx(row) for row in rows]
