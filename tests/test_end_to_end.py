@@ -3,10 +3,16 @@ real build fills the archive, and a real Datasette answers its JSON API."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
+import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -110,8 +116,6 @@ def copy_archive(source: Path, target_dir: Path) -> Path:
 
 
 def test_a_human_correction_survives_re_extraction_by_build(sample_archive, tmp_path):
-    import csv
-
     copy = copy_archive(sample_archive, tmp_path)
     exported = tmp_path / "labels.csv"
     gongkai("labels", "export", "--archive", str(copy), str(exported))
@@ -139,3 +143,33 @@ def test_a_human_correction_survives_re_extraction_by_build(sample_archive, tmp_
     assert [row[0] for row in labels] == ["carryover", "payment_timing"]
     facts = query(copy, "SELECT categories FROM explanation_facts WHERE reason = ?", target["reason"])
     assert facts and all(json.loads(row[0]) == ["carryover", "payment_timing"] for row in facts)
+
+
+def test_a_build_killed_with_sigkill_is_completed_by_the_next(sample_archive, tmp_path):
+    copy = copy_archive(sample_archive, tmp_path)
+    tables = ["documents", "pages", "line_items", "explanations", "explanation_categories",
+              "findings"]
+    count = lambda: {t: query(copy, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
+    complete = count()
+    conn = sqlite3.connect(copy)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("UPDATE documents SET extractor_version = 'previous'")
+    conn.commit()
+    conn.close()
+    build = subprocess.Popen([sys.executable, "-m", "gongkai", "build", "--archive", str(copy),
+                              "--workers", "1"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    # kill it once it has replaced some documents but not all
+    while time.monotonic() < deadline and build.poll() is None:
+        done = query(copy, "SELECT count(*) FROM documents WHERE extractor_version != 'previous'")
+        if done[0][0] >= 2:
+            break
+        time.sleep(0.05)
+    assert build.poll() is None, "the build finished before it could be killed"
+    os.killpg(build.pid, signal.SIGKILL)
+    build.wait()
+    assert query(copy, "PRAGMA integrity_check") == [("ok",)]
+    gongkai("build", "--archive", str(copy))
+    assert count() == complete
+    assert query(copy, "SELECT count(*) FROM documents WHERE extractor_version = 'previous'") == [(0,)]
