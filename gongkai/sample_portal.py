@@ -23,10 +23,20 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_directory(root: Path = PORTAL_DIR, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve ``root`` until the block ends; yields the base URL (``http://127.0.0.1:PORT/``)."""
+def serve_directory(root: Path = PORTAL_DIR, host: str = "127.0.0.1", port: int = 0,
+                    fallback_to_free_port: bool = False) -> Iterator[str]:
+    """Serve ``root`` until the block ends; yields the base URL (``http://127.0.0.1:PORT/``).
+
+    :param port: 0 for any free port.
+    :param fallback_to_free_port: when ``port`` is taken, use a free one instead of failing.
+    """
     handler = functools.partial(_QuietHandler, directory=str(root))
-    server = ThreadingHTTPServer((host, port), handler)
+    try:
+        server = ThreadingHTTPServer((host, port), handler)
+    except OSError:
+        if not fallback_to_free_port:
+            raise
+        server = ThreadingHTTPServer((host, 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

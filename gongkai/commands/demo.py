@@ -23,7 +23,9 @@ def demo(archive_path: str, port: int, no_serve: bool) -> None:
     from gongkai.build import build
     from gongkai.sample_portal import serve_directory
 
-    with serve_directory() as portal_url:
+    # Port 8000 is where sites.yaml's ``demo`` site expects the portal, and the same URLs
+    # let a second demo re-crawl incrementally; any free port when 8000 is taken.
+    with serve_directory(port=8000, fallback_to_free_port=True) as portal_url:
         click.echo(f"1. sample portal serving samples/portal/ at {portal_url}")
         click.echo("2. crawling it with the Scrapy spider …")
         # Scrapy's reactor runs once per process: the crawl gets a process of its own.
