@@ -54,7 +54,7 @@ BUDGET_NAMES = [name for name, _ in BUDGET_TABLES]
 # Table numbers as the templates print them.  决算: 公开01表, 公开表1, 附表1, 表一; 预算: 表1,
 # 表1-1, 预算01表, 预算公开01表, 部门预算公开表01, 附表1.  The number is kept; the code is written
 # in the form of the table's own template (公开01表 for 决算, 表1 / 表1-1 for 预算).
-_NUMBER = r"(\d{1,2}(?:\s*[-－—]\s*\d{1,2})?|[一二三四五六七八九十]{1,3})"
+_NUMBER = r"(\d{1,2}(?:\s*[-－—]\s*\d{1,2})?(?!\d|[.．]\d)|[一二三四五六七八九十]{1,3})"  # never a year or amount
 CODES = [
     re.compile(rf"(?:^|[^预算])公开\s*表?\s*{_NUMBER}\s*表?"),
     re.compile(rf"预算\s*(?:公开)?\s*表?\s*{_NUMBER}\s*表?"),

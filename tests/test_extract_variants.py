@@ -90,6 +90,10 @@ def test_cells_printed_negative_empty_as_rates_and_with_units(name):
         ("表1-2 部门支出总表", "表1-2"),
         ("见附表2", None),
         ("表格", None),
+        ("2025年部门预算 2025", None),  # a year is no table number
+        ("部门决算公开 2024年度", None),
+        ("预算 12.50", None),
+        ("表1．收入支出决算总表", "表1"),
         ("单位：万元", None),
         ("一般公共预算支出表", None),
         ("预算表", None),
