@@ -36,17 +36,6 @@ class BuildReport:
     indexed: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # sha256 → "kind: message"
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "extracted": self.extracted,
-            "failed": self.failed,
-            "explanations": self.explanations,
-            "reclassified": self.reclassified,
-            "corrected": self.corrected,
-            "indexed": self.indexed,
-            "errors": self.errors,
-        }
-
 
 def build(
     archive_path: str | os.PathLike,
