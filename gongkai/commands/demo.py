@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import click
 
 from .options import archive_option
+from .publish import serve
 
 
 @click.command()
@@ -20,6 +18,7 @@ def demo(archive_path: str, port: int, no_serve: bool) -> None:
     Example: gongkai demo   (then open http://127.0.0.1:8001)
     """
     from archive import Archive
+    from crawler.schedule import crawl_plan, run_plan
     from gongkai.build import build
     from gongkai.sample_portal import serve_directory
 
@@ -28,26 +27,21 @@ def demo(archive_path: str, port: int, no_serve: bool) -> None:
     with serve_directory(port=8000, fallback_to_free_port=True) as portal_url:
         click.echo(f"1. sample portal serving samples/portal/ at {portal_url}")
         click.echo("2. crawling it with the Scrapy spider …")
-        # Scrapy's reactor runs once per process: the crawl gets a process of its own.
-        crawl = subprocess.run(
-            [sys.executable, "-m", "gongkai", "crawl", portal_url + "index.html",
-             "--archive", archive_path],
-        )
-    if crawl.returncode not in (0, 1):  # 1: the crawl finished but met errors
-        raise click.ClickException(f"the crawl failed (exit code {crawl.returncode})")
+        plan = crawl_plan(urls=[portal_url + "index.html"], sites_file=None, site_names=[],
+                          all_sites=False, archive_path=archive_path)
+        (run,) = run_plan(plan, echo=click.echo)
+    if run.get("status") == "failed":
+        raise click.ClickException(f"the crawl failed; see {plan.log_file}")
     click.echo("3. extracting, classifying and loading …")
     report = build(archive_path)
     with Archive(archive_path) as archive:
         counts = archive.counts()
-        run = archive.db.execute(
-            "SELECT pages, files_new, files_unchanged, errors FROM crawl_runs ORDER BY id DESC LIMIT 1"
-        ).fetchone()
         errors = archive.db.execute(
             "SELECT count(*) FROM documents WHERE status = 'error'"
         ).fetchone()[0]
     click.echo(
-        f"\nDone. Last crawl: {run[0]} pages, {run[1]} new files, {run[2]} unchanged, "
-        f"{run[3]} fetch errors.\n"
+        f"\nDone. Last crawl: {run['pages']} pages, {run['files_new']} new files, "
+        f"{run['files_unchanged']} unchanged, {run['errors']} fetch errors.\n"
         f"Build: {report.extracted} documents extracted, {report.failed} failed this run.\n"
         f"Archive {archive_path}: {counts['files']} files, {counts['documents']} documents "
         f"({errors} with errors), {counts['pages']} pages, {counts['line_items']} line items, "
@@ -59,9 +53,8 @@ def demo(archive_path: str, port: int, no_serve: bool) -> None:
     click.echo(f"\nServing with Datasette: http://127.0.0.1:{port}/  (Ctrl-C to stop)")
     click.echo(f"  explanations: http://127.0.0.1:{port}/archive/explanations")
     click.echo(f"  documents:    http://127.0.0.1:{port}/archive/documents")
-    sys.exit(subprocess.call(
-        [sys.executable, "-m", "gongkai", "serve", "--archive", archive_path, "--port", str(port)]
-    ))
+    click.get_current_context().invoke(serve, archive_path=archive_path, host="127.0.0.1",
+                                       port=port, immutable=False)
 
 
 COMMANDS = [demo]
