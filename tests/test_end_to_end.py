@@ -37,6 +37,13 @@ def query(db: Path, sql: str, *params) -> list[tuple]:
         conn.close()
 
 
+def copy_archive(source: Path, target_dir: Path) -> Path:
+    copy = target_dir / "archive.db"
+    shutil.copy(source, copy)
+    shutil.copytree(data_dir_for(source), data_dir_for(copy))
+    return copy
+
+
 def get_json(url: str):
     with urllib.request.urlopen(url, timeout=30) as response:
         return json.loads(response.read())
@@ -106,13 +113,6 @@ def test_demo_runs_end_to_end_without_serving(tmp_path):
     assert "explanations" in result.stdout
     documents = query(tmp_path / "archive.db", "SELECT count(*) FROM documents WHERE status = 'ok'")
     assert documents[0][0] == sum(1 for t in EXPECTED.values() if "error" not in t)
-
-
-def copy_archive(source: Path, target_dir: Path) -> Path:
-    copy = target_dir / "archive.db"
-    shutil.copy(source, copy)
-    shutil.copytree(data_dir_for(source), data_dir_for(copy))
-    return copy
 
 
 def test_a_human_correction_survives_re_extraction_by_build(sample_archive, tmp_path):
