@@ -215,3 +215,19 @@ def test_shipped_sites_file_is_valid_and_honest():
     for site in sites:
         if site.name != "demo":
             assert not site.verified and site.source, site.name
+
+
+def test_a_failed_chromium_visit_to_a_challenge_is_tried_again_up_to_the_limit():
+    from scrapy import Request
+
+    from crawler.middlewares.challenge import MAX_ATTEMPTS
+
+    middleware = ChallengeMiddleware.from_crawler(crawler_with())
+    error = RuntimeError("Navigation interrupted by another navigation")
+    plain = Request("http://127.0.0.1/challenge/index.html")
+    assert middleware.process_exception(plain, error) is None  # not ours: Scrapy's retry decides
+    visit = plain.replace(meta={"playwright": True, "challenge_attempts": 1})
+    again = middleware.process_exception(visit, error)
+    assert again.meta["challenge_attempts"] == 2 and again.meta["playwright"] and again.dont_filter
+    last = plain.replace(meta={"playwright": True, "challenge_attempts": MAX_ATTEMPTS})
+    assert middleware.process_exception(last, error) is None

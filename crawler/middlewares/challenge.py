@@ -64,6 +64,20 @@ class ChallengeMiddleware:
                 "challenge_attempts": attempts + 1}
         return request.replace(meta=meta, dont_filter=True)
 
+    def process_exception(self, request, exception):
+        """A Chromium visit to a challenge that failed (the browser busy or crashed, the
+        challenge's own reload cutting the navigation short) is tried again, up to
+        ``MAX_ATTEMPTS`` visits, rather than losing the whole site to one browser error."""
+        attempts = request.meta.get("challenge_attempts", 0)
+        if not attempts or not request.meta.get("playwright"):
+            return None
+        if attempts >= MAX_ATTEMPTS:
+            logger.warning("challenge not solved after %d Chromium visits: %s (%s)",
+                           attempts, request.url, exception)
+            return None
+        logger.warning("Chromium failed on the challenge at %s (%s): visiting again", request.url, exception)
+        return request.replace(meta={**request.meta, "challenge_attempts": attempts + 1}, dont_filter=True)
+
     async def _after_browser(self, request, response):
         page = request.meta["playwright_page"]
         try:
