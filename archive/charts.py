@@ -10,7 +10,7 @@ import sqlite3
 from collections import defaultdict
 from html import escape
 
-from nlp.labels import LABEL_NAMES
+from gongkai.nlp.labels import LABEL_NAMES
 
 BAR_HEIGHT = 18
 LABEL_WIDTH = 250

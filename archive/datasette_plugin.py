@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiFileDownload, NotFound, Response
 from markupsafe import Markup, escape
-from nlp.labels import LABEL_NAMES
+from gongkai.nlp.labels import LABEL_NAMES
 
 from . import charts, downloads
 from .search import SearchError, fts_query, fts_text

@@ -105,9 +105,9 @@ def import_labels(archive: "Archive", path: str | os.PathLike,
     """Store the rows of ``path`` whose ``labels`` differ from ``model_labels`` (or that were
     corrected before) as human corrections, apply them, and append them to the training data. A bad row is
     reported with its line number and skipped; the others are still imported."""
-    from nlp.dataset import REASONS, Example, append_examples, check_labels, load_examples
-    from nlp.errors import BadTrainingData
-    from nlp.normalize import normalize_text
+    from gongkai.nlp.dataset import REASONS, Example, append_examples, check_labels, load_examples
+    from gongkai.nlp.errors import BadTrainingData
+    from gongkai.nlp.normalize import normalize_text
 
     from .store import now
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 def sentences(count: int) -> list[str]:
     """Labelled reasons, half wrapped in the sentence departments write around them."""
-    from nlp.dataset import load_examples
+    from gongkai.nlp.dataset import load_examples
 
     texts = [e.text for e in load_examples()]
     out = []
@@ -49,10 +49,11 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
 
-    import nlp
-    from nlp.classifier import Classifier
-    from nlp.dataset import load_examples, train_dev
-    from nlp.model import train
+    from gongkai import nlp
+
+    from gongkai.nlp.classifier import Classifier
+    from gongkai.nlp.dataset import load_examples, train_dev
+    from gongkai.nlp.model import train
 
     texts = sentences(args.sentences)
     started = time.perf_counter()

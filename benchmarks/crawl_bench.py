@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from crawler import run_crawl  # noqa: E402
+from gongkai.crawler import run_crawl  # noqa: E402
 from sites.server import render_pdf, request_log, serve  # noqa: E402
 
 LIST_SIZE = 19

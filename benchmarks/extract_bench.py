@@ -46,7 +46,7 @@ def corpus(min_pages: int) -> list[Path]:
 
 def _extract(path: str) -> tuple[int, int]:
     """Worker: extract one file; (pages, this process's peak RSS in KiB)."""
-    import extract
+    from gongkai import extract
 
     record = extract.extract_bytes(Path(path).read_bytes(), Path(path).name)
     return record["page_count"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -89,7 +89,7 @@ def _peak_of_one(path: str) -> tuple[int, int, float]:
 
 
 def profile(path: Path, top: int) -> None:
-    import extract
+    from gongkai import extract
 
     data = path.read_bytes()
     extract.extract_bytes(data, path.name)  # warm

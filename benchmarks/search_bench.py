@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive import Archive, search  # noqa: E402
+from gongkai.archive import Archive, search  # noqa: E402
 
 SUBJECTS = ["一般公共服务支出", "教育支出", "社会保障和就业支出", "卫生健康支出", "住房保障支出",
             "城乡社区支出", "农林水支出", "科学技术支出", "文化旅游体育与传媒支出", "交通运输支出"]

@@ -9,7 +9,7 @@ import logging
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from archive import Archive
+from gongkai.archive import Archive
 
 from .items import Fetch
 

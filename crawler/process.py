@@ -25,7 +25,7 @@ from .spiders.portal import PortalSpider  # noqa: E402
 def crawl_settings(job: dict) -> Settings:
     """crawler/settings.py, then the job's overrides, then what the job implies."""
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("gongkai.crawler.settings", priority="project")
     settings.update(job.get("settings") or {}, priority="cmdline")
     settings.set("GONGKAI_ARCHIVE", str(job["archive_path"]), priority="cmdline")
     if _all_loopback(job) and settings.getbool("LOOPBACK_NO_DELAY"):
@@ -37,7 +37,7 @@ def crawl_settings(job: dict) -> Settings:
         settings.set("LOG_FILE", job["log_file"], priority="cmdline")
     if job.get("redis_url"):
         frontier = job.get("frontier") or "gongkai"
-        settings.set("EXTENSIONS", {**settings.getdict("EXTENSIONS"), "crawler.frontier.SharedFrontier": 500},
+        settings.set("EXTENSIONS", {**settings.getdict("EXTENSIONS"), "gongkai.crawler.frontier.SharedFrontier": 500},
                      priority="cmdline")
         settings.update({
             "SCHEDULER": "scrapy_redis.scheduler.Scheduler",

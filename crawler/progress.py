@@ -13,7 +13,7 @@ from collections import Counter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from archive.progress import Progress
+from gongkai.archive.progress import Progress
 
 from .items import Fetch
 

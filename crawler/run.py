@@ -69,7 +69,7 @@ def run_crawl(
             json.dump(job, handle, ensure_ascii=False)
         # A session of its own, so a crawl that overruns ``timeout`` is killed together with
         # the Playwright driver and Chromium it may have started.
-        process = subprocess.Popen([sys.executable, "-m", "crawler.process", job_path],
+        process = subprocess.Popen([sys.executable, "-m", "gongkai.crawler.process", job_path],
                                    start_new_session=True)
         try:
             returncode = process.wait(timeout=timeout)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
-from archive import Archive
+from gongkai.archive import Archive
 
 from .errors import CrawlLocked, CrawlProcessFailed
 from .run import check_start_urls, run_crawl

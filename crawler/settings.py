@@ -6,8 +6,8 @@ sentence; crawler/README.md documents them and a test keeps the two in step.
 """
 
 BOT_NAME = "gongkai"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["gongkai.crawler.spiders"]
+NEWSPIDER_MODULE = "gongkai.crawler.spiders"
 
 # -- who we are ----------------------------------------------------------------------------
 # The project's public page, where a portal's webmaster finds who crawls and how to reach us.
@@ -46,28 +46,28 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # -- components, in order (lower numbers run first on requests, last on responses) ---------
 SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.sessionid.SessionIdMiddleware": 950,
+    "gongkai.crawler.middlewares.sessionid.SessionIdMiddleware": 950,
 }
 # Responses pass these from the highest number down: Scrapy's HttpCompressionMiddleware (590)
 # must have unzipped a body before the challenge and encoding components read it.
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.middlewares.robots.RobotsCrawlDelayMiddleware": 100,
-    "crawler.middlewares.conditional.ConditionalRequestMiddleware": 560,
-    "crawler.middlewares.encoding.EncodingMiddleware": 570,
-    "crawler.middlewares.challenge.ChallengeMiddleware": 580,
+    "gongkai.crawler.middlewares.robots.RobotsCrawlDelayMiddleware": 100,
+    "gongkai.crawler.middlewares.conditional.ConditionalRequestMiddleware": 560,
+    "gongkai.crawler.middlewares.encoding.EncodingMiddleware": 570,
+    "gongkai.crawler.middlewares.challenge.ChallengeMiddleware": 580,
 }
 EXTENSIONS = {
-    "crawler.progress.CrawlProgress": 500,
+    "gongkai.crawler.progress.CrawlProgress": 500,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.ArchivePipeline": 300,
+    "gongkai.crawler.pipelines.ArchivePipeline": 300,
 }
 # Chromium through scrapy-playwright, only for requests that ask for it (challenges,
 # sites marked ``javascript: true``); every other request uses Scrapy's own downloader.
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.browser.LazyPlaywrightHandler",
-    "https": "crawler.browser.LazyPlaywrightHandler",
+    "http": "gongkai.crawler.browser.LazyPlaywrightHandler",
+    "https": "gongkai.crawler.browser.LazyPlaywrightHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
@@ -76,7 +76,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
     "args": ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
 }
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms
-PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.skip_heavy_resources"
+PLAYWRIGHT_ABORT_REQUEST = "gongkai.crawler.browser.skip_heavy_resources"
 PLAYWRIGHT_MAX_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 

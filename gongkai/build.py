@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from archive import Archive, labels, search
+from gongkai.archive import Archive, labels, search
 
 log = logging.getLogger("gongkai.build")
 
@@ -50,8 +50,9 @@ def build(
     :param timeout: seconds allowed per file before it is recorded as kind ``timeout``.
     :param on_progress: called as ``(done, total, filename)`` after each file.
     """
-    import extract
-    import nlp
+    from gongkai import extract
+
+    from gongkai import nlp
 
     report = BuildReport()
     classifier = nlp.load_classifier()
@@ -97,7 +98,7 @@ def reclassify(archive: Archive, classifier) -> int:
             [classifier.version],
         )
     )
-    import nlp
+    from gongkai import nlp
 
     classifications = classifier.classify_many([_classified_text(e) for e in stale])
     with archive.transaction():
@@ -115,7 +116,7 @@ def _classified_text(explanation: dict[str, Any]) -> str | None:
 
 def _categorizer(classifier) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
     """Turn one explanation row into its category rows (label, score, span, model version)."""
-    import nlp
+    from gongkai import nlp
 
     def categorize(explanation: dict[str, Any]) -> list[dict[str, Any]]:
         text = _classified_text(explanation)
@@ -162,7 +163,7 @@ def _extract_all(archive: Archive, pending: list[dict], *, workers: int | None, 
 
 def extract_path(path: str, filename: str | None, timeout: float) -> dict[str, Any]:
     """Extract one archived file in a worker; errors come back as records, never raised."""
-    import extract
+    from gongkai import extract
 
     try:
         return extract.extract_with_limit(Path(path).read_bytes(), filename, timeout=timeout)

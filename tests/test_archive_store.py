@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from archive import SCHEMA_VERSION, Archive, ArchiveTooNew, data_dir_for
+from gongkai.archive import SCHEMA_VERSION, Archive, ArchiveTooNew, data_dir_for
 
 
 def record(pages: int = 3, reason: str = "人员增加") -> dict:
@@ -88,7 +88,7 @@ WRITER = """
 import sys
 sys.path.insert(0, {tests!r})
 from test_archive_store import record
-from archive import Archive
+from gongkai.archive import Archive
 archive = Archive({path!r})
 shas = [archive.store_file(f"%PDF {{n}}".encode(), file_format="pdf")[0] for n in range(20)]
 print("ready", flush=True)

@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from crawler import run_crawl
+from gongkai.crawler import run_crawl
 from sites.fixtures import FAST, portal, request_log, rows  # noqa: F401
 from sites.server import challenge_cookie
 

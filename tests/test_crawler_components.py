@@ -12,15 +12,15 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from archive import Archive
-from crawler import CrawlError
-from crawler import settings as production
-from crawler.middlewares.challenge import ChallengeMiddleware, looks_like_challenge
-from crawler.middlewares.conditional import ConditionalRequestMiddleware
-from crawler.middlewares.encoding import EncodingMiddleware
-from crawler.middlewares.robots import RobotsCrawlDelayMiddleware
-from crawler.middlewares.sessionid import SessionIdMiddleware
-from crawler.process import crawl_settings
+from gongkai.archive import Archive
+from gongkai.crawler import CrawlError
+from gongkai.crawler import settings as production
+from gongkai.crawler.middlewares.challenge import ChallengeMiddleware, looks_like_challenge
+from gongkai.crawler.middlewares.conditional import ConditionalRequestMiddleware
+from gongkai.crawler.middlewares.encoding import EncodingMiddleware
+from gongkai.crawler.middlewares.robots import RobotsCrawlDelayMiddleware
+from gongkai.crawler.middlewares.sessionid import SessionIdMiddleware
+from gongkai.crawler.process import crawl_settings
 
 
 def crawler_with(**settings):
@@ -95,7 +95,7 @@ def test_spider_start_issues_the_start_requests():
     pages itself, through the duplicate filter (so Redis-shared workers fetch them once)."""
     import asyncio
 
-    from crawler.spiders.portal import PortalSpider
+    from gongkai.crawler.spiders.portal import PortalSpider
 
     crawler = crawler_with()
     spider = PortalSpider.from_crawler(crawler, start_urls=["http://x.gov.cn/zwgk/", "http://y.gov.cn/"])
@@ -172,8 +172,8 @@ def test_every_error_kind_is_documented(error):
     assert error.__doc__ and error.__doc__.split(";")[0].split(".")[0] in README
 
 
-@pytest.mark.parametrize("component", ["crawler.middlewares.encoding.EncodingMiddleware",
-                                       "crawler.middlewares.challenge.ChallengeMiddleware"])
+@pytest.mark.parametrize("component", ["gongkai.crawler.middlewares.encoding.EncodingMiddleware",
+                                       "gongkai.crawler.middlewares.challenge.ChallengeMiddleware"])
 def test_body_readers_see_unzipped_bodies(component):
     """Responses pass downloader middlewares from the highest number down: components that
     read the body must sit below HttpCompressionMiddleware (gzip pages, tests/sites /gbk/)."""
@@ -194,7 +194,7 @@ def test_body_readers_see_unzipped_bodies(component):
 def test_files_are_recognised_by_their_bytes(body, content_type, is_file):
     from scrapy.http import Response, TextResponse
 
-    from crawler.spiders.portal import _is_file_response
+    from gongkai.crawler.spiders.portal import _is_file_response
 
     cls = TextResponse if content_type.startswith("text/") else Response
     kwargs = {"encoding": "utf-8"} if cls is TextResponse else {}
@@ -207,7 +207,7 @@ def test_shipped_sites_file_is_valid_and_honest():
     marked unverified (nothing has been crawled from this machine)."""
     from pathlib import Path
 
-    from crawler.sites import load_sites
+    from gongkai.crawler.sites import load_sites
 
     sites = load_sites(Path(production.__file__).resolve().parent.parent / "sites.yaml")
     by_name = {site.name: site for site in sites}
@@ -220,7 +220,7 @@ def test_shipped_sites_file_is_valid_and_honest():
 def test_a_failed_chromium_visit_to_a_challenge_is_tried_again_up_to_the_limit():
     from scrapy import Request
 
-    from crawler.middlewares.challenge import MAX_ATTEMPTS
+    from gongkai.crawler.middlewares.challenge import MAX_ATTEMPTS
 
     middleware = ChallengeMiddleware.from_crawler(crawler_with())
     error = RuntimeError("Navigation interrupted by another navigation")

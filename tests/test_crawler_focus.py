@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from crawler import focus
-from crawler.cms import jpage, jsonlist, trs
-from crawler.disposition import filename_from_disposition
-from crawler.middlewares.sessionid import strip_session_ids
+from gongkai.crawler import focus
+from gongkai.crawler.cms import jpage, jsonlist, trs
+from gongkai.crawler.disposition import filename_from_disposition
+from gongkai.crawler.middlewares.sessionid import strip_session_ids
 
 D, N, U = focus.Verdict.DISCLOSURE, focus.Verdict.NOT_DISCLOSURE, focus.Verdict.UNKNOWN
 
@@ -168,7 +168,7 @@ def test_link_priority(text, url, drift, priority):
 def test_page_links(html, expected):
     from scrapy.http import HtmlResponse
 
-    from crawler.links import page_links
+    from gongkai.crawler.links import page_links
 
     response = HtmlResponse("http://x.gov.cn/art/index.html", body=f"<html><body>{html}</body></html>".encode(),
                             encoding="utf-8")
@@ -188,7 +188,7 @@ JCMS_LIST = """<html><head><title>部门预决算</title></head><body><div id="4
 def test_jcms_datastore_records_and_next_group_are_links():
     from scrapy.http import HtmlResponse
 
-    from crawler.links import page_links
+    from gongkai.crawler.links import page_links
 
     response = HtmlResponse("http://czt.example.gov.cn/col/col1229/index.html", body=JCMS_LIST.encode(),
                             encoding="utf-8")
@@ -217,6 +217,6 @@ def test_jcms_proxy_pages_follow_totalpage():
     ("http://localhost:8000/", "localhost"),
 ])
 def test_portal_domain(url, domain):
-    from crawler.domains import portal_domain
+    from gongkai.crawler.domains import portal_domain
 
     assert portal_domain(url) == domain

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler import run_crawl
+from gongkai.crawler import run_crawl
 from sites.fixtures import FAST, PORTAL, request_log, rows, serve
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,8 @@ import urllib.request
 
 import pytest
 
-from archive import data_dir_for
-from crawler import run_crawl
+from gongkai.archive import data_dir_for
+from gongkai.crawler import run_crawl
 from sites.fixtures import FAST, portal, request_log, rows  # noqa: F401
 
 ARTICLE = "xxgk/czyjs/202410/t20241015_1.html"

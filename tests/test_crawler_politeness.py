@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler import run_crawl
+from gongkai.crawler import run_crawl
 from sites.fixtures import FAST, SITES, request_log, serve
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from crawler import run_crawl
+from gongkai.crawler import run_crawl
 from sites.fixtures import FAST, portal, request_log, rows  # noqa: F401  (portal is a fixture)
 
 DISCLOSURES = {

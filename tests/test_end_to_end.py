@@ -17,7 +17,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from archive import data_dir_for
+from gongkai.archive import data_dir_for
 from conftest import gongkai
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-import extract
-from extract.findings import RULES
+from gongkai import extract
+
+from gongkai.extract.findings import RULES
 
 README = (Path(extract.__file__).parent / "README.md").read_text(encoding="utf-8")
 MODULES = sorted(path.name for path in Path(extract.__file__).parent.glob("*.py") if path.name != "__init__.py")

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import extract
-from extract.text import tidy
+from gongkai import extract
+
+from gongkai.extract.text import tidy
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "documents"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-import extract
+from gongkai import extract
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 
@@ -127,6 +127,6 @@ def test_office_file_libreoffice_cannot_read_is_unsupported():
     ],
 )
 def test_sniff_format(data, filename, expected):
-    from extract.convert import sniff_format
+    from gongkai.extract.convert import sniff_format
 
     assert sniff_format(data, filename) == expected

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.explanations import explanations
-from extract.narrative import Paragraph
+from gongkai.extract.explanations import explanations
+from gongkai.extract.narrative import Paragraph
 
 HEADING = Paragraph("（三）具体情况", 1, 2)
 

@@ -16,7 +16,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-import extract
+from gongkai import extract
+
 from samples.pdf import render
 from samples.source import load_sources
 
@@ -154,9 +155,9 @@ def test_unmapped_glyphs_are_a_broken_font_map_finding():
     ],
 )
 def test_stated_figures(text, rules):
-    from extract.explanations import explanations
-    from extract.findings import stated_figure_mismatches
-    from extract.narrative import Paragraph
+    from gongkai.extract.explanations import explanations
+    from gongkai.extract.findings import stated_figure_mismatches
+    from gongkai.extract.narrative import Paragraph
 
     found = stated_figure_mismatches(explanations([Paragraph(text, 1)]))
     assert {finding.rule for finding in found} == rules

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from extract.narrative import Paragraph, narrative, paragraphs, sections
-from extract.pdf import Line, Page
+from gongkai.extract.narrative import Paragraph, narrative, paragraphs, sections
+from gongkai.extract.pdf import Line, Page
 
 LEFT, RIGHT, SIZE = 90.0, 510.0, 12.0
 

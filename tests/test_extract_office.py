@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-import extract
+from gongkai import extract
 
 pytestmark = [
     pytest.mark.slow,

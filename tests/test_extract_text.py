@@ -2,8 +2,8 @@
 
 import pytest
 
-from extract.tables import cell_value
-from extract.text import compact, join_lines, map_radicals, parse_number
+from gongkai.extract.tables import cell_value
+from gongkai.extract.text import compact, join_lines, map_radicals, parse_number
 
 
 @pytest.mark.parametrize(
@@ -100,7 +100,7 @@ def test_radicals_in_a_real_pdf_text_layer_come_out_as_ideographs():
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    import extract
+    from gongkai import extract
 
     font = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"  # Debian fonts-wqy-zenhei
     pdfmetrics.registerFont(TTFont("WenQuanYi", font, subfontIndex=0))
@@ -135,7 +135,7 @@ def test_radicals_in_a_real_pdf_text_layer_come_out_as_ideographs():
     ],
 )
 def test_region_from_department(department, region):
-    from extract.metadata import region as region_of
+    from gongkai.extract.metadata import region as region_of
 
     assert region_of(department) == region
 
@@ -153,8 +153,8 @@ def test_region_from_department(department, region):
     ],
 )
 def test_published_is_the_cover_date(cover, expected):
-    from extract.metadata import published
-    from extract.pdf import Page
+    from gongkai.extract.metadata import published
+    from gongkai.extract.pdf import Page
 
     page = Page(page=1, width=595, height=842, text="\n".join(cover), lines=[], tables=[])
     assert published([page]) == expected

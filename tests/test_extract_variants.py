@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-import extract
-from extract.catalog import canonical_code, table_code, table_name_in
+from gongkai import extract
+
+from gongkai.extract.catalog import canonical_code, table_code, table_name_in
 
 VARIANTS = Path(__file__).resolve().parent / "fixtures" / "documents" / "variants"
 EXPECTED = json.loads((VARIANTS / "expected.json").read_text(encoding="utf-8"))

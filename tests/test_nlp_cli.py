@@ -4,7 +4,8 @@ import json
 
 from click.testing import CliRunner
 
-import nlp
+from gongkai import nlp
+
 from gongkai.commands.nlp import classify
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-import nlp
-from nlp.dataset import REASONS, Example, append_examples, load_examples, split_of, train_dev
-from nlp.errors import BadTrainingData
+from gongkai import nlp
+
+from gongkai.nlp.dataset import REASONS, Example, append_examples, load_examples, split_of, train_dev
+from gongkai.nlp.errors import BadTrainingData
 
 CODEBOOK = Path(nlp.__file__).parent / "codebook.md"
 

@@ -6,11 +6,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-import nlp
+from gongkai import nlp
+
 from gongkai.cli import main
-from nlp.baseline import baseline_labels, codebook_cues
-from nlp.dataset import Example, load_examples, train_dev
-from nlp.evaluate import HOLDOUT, compare, folds, score
+from gongkai.nlp.baseline import baseline_labels, codebook_cues
+from gongkai.nlp.dataset import Example, load_examples, train_dev
+from gongkai.nlp.evaluate import HOLDOUT, compare, folds, score
 
 SCORE_CASES = [
     # gold, predicted, label checked, (precision, recall, f1, support)

@@ -8,11 +8,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-import nlp
-from archive import Archive
-from archive.labels import apply_corrections
+from gongkai import nlp
+
+from gongkai.archive import Archive
+from gongkai.archive.labels import apply_corrections
 from gongkai.cli import main
-from nlp.dataset import REASONS, load_examples
+from gongkai.nlp.dataset import REASONS, load_examples
 
 REASONS_IN_DOCUMENT = [
     ("决算数与年初预算数存在差异的主要原因是人员增加。", "人员增加"),

@@ -6,11 +6,12 @@ import shutil
 
 import pytest
 
-import nlp
-from nlp.classifier import Classifier, load_classifier
-from nlp.dataset import load_examples, train_dev
-from nlp.errors import ModelMissing
-from nlp.model import MODEL_DIR, TextcatModel, model_text, train
+from gongkai import nlp
+
+from gongkai.nlp.classifier import Classifier, load_classifier
+from gongkai.nlp.dataset import load_examples, train_dev
+from gongkai.nlp.errors import ModelMissing
+from gongkai.nlp.model import MODEL_DIR, TextcatModel, model_text, train
 
 TEXTS = ["人员增加", "信创项目和政务云项目经费支出减少", "严控支出", "主要用于日常运转"]
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-import nlp
-from nlp.clauses import split_clauses
+from gongkai import nlp
+
+from gongkai.nlp.clauses import split_clauses
 
 NORMALIZE_CASES = [
     ("新调入及招录１３人", "新调入及招录13人"),

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-import nlp
-from nlp.classifier import Classifier
+from gongkai import nlp
+
+from gongkai.nlp.classifier import Classifier
 
 SAMPLES = Path(__file__).parent.parent / "samples" / "source"
 

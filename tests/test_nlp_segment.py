@@ -4,8 +4,9 @@ in nlp.segment and inside the shipped spaCy pipeline."""
 import jieba
 import pytest
 
-import nlp
-from nlp.segment import FISCAL_DICTIONARY, segment
+from gongkai import nlp
+
+from gongkai.nlp.segment import FISCAL_DICTIONARY, segment
 
 TERMS = ["政务云", "信创", "过紧日子", "机关事业单位基本养老保险缴费", "一般公共预算", "调出", "招录"]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from archive import views
-from archive.datasette_plugin import register_routes
-from archive.publish import SETTINGS
+from gongkai.archive import views
+from gongkai.archive.datasette_plugin import register_routes
+from gongkai.archive.publish import SETTINGS
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from test_publish_records import build_archive
 
-from archive import Archive, charts, downloads
+from gongkai.archive import Archive, charts, downloads
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from archive.progress import Progress
+from gongkai.archive.progress import Progress
 
 
 class Clock:

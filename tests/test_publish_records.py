@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import Archive, search
+from gongkai.archive import Archive, search
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_PDF = sorted((REPO / "samples" / "portal").rglob("*.pdf"))[0]

@@ -13,10 +13,10 @@ import time
 import pytest
 from test_publish_records import build_archive, records, scan
 
-from archive import Archive, search
-from archive.publish import make_datasette
-import archive.search_all as search_all_module
-from archive.search_all import search_all, search_table
+from gongkai.archive import Archive, search
+from gongkai.archive.publish import make_datasette
+import gongkai.archive.search_all as search_all_module
+from gongkai.archive.search_all import search_all, search_table
 
 QUERIES = ["人员", "经费", "人员增加", "政务云", "智慧城市", "人员增加 经费", "政务云 IDC",
            "37.83%", "紧日子", "不存在的词"]

@@ -22,7 +22,7 @@ import pytest
 from conftest import free_port, gongkai, running_datasette
 from test_publish_records import build_archive, scan
 
-from archive import Archive
+from gongkai.archive import Archive
 
 CANNED = {
     "reasons_by_category_and_year": {},

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from test_publish_records import build_archive
 
-from archive import Archive, views
+from gongkai.archive import Archive, views
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ def build(archive_path: str, workers: int | None, timeout: float) -> None:
     Idempotent: a second run adds nothing; a run killed at any moment is completed by the
     next.  Example: gongkai build --archive archive.db
     """
-    from archive.progress import Progress
+    from gongkai.archive.progress import Progress
     from gongkai.build import build as run_build
 
     progress: Progress | None = None

@@ -41,8 +41,8 @@ def crawl(urls, archive_path, max_pages, sites_file, site_names, all_sites, list
       gongkai crawl http://127.0.0.1:8000/index.html --archive archive.db
       gongkai crawl --sites sites.yaml --all --build      # from cron
     """
-    from crawler import CrawlError
-    from crawler.schedule import CrawlPlan, crawl_plan, run_plan
+    from gongkai.crawler import CrawlError
+    from gongkai.crawler.schedule import CrawlPlan, crawl_plan, run_plan
 
     if list_sites and not sites_file:
         sites_file = "sites.yaml"

@@ -17,8 +17,8 @@ def demo(archive_path: str, port: int, no_serve: bool) -> None:
 
     Example: gongkai demo   (then open http://127.0.0.1:8001)
     """
-    from archive import Archive
-    from crawler.schedule import crawl_plan, run_plan
+    from gongkai.archive import Archive
+    from gongkai.crawler.schedule import crawl_plan, run_plan
     from gongkai.build import build
     from gongkai.sample_portal import serve_directory
 

@@ -20,7 +20,7 @@ def extract(files: tuple[str, ...], as_json: bool, timeout: float, with_pages: b
     Files that fail print {"file", "error": {"kind", "message"}} and make the exit status 1;
     the others still extract.  Example: gongkai extract report.pdf --json
     """
-    import extract as extract_lib
+    from gongkai import extract as extract_lib
 
     failed = 0
     for path in files:

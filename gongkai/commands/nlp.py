@@ -23,7 +23,7 @@ def classify(texts: tuple[str, ...], jsonl: bool) -> None:
 
     Example: gongkai classify "人员增加" "财政未及时清算，该项资金已结转下年"
     """
-    import nlp
+    from gongkai import nlp
 
     if jsonl:
         inputs = []
@@ -59,8 +59,8 @@ def train(data: str | None, output: str | None, use_dev: bool) -> None:
     """
     from pathlib import Path
 
-    from nlp.errors import NlpError
-    from nlp.model import MODEL_DIR, REASONS, train_shipped
+    from gongkai.nlp.errors import NlpError
+    from gongkai.nlp.model import MODEL_DIR, REASONS, train_shipped
 
     try:
         summary = train_shipped(Path(data) if data else REASONS,
@@ -85,8 +85,8 @@ def evaluate(data: str | None, folds: int, as_json: bool) -> None:
     """
     from pathlib import Path
 
-    from nlp.errors import NlpError
-    from nlp.evaluate import REASONS, format_evaluation, run_evaluation
+    from gongkai.nlp.errors import NlpError
+    from gongkai.nlp.evaluate import REASONS, format_evaluation, run_evaluation
 
     try:
         results = run_evaluation(Path(data) if data else REASONS, k=folds)
@@ -110,8 +110,8 @@ def labels_export(archive_path: str, csv_path: str) -> None:
     Edit the `labels` column (codebook keys joined by ;), then run labels import.
     Example: gongkai labels export corrections.csv
     """
-    from archive import Archive
-    from archive.labels import export_labels
+    from gongkai.archive import Archive
+    from gongkai.archive.labels import export_labels
 
     with Archive(archive_path) as archive:
         count = export_labels(archive, csv_path)
@@ -131,8 +131,8 @@ def labels_import(archive_path: str, csv_path: str, data: str | None) -> None:
     """
     from pathlib import Path
 
-    from archive import Archive
-    from archive.labels import import_labels
+    from gongkai.archive import Archive
+    from gongkai.archive.labels import import_labels
 
     with Archive(archive_path) as archive:
         report = import_labels(archive, csv_path, Path(data) if data else None)

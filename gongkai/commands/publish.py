@@ -23,7 +23,7 @@ def serve(archive_path: str, host: str, port: int, immutable: bool) -> None:
     Read-only with a SQL time limit; changes a build left unindexed are indexed first.
     Example: gongkai serve --archive archive.db --port 8001
     """
-    from archive import publish
+    from gongkai.archive import publish
 
     try:
         publish.check_archive(archive_path)
@@ -44,7 +44,7 @@ def publish_command(archive_path: str, directory: str) -> None:
     It holds the database, the archived files, metadata, the plugin, requirements.txt and
     run.sh.  Example: gongkai publish --archive archive.db published/
     """
-    from archive import publish
+    from gongkai.archive import publish
 
     try:
         summary = publish.publish(archive_path, directory)
