@@ -5,6 +5,8 @@ Our own settings are listed in ``GONGKAI_SETTINGS`` below, each with its default
 sentence; crawler/README.md documents them and a test keeps the two in step.
 """
 
+from gongkai.crawler.canonical import SESSION_PARAMS as _SESSION_PARAMS
+
 BOT_NAME = "gongkai"
 SPIDER_MODULES = ["gongkai.crawler.spiders"]
 NEWSPIDER_MODULE = "gongkai.crawler.spiders"
@@ -39,6 +41,9 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
 }
+
+# One fingerprint per canonical URL (``/x/`` and ``/x/index.html`` are one page).
+REQUEST_FINGERPRINTER_CLASS = "gongkai.crawler.canonical.CanonicalFingerprinter"
 
 # Scrapy-playwright needs the asyncio reactor (Scrapy's default since 2.13; stated here so
 # no overlay changes it).
@@ -90,10 +95,7 @@ GONGKAI_SETTINGS = {
     "FOCUS_MAX_DRIFT": (1, "Off-topic links followed in a row before the crawler turns back."),
     "ROBOTS_CRAWL_DELAY_MAX": (30, "Longest robots.txt Crawl-delay (seconds) the crawler honours."),
     "SESSION_ID_ENABLED": (True, "Strip session ids from URLs so one page is fetched once."),
-    "SESSION_ID_PARAMS": (
-        ["jsessionid", "phpsessid", "aspsessionid", "sessionid", "session_id", "sid", "cfid", "cftoken"],
-        "Query parameters (case-insensitive) that carry a session id.",
-    ),
+    "SESSION_ID_PARAMS": (list(_SESSION_PARAMS), "Query parameters (case-insensitive) that carry a session id."),
     "CONDITIONAL_REQUESTS_ENABLED": (True, "Send If-None-Match/If-Modified-Since for archived files."),
     "CHALLENGE_ENABLED": (True, "Solve 521/412 cookie challenges in Chromium and reuse the cookie."),
     "CHALLENGE_STATUSES": ([521, 412], "HTTP statuses whose script-only body is a cookie challenge."),

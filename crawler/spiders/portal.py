@@ -21,6 +21,7 @@ from twisted.internet.error import DNSLookupError, TimeoutError as TwistedTimeou
 from twisted.python.failure import Failure
 
 from .. import focus, links
+from ..canonical import canonical_url
 from ..disposition import filename_from_disposition
 from ..domains import portal_domains
 from ..firstpage import first_page_text
@@ -102,10 +103,11 @@ class PortalSpider(scrapy.Spider):
 
     def page_request(self, url: str, *, drift: int, link_text: str | None,
                      page_title: str | None = None) -> scrapy.Request | None:
-        if self.max_pages is not None and url not in self.pages_requested \
+        key = canonical_url(url)
+        if self.max_pages is not None and key not in self.pages_requested \
                 and len(self.pages_requested) >= self.max_pages:
             return None
-        self.pages_requested.add(url)
+        self.pages_requested.add(key)
         meta = {"kind": "page", "drift": drift, "link_text": link_text, "page_title": page_title}
         if self.javascript:
             meta.update(playwright=True, playwright_context="render",
