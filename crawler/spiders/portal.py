@@ -186,7 +186,8 @@ class PortalSpider(scrapy.Spider):
         verdict = focus.name_verdict(link_text, disposition_name, url_name)
         if verdict is focus.Verdict.UNKNOWN and file_format == "pdf":
             verdict = focus.text_verdict(first_page_text(response.body))
-        if verdict is focus.Verdict.UNKNOWN and focus.says_nothing(link_text):
+        if verdict is focus.Verdict.UNKNOWN:
+            # Names that leave it open (附件1, 绩效目标表): the article that links it decides.
             verdict = focus.name_verdict(response.meta.get("page_title"))
         if verdict is not focus.Verdict.DISCLOSURE or file_format is None:
             yield _fetch(response, kind="file", outcome="skipped", filename=filename,
