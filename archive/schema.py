@@ -206,7 +206,33 @@ V3 = labels.SCHEMA
 # built on it.
 V4 = views.schema()
 
-MIGRATIONS: list[list[str]] = [V1, V2, V3, V4]
+# List endpoints the crawler learned in Chromium (crawler/endpoints.py), so later runs page
+# through them without a browser; a stable id per crawl run, so archives of several
+# workers merge into one without doubling a run (``Archive.merge``).
+V5 = [
+    """
+    CREATE TABLE list_endpoints (
+        id INTEGER PRIMARY KEY,
+        page_url TEXT NOT NULL,        -- canonical URL of the list page whose scripts call it
+        url TEXT NOT NULL,             -- the call as seen (query included)
+        method TEXT NOT NULL DEFAULT 'GET',
+        body TEXT NOT NULL DEFAULT '', -- form or JSON body of a POST
+        content_type TEXT,
+        page_param TEXT,               -- the parameter that counts pages (NULL: one page)
+        page_location TEXT,            -- query | form | json
+        first_page INTEGER NOT NULL DEFAULT 1,
+        page_step INTEGER NOT NULL DEFAULT 1,
+        learned_at TEXT NOT NULL,
+        run_id INTEGER REFERENCES crawl_runs(id),
+        UNIQUE (page_url, method, url, body)
+    )
+    """,
+    "ALTER TABLE crawl_runs ADD COLUMN uid TEXT",
+    "UPDATE crawl_runs SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL",
+    "CREATE UNIQUE INDEX crawl_runs_uid ON crawl_runs(uid)",
+]
+
+MIGRATIONS: list[list[str]] = [V1, V2, V3, V4, V5]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

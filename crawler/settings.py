@@ -58,9 +58,11 @@ SPIDER_MIDDLEWARES = {
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "gongkai.crawler.middlewares.robots.RobotsCrawlDelayMiddleware": 100,
+    "gongkai.crawler.politeness.SharedPolitenessMiddleware": 110,
     "gongkai.crawler.middlewares.conditional.ConditionalRequestMiddleware": 560,
     "gongkai.crawler.middlewares.encoding.EncodingMiddleware": 570,
     "gongkai.crawler.middlewares.challenge.ChallengeMiddleware": 580,
+    "gongkai.crawler.middlewares.render.RenderMiddleware": 585,
 }
 EXTENSIONS = {
     "gongkai.crawler.progress.CrawlProgress": 500,
@@ -100,6 +102,8 @@ GONGKAI_SETTINGS = {
     "CHALLENGE_ENABLED": (True, "Solve 521/412 cookie challenges in Chromium and reuse the cookie."),
     "CHALLENGE_STATUSES": ([521, 412], "HTTP statuses whose script-only body is a cookie challenge."),
     "CHALLENGE_TIMEOUT": (15, "Seconds Chromium gets to set the challenge cookie."),
+    "RENDER_ENABLED": (True, "Render a list page built by scripts once in Chromium and learn its list endpoints."),
+    "SHARED_POLITENESS_ENABLED": (True, "With --redis-url, space every worker's requests to a site by the site's delay."),
     "ENCODING_FIX_ENABLED": (True, "Decode GBK/GB2312 pages that declare a wrong or no charset."),
     "PROGRESS_ENABLED": (True, "Show the crawl's progress on stderr (a bar on a terminal, log lines otherwise)."),
     "PROGRESS_INTERVAL": (5.0, "Seconds between progress lines when stderr is not a terminal."),
