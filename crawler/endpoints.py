@@ -227,6 +227,17 @@ def learn(page_url: str, calls: list[Call]) -> list[ListEndpoint]:
     return learned
 
 
+def from_url(page_url: str, url: str) -> ListEndpoint:
+    """An endpoint a script names outright (``$.getJSON("/api/list?page=1")``), its page
+    parameter read from the names and values of its query."""
+    params = _parameters(url, None, None)
+    page = _guessed_parameter(params)
+    first = _as_int(params.get(page[0])) if page else None
+    return ListEndpoint(page_url=page_url, url=url, page_param=page[0][1] if page else None,
+                        location=page[0][0] if page else None, first=first if first is not None else 1,
+                        step=page[1] if page else 1)
+
+
 def page_value(endpoint: ListEndpoint, call: Call) -> int | None:
     """The page number a call to ``endpoint`` asked for (None for another endpoint)."""
     if not endpoint.page_param or _endpoint_key(call) != _endpoint_key(Call(endpoint.url, endpoint.method, None,

@@ -68,3 +68,11 @@ class RedisDupeFilter(RFPDupeFilter):
 
     def request_fingerprint(self, request) -> str:
         return fingerprint(request.method, request.url, request.body).hex()
+
+
+def request_seen(crawler, request) -> bool:
+    """Ask the duplicate filter in use (Redis-shared or not) about a request made outside
+    the scheduler (by Chromium): True if it was seen before; it is seen from now on."""
+    slot = getattr(crawler.engine, "_slot", None)
+    dupefilter = getattr(getattr(slot, "scheduler", None), "df", None)
+    return bool(dupefilter is not None and dupefilter.request_seen(request))

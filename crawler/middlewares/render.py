@@ -29,6 +29,7 @@ from scrapy.http import HtmlResponse
 
 from ..browser import skip_heavy_resources
 from ..canonical import canonical_url
+from ..frontier import request_seen
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,10 @@ class RenderMiddleware:
         cached = self.cache.get(url) if browser_request.method == "GET" else None
         if cached is not None:
             await route.fulfill(status=cached[0], headers=cached[1], body=cached[2])
+            return
+        if browser_request.resource_type in CALL_TYPES and request_seen(self.crawler, Request(
+                url, method=browser_request.method, body=(browser_request.post_data or "").encode("utf-8"))):
+            await route.abort()  # fetched already by a plain request (or another worker)
             return
         state["pending"] += 1
         started = time.monotonic()

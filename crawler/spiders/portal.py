@@ -26,6 +26,7 @@ from gongkai.archive import Archive
 from .. import article, endpoints, focus, links, scripted
 from ..canonical import canonical_url
 from ..endpoints import ListEndpoint
+from ..frontier import request_seen
 from ..disposition import filename_from_disposition
 from ..domains import portal_domains
 from ..firstpage import first_page_text
@@ -164,15 +165,16 @@ class PortalSpider(scrapy.Spider):
         if rendered is not None:
             found, listed = self._rendered_links(rendered, response, found, listed)
         yield from self._follow(found, listed, title, response.meta.get("drift", 0))
+        apis = [api for api in apis if self.in_scope(api)]
         for api in apis:
-            if self.in_scope(api):
-                yield from self._page(api, drift=0, link_text="JSON list " + urlsplit(api).path, page_title=title)
+            # Written out in the script: no browser needed to page through it.
+            yield self.endpoint_request(endpoints.from_url(canonical_url(response.url), api), None, page_title=title)
         if rendered is not None:
             yield from self._learn_endpoints(rendered, response.url, title)
         elif canonical_url(response.url) in self.known_endpoints:
             for endpoint in self.known_endpoints[canonical_url(response.url)]:
                 yield self.endpoint_request(ListEndpoint(**endpoint), endpoint["first"], page_title=title)
-        elif self.render_lists and not self.javascript and scripted.needs_rendering(
+        elif not apis and self.render_lists and not self.javascript and scripted.needs_rendering(
                 response.text, response.url, found, title=title, link_text=response.meta.get("link_text")):
             yield self.render_request(response, title)
 
@@ -201,9 +203,10 @@ class PortalSpider(scrapy.Spider):
         return scrapy.Request(response.url, callback=self.parse_page, errback=self.failed, dont_filter=True,
                               priority=focus.link_priority(title, response.url, 0), meta=meta)
 
-    def endpoint_request(self, endpoint: ListEndpoint, value: int, *, page_title: str,
+    def endpoint_request(self, endpoint: ListEndpoint, value: int | None, *, page_title: str,
                          previous: str | None = None) -> scrapy.Request:
-        """Page ``value`` of a list endpoint, as a plain request."""
+        """Page ``value`` of a list endpoint (None: the call as seen), as a plain request."""
+        value = endpoint.first if value is None else value
         url, method, body = endpoint.request(value)
         headers = {"X-Requested-With": "XMLHttpRequest", "Referer": endpoint.page_url}
         if body:
@@ -262,16 +265,9 @@ class PortalSpider(scrapy.Spider):
         for row in rendered["fetches"]:
             method, body = row.pop("method", "GET"), row.pop("post_data", None)
             if row["outcome"] == "fetched":
-                self._mark_seen(scrapy.Request(row["url"], method=method or "GET",
-                                               body=(body or "").encode("utf-8")))
+                request_seen(self.crawler, scrapy.Request(row["url"], method=method or "GET",
+                                                          body=(body or "").encode("utf-8")))
             yield Fetch(**row)
-
-    def _mark_seen(self, request: scrapy.Request) -> None:
-        """Tell the duplicate filter (Redis-shared or not) about a request made elsewhere."""
-        slot = getattr(self.crawler.engine, "_slot", None)
-        dupefilter = getattr(getattr(slot, "scheduler", None), "df", None)
-        if dupefilter is not None:
-            dupefilter.request_seen(request)
 
     def _page(self, url: str, **kwargs: Any) -> Iterator[scrapy.Request]:
         request = self.page_request(url, **kwargs)
