@@ -483,8 +483,7 @@ V5 = [
 ]
 
 # List endpoints the crawler learned in Chromium (crawler/endpoints.py), so later runs page
-# through them without a browser; a stable id per crawl run, so the archives of several
-# workers merge into one without doubling a run.
+# through them without a browser.
 V6 = [
     """
     CREATE TABLE list_endpoints (
@@ -503,9 +502,6 @@ V6 = [
         UNIQUE (page_url, method, url, body)
     )
     """,
-    "ALTER TABLE crawl_runs ADD COLUMN uid TEXT",
-    "UPDATE crawl_runs SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL",
-    "CREATE UNIQUE INDEX crawl_runs_uid ON crawl_runs(uid)",
 ]
 
 MIGRATIONS: list[list[str]] = [V1, V2, V3, V4, V5, V6]

@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -79,8 +78,8 @@ class Archive:
 
     def start_run(self, start_urls: list[str], site: str | None = None) -> int:
         cursor = self.conn.execute(
-            "INSERT INTO crawl_runs (started_at, site, start_urls, uid) VALUES (?, ?, ?, ?)",
-            (now(), site, json.dumps(start_urls, ensure_ascii=False), uuid.uuid4().hex),
+            "INSERT INTO crawl_runs (started_at, site, start_urls) VALUES (?, ?, ?)",
+            (now(), site, json.dumps(start_urls, ensure_ascii=False)),
         )
         return cursor.lastrowid
 
