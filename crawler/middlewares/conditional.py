@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from scrapy.exceptions import NotConfigured
 
-from ..state import FileState, load_file_state
+from gongkai.archive import FileVersion
+
+from ..state import load_file_state
 
 
 class ConditionalRequestMiddleware:
-    def __init__(self, state: dict[str, FileState]):
+    def __init__(self, state: dict[str, FileVersion]):
         self.state = state
 
     @classmethod
