@@ -109,6 +109,37 @@ class Archive:
         )
         return cursor.lastrowid
 
+    def save_list_endpoint(self, run_id: int | None, endpoint: dict[str, Any]) -> None:
+        """Remember a list endpoint (``crawler.endpoints.ListEndpoint.as_dict()``); a known
+        one keeps its row and takes the newer paging."""
+        self.conn.execute(
+            """INSERT INTO list_endpoints (page_url, url, method, body, content_type, page_param,
+                   page_location, first_page, page_step, learned_at, run_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (page_url, method, url, body) DO UPDATE SET
+                   page_param = excluded.page_param, page_location = excluded.page_location,
+                   first_page = excluded.first_page, page_step = excluded.page_step,
+                   learned_at = excluded.learned_at, run_id = excluded.run_id""",
+            (endpoint["page_url"], endpoint["url"], endpoint["method"], endpoint.get("body") or "",
+             endpoint.get("content_type"), endpoint.get("page_param"), endpoint.get("location"),
+             endpoint.get("first", 1), endpoint.get("step", 1), now(), run_id),
+        )
+
+    def list_endpoints(self) -> dict[str, list[dict[str, Any]]]:
+        """``page_url → [endpoint dicts]`` (the shape ``ListEndpoint(**d)`` takes)."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for row in self.db.query(
+            "SELECT page_url, url, method, body, content_type, page_param, page_location, first_page, "
+            "page_step FROM list_endpoints ORDER BY id"
+        ):
+            found.setdefault(row["page_url"], []).append({
+                "page_url": row["page_url"], "url": row["url"], "method": row["method"],
+                "body": row["body"] or None, "content_type": row["content_type"],
+                "page_param": row["page_param"], "location": row["page_location"],
+                "first": row["first_page"], "step": row["page_step"],
+            })
+        return found
+
     def finish_run(self, run_id: int, status: str = "finished") -> dict[str, Any]:
         """Close a run, counting its pages, files and errors from its fetches."""
         counts = self.conn.execute(

@@ -11,7 +11,7 @@ from scrapy.exceptions import NotConfigured
 
 from gongkai.archive import Archive
 
-from .items import Fetch
+from .items import Fetch, LearnedEndpoint
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,9 @@ class ArchivePipeline:
         self.archive.close()
 
     def process_item(self, item):
+        if isinstance(item, LearnedEndpoint):
+            self.archive.save_list_endpoint(self.run_id, item.endpoint)
+            return item
         if not isinstance(item, Fetch):
             return item
         row = item.row()

@@ -28,7 +28,9 @@ class ConditionalRequestMiddleware:
 
     def process_request(self, request):
         known = self.state.get(request.url)
-        if known is None or request.meta.get("kind") != "file" or request.meta.get("playwright"):
+        # Pages too: an HTML disclosure is a known URL with a stored version.
+        if known is None or request.meta.get("kind") not in ("file", "page") or request.meta.get("playwright") \
+                or request.meta.get("render"):
             return None
         if known.etag:
             request.headers.setdefault("If-None-Match", known.etag)
