@@ -1,6 +1,8 @@
 """Human corrections of explanation categories: export for review, import back.
 
-``gongkai labels export FILE.csv`` writes every classified explanation with its labels;
+``gongkai labels export FILE.csv`` writes every classified explanation with its labels
+(``gongkai labels review FILE.csv`` only the ones the classifier is least sure of, least
+sure first, so a researcher corrects those first);
 a researcher edits the ``labels`` column; ``gongkai labels import FILE.csv`` stores each
 changed row in ``label_corrections``, keyed by the document's sha256 and the reason text
 so that it survives a re-extraction (explanation ids do not), writes it into
@@ -16,7 +18,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from .store import Archive
@@ -67,7 +69,41 @@ def export_labels(archive: "Archive", path: str | os.PathLike) -> int:
     ``model_labels`` is what the model said; ``labels`` starts as the current labels
     (a human's if corrected before) and is the column to edit, labels joined by ``;``.
     """
-    rows = archive.db.query(
+    rows = [_editable(row) for row in _labelled_rows(archive)]
+    return _write(path, rows, COLUMNS)
+
+
+def export_review(archive: "Archive", path: str | os.PathLike,
+                  confidence: Callable[[list[str]], list[float]], limit: int | None = None) -> int:
+    """Write the explanations no human has corrected yet, least sure first, to ``path`` in
+    the export format plus a ``confidence`` column; returns the row count.
+
+    :param confidence: reasons in, the classifier's confidence in each (0 = a coin toss).
+    :param limit: at most this many rows.
+    """
+    rows = [_editable(row) for row in _labelled_rows(archive) if not row["human_labels"]]
+    for row, value in zip(rows, confidence([row["reason"] for row in rows])):
+        row["confidence"] = value
+    rows.sort(key=lambda row: (row["confidence"], row["explanation_id"]))
+    return _write(path, rows[:limit] if limit else rows, COLUMNS + ["confidence"])
+
+
+def _editable(row) -> dict:
+    row = dict(row)
+    row["labels"] = row["human_labels"] or row["model_labels"] or ""
+    return row
+
+
+def _write(path: str | os.PathLike, rows: list[dict], columns: list[str]) -> int:
+    with open(path, "w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+def _labelled_rows(archive: "Archive"):
+    return archive.db.query(
         f"""
         SELECT explanations.id AS explanation_id, documents.sha256, documents.department,
                documents.region, documents.fiscal_year, explanations.subject,
@@ -88,16 +124,6 @@ def export_labels(archive: "Archive", path: str | os.PathLike) -> int:
         ORDER BY documents.fiscal_year, documents.region, explanations.id
         """
     )
-    count = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            row = dict(row)
-            row["labels"] = row.pop("human_labels") or row["model_labels"] or ""
-            writer.writerow(row)
-            count += 1
-    return count
 
 
 def import_labels(archive: "Archive", path: str | os.PathLike,

@@ -171,8 +171,19 @@ class Classifier:
             "labels": labels,
             "scores": {label: round(score, 4) for label, score in scores.items()},
             "spans": spans,
+            "confidence": self._confidence(labels, scores, result),
             "model": self.version,
         }
+
+    def _confidence(self, labels: list[str], scores: dict[str, float], result: RuleResult) -> float:
+        """How far the decision is from flipping: the smallest distance between a score the
+        model gave and the bar it had to clear (labels a rule decided are not in doubt, nor
+        then `other` and `no_difference`, which a rule label excludes).
+        Near 0 the decision is a coin toss: `gongkai labels review` lists those first."""
+        settled = set(result.hits) | (set(EXCLUSIVE) if result.hits else set())
+        margins = [scores[label] - self.model_alone if label in labels else self.model_alone - scores[label]
+                   for label in LABELS if label not in settled]
+        return round(max(0.0, min(margins, default=1.0)), 4)
 
 
 def _agrees(label: str, direction: int) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .baseline import baseline_labels
 from .classifier import THRESHOLD, Classifier
@@ -136,6 +136,18 @@ def cross_validate(examples: list[Example], k: int = 5, max_epochs: int | None =
     return {name: score(ordered, predicted) for name, predicted in predictions.items()}
 
 
+def province_splits(written: list[Example], real: list[Example], groups: list[list[str]]
+                    ) -> Iterator[tuple[list[Example], list[Example]]]:
+    """(train, test) per group of provinces: test is the group's real reasons; train is the
+    written reasons and the other provinces' real ones, less any text the test holds."""
+    for provinces in groups:
+        test_part = [e for e in real if e.province in provinces]
+        tested = {normalize_text(e.text) for e in test_part}
+        train_part = [e for e in written + [e for e in real if e.province not in provinces]
+                      if normalize_text(e.text) not in tested]
+        yield train_part, test_part
+
+
 def province_evaluation(written: list[Example], real: list[Example], k: int = 5,
                         max_epochs: int | None = None) -> dict:
     """Grouped by province: for each group, train on the written reasons and the real
@@ -145,11 +157,7 @@ def province_evaluation(written: list[Example], real: list[Example], k: int = 5,
     ordered: list[Example] = []
     predictions: dict[str, list[list[str]]] = {}
     groups = province_folds(real, k)
-    for provinces in groups:
-        test_part = [e for e in real if e.province in provinces]
-        tested = {normalize_text(e.text) for e in test_part}
-        train_part = [e for e in written + [e for e in real if e.province not in provinces]
-                      if normalize_text(e.text) not in tested]
+    for train_part, test_part in province_splits(written, real, groups):
         model = train(train_part, max_epochs=max_epochs)
         texts = [e.text for e in test_part]
         ordered.extend(test_part)

@@ -118,6 +118,32 @@ def labels_export(archive_path: str, csv_path: str) -> None:
     click.echo(f"wrote {count} explanations to {csv_path}")
 
 
+@labels.command("review")
+@archive_option
+@click.argument("csv_path", metavar="FILE.csv", type=click.Path(dir_okay=False))
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True,
+              help="At most this many explanations.")
+def labels_review(archive_path: str, csv_path: str, limit: int) -> None:
+    """Write the explanations whose labels the classifier is least sure of to FILE.csv,
+    least sure first, for correction; bring them back with labels import.
+
+    Explanations a human already corrected are left out.
+    Example: gongkai labels review --limit 50 review.csv
+    """
+    from gongkai import nlp
+    from gongkai.archive import Archive
+    from gongkai.archive.labels import export_review
+
+    classifier = nlp.load_classifier()
+
+    def confidence(reasons: list[str]) -> list[float]:
+        return [result["confidence"] for result in classifier.classify_many(reasons)]
+
+    with Archive(archive_path) as archive:
+        count = export_review(archive, csv_path, confidence, limit)
+    click.echo(f"wrote the {count} least sure explanations to {csv_path} (classifier {classifier.version})")
+
+
 @labels.command("import")
 @archive_option
 @click.argument("csv_path", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False))
