@@ -74,22 +74,26 @@ def train(data: str | None, output: str | None, use_dev: bool) -> None:
 @click.command()
 @click.option("--data", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Labelled reasons [default: nlp/data/reasons.jsonl].")
+@click.option("--real", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Real reasons with their provinces [default: nlp/data/real.jsonl].")
 @click.option("--folds", type=click.IntRange(0), default=5, show_default=True,
-              help="k for k-fold cross-validation; 0 skips it.")
+              help="k for k-fold cross-validation and for the province groups; 0 skips both.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full results as JSON.")
-def evaluate(data: str | None, folds: int, as_json: bool) -> None:
-    """Score the classifier on the dev split and by k-fold cross-validation, beside the
-    rules alone, the model alone and a plain codebook-cue baseline.
+def evaluate(data: str | None, real: str | None, folds: int, as_json: bool) -> None:
+    """Score the classifier on the dev split, the hold-out set, by k-fold cross-validation
+    and on real reasons of provinces the model never saw (trained per province group),
+    beside the rules alone, the model alone and a plain codebook-cue baseline.
 
     Example: gongkai evaluate --folds 5
     """
     from pathlib import Path
 
     from gongkai.nlp.errors import NlpError
-    from gongkai.nlp.evaluate import REASONS, format_evaluation, run_evaluation
+    from gongkai.nlp.evaluate import REAL, REASONS, format_evaluation, run_evaluation
 
     try:
-        results = run_evaluation(Path(data) if data else REASONS, k=folds)
+        results = run_evaluation(Path(data) if data else REASONS, k=folds,
+                                 real=Path(real) if real else REAL)
     except NlpError as error:
         raise click.ClickException(str(error))
     click.echo(json.dumps(results, ensure_ascii=False, indent=1) if as_json
