@@ -123,7 +123,7 @@ def province_folds(examples: list[Example], k: int) -> list[list[str]]:
     return [sorted(group) for group in groups if group]
 
 
-def append_examples(examples: Iterable[Example], path: Path = REASONS) -> int:
+def append_examples(examples: Iterable[Example], path: Path) -> int:
     """Append examples (human corrections) to the labelled data; returns how many."""
     lines = [example.to_json() + "\n" for example in examples]
     with open(path, "a", encoding="utf-8") as out:
