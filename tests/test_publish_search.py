@@ -165,7 +165,7 @@ def test_refresh_killed_midway_is_finished_by_the_next(tmp_path, archive_path):
     worker = subprocess.Popen([sys.executable, "-c", (
         # Tokenizing slowly, so that the kill lands inside a batch's transaction.
         "import sys, time, pathlib\n"
-        "from archive import Archive, search\n"
+        "from gongkai.archive import Archive, search\n"
         "tokenize = search.fts_text\n"
         "def slow(text):\n"
         "    pathlib.Path(sys.argv[2]).touch()\n"
