@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, gongkai
-from gongkai.archive import Archive, MergeError, data_dir_for
+from gongkai.archive import Archive, MergeError, data_dir_for, store
 
 BASE = "http://127.0.0.1:8000/"
 
@@ -68,16 +68,18 @@ def assert_every_row_has_its_bytes(path: Path) -> None:
 
 
 @pytest.fixture
-def workers(tmp_path):
-    """Two workers' archives: one file fetched by both, an endpoint both learned, and a
-    label correction in one."""
+def workers(tmp_path, monkeypatch):
+    """Two workers' archives: one file fetched by both, an endpoint both learned (the second
+    worker a minute later), and a label correction in one."""
     shared = pdf("部门预算 fetched by both workers")
     one, two = tmp_path / "w1.db", tmp_path / "w2.db"
+    monkeypatch.setattr(store, "now", lambda: "2025-06-01T08:00:00.000+00:00")
     with Archive(one) as archive:
         crawl_into(archive, {BASE + "a.pdf": pdf("a"), BASE + "shared.pdf": shared})
         archive.save_list_endpoint(None, {"page_url": BASE + "list/", "url": BASE + "api?p=1", "method": "GET",
                                           "page_param": "p", "location": "query"})
         archive.save_corrections([(hashlib.sha256(shared).hexdigest(), "人员增加", ["staff_increase"], "checked")])
+    monkeypatch.setattr(store, "now", lambda: "2025-06-01T08:01:00.000+00:00")
     with Archive(two) as archive:
         crawl_into(archive, {BASE + "b.pdf": pdf("b"), BASE + "shared.pdf": shared}, start="2025-06-01T08:00:01")
         archive.save_list_endpoint(None, {"page_url": BASE + "list/", "url": BASE + "api?p=1", "method": "GET",
