@@ -57,9 +57,11 @@ class TableHits:
         return f"{self.count}+" if self.capped else str(self.count)
 
 
-def search_all(conn: sqlite3.Connection, query: str, limit: int = 10) -> list[TableHits]:
-    """Hits for ``query`` in every searchable table, documents first."""
-    return [search_table(conn, source.table, query, limit) for source in SOURCES]
+def search_all(conn: sqlite3.Connection, query: str, limit: int = 10,
+               tables: list[str] | None = None) -> list[TableHits]:
+    """Hits for ``query`` in every searchable table (or those of ``tables``), documents first."""
+    return [search_table(conn, source.table, query, limit) for source in SOURCES
+            if tables is None or source.table in tables]
 
 
 def search_table(
