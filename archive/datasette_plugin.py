@@ -96,16 +96,27 @@ def handle_exception(datasette, request, exception):
         status, message = 400, exception.message
     else:
         return None
+    return lambda: _error_response(datasette, request, status, message)
 
-    async def respond():
-        if request.path.split("?")[0].endswith(".json"):
-            return Response.json({"ok": False, "error": message, "status": status, "title": None},
-                                 status=status)
-        return Response.html(await datasette.render_template(
-            "error.html", {"ok": False, "error": message, "status": status, "title": None},
-            request=request), status=status)
 
-    return respond
+@hookimpl
+def forbidden(datasette, request, message):
+    if message == "execute-sql":
+        return lambda: _error_response(datasette, request, 403, (
+            "Arbitrary SQL is off on this public archive: use the tables, facets, search and "
+            "canned queries, or download the data and query your own copy. (An operator can "
+            "allow it with gongkai serve --allow-sql.)"))
+    return None
+
+
+async def _error_response(datasette, request, status: int, message: str) -> Response:
+    """Datasette's error page (or JSON, for a .json address) with our message."""
+    if request.path.split("?")[0].endswith(".json"):
+        return Response.json({"ok": False, "error": message, "status": status, "title": None},
+                             status=status)
+    return Response.html(await datasette.render_template(
+        "error.html", {"ok": False, "error": message, "status": status, "title": None},
+        request=request), status=status)
 
 
 @hookimpl
@@ -281,14 +292,14 @@ def _int_arg(request, name: str, low: int, high: int) -> int | None:
 
 def _search_query(request, limit: dict[str, int]) -> str:
     query = (request.args.get("q") or "").strip()
-    if len(query) > limit["search_max_chars"]:
-        raise BadRequest(f"the search is {len(query)} characters long; at most "
-                         f"{limit['search_max_chars']} are allowed (search_max_chars)")
     words = len(query.split())
     if words > limit["search_max_words"]:
         raise BadRequest(f"the search has {words} words; at most {limit['search_max_words']} "
                          "are allowed (search_max_words): every word must appear, so a few "
                          "distinctive words find the same rows")
+    if len(query) > limit["search_max_chars"]:
+        raise BadRequest(f"the search is {len(query)} characters long; at most "
+                         f"{limit['search_max_chars']} are allowed (search_max_chars)")
     return query
 
 
