@@ -22,20 +22,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .store import Archive
 
-SCHEMA = [
-    """
-    CREATE TABLE label_corrections (
-        id INTEGER PRIMARY KEY,
-        sha256 TEXT NOT NULL,          -- the document's file; survives re-extraction
-        reason TEXT NOT NULL,          -- the explanation's reason (or text) as classified
-        labels TEXT NOT NULL,          -- JSON list of codebook keys
-        note TEXT,
-        corrected_at TEXT NOT NULL,
-        UNIQUE (sha256, reason)
-    )
-    """,
-]
-
 COLUMNS = ["explanation_id", "sha256", "department", "region", "fiscal_year", "subject",
            "reason", "model_labels", "labels", "note"]
 HUMAN_VERSION = "human"

@@ -17,7 +17,7 @@ from typing import Any
 from . import search
 from .progress import Progress
 from .datasette_plugin import TEMPLATES
-from .store import data_dir_for
+from .store import Archive, data_dir_for
 
 REPO = Path(__file__).resolve().parent.parent
 METADATA_PATH = REPO / "datasette_metadata.json"
@@ -89,8 +89,6 @@ def prepare(archive_path: str | os.PathLike, *, immutable: bool = False) -> int:
     archive_path = Path(archive_path)
     if not os.access(archive_path, os.W_OK):
         return 0
-    from .store import Archive  # opening migrates, which a read-only file cannot do
-
     with Archive(archive_path) as archive:
         indexed = 0
         if pending := search.pending(archive.conn):
@@ -172,14 +170,12 @@ def publish(archive_path: str | os.PathLike, out_dir: str | os.PathLike) -> dict
         reader.execute("VACUUM INTO ?", (str(partial),))
     finally:
         reader.close()
-    conn = sqlite3.connect(partial, isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode = DELETE")  # immutable=1 ignores a WAL file
-        indexed = sum(search.refresh(conn).values())
-        search.optimize(conn)
-        file_rows = conn.execute("SELECT path FROM files").fetchall()
-    finally:
-        conn.close()
+    # Opened as an archive, so a snapshot of one an older gongkai wrote is upgraded.
+    with Archive(partial) as archive:
+        indexed = sum(search.refresh(archive.conn).values())
+        search.optimize(archive.conn)
+        file_rows = archive.conn.execute("SELECT path FROM files").fetchall()
+        archive.conn.execute("PRAGMA journal_mode = DELETE")  # immutable=1 ignores a WAL file
     os.replace(partial, snapshot)
 
     files_copied = _copy_files(data_dir_for(source), data_dir_for(snapshot), file_rows)
