@@ -16,8 +16,10 @@ import scrapy
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_playwright.page import PageMethod
 from twisted.internet.error import DNSLookupError, TimeoutError as TwistedTimeoutError
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from .. import focus, links
@@ -122,10 +124,16 @@ class PortalSpider(scrapy.Spider):
 
     # -- pages ------------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         if _is_file_response(response):
-            yield from self.parse_file(response)
+            async for item in self.parse_file(response):
+                yield item
             return
+        for item in self._page_items(response):
+            yield item
+
+    def _page_items(self, response: Response) -> Iterator[Any]:
+        """The page's fetch row and a request for every link worth following."""
         yield from _redirect_hops(response)
         yield _fetch(response, kind="page", outcome="fetched")
         if not isinstance(response, TextResponse):
@@ -163,15 +171,18 @@ class PortalSpider(scrapy.Spider):
 
     # -- files ------------------------------------------------------------------------
 
-    def parse_file(self, response: Response) -> Iterator[Any]:
+    async def parse_file(self, response: Response) -> AsyncIterator[Any]:
         if response.status == 304:
             yield _fetch(response, kind="file", outcome="not_modified")
             return
         if not _is_file_response(response):
             # A download link that answered with a page (an error page, a login form).
-            yield from self._parse_as_page(response)
+            response.meta["kind"] = "page"
+            for item in self._page_items(response):
+                yield item
             return
-        yield from _redirect_hops(response)
+        for item in _redirect_hops(response):
+            yield item
         disposition_name = filename_from_disposition(response.headers.get("Content-Disposition"))
         url_name = focus.file_name_from_url(response.url)
         filename = disposition_name or url_name
@@ -184,13 +195,7 @@ class PortalSpider(scrapy.Spider):
         verdict = focus.name_verdict(link_text, disposition_name, url_name)
         unread = None  # why the first page could not be judged
         if verdict is focus.Verdict.UNKNOWN and file_format == "pdf":
-            try:
-                verdict = focus.text_verdict(first_page_text(
-                    response.body, timeout=self.settings.getfloat("FIRST_PAGE_TIMEOUT"),
-                    memory_mb=self.settings.getint("FIRST_PAGE_MAX_MEMORY")))
-            except FirstPageUnread as error:
-                unread = str(error)
-                self.logger.warning("%s: %s", response.url, unread)
+            verdict, unread = await self._first_page_verdict(response)
         if verdict is focus.Verdict.UNKNOWN and focus.says_nothing(link_text):
             verdict = focus.name_verdict(response.meta.get("page_title"))
         if verdict is not focus.Verdict.DISCLOSURE or file_format is None:
@@ -200,9 +205,19 @@ class PortalSpider(scrapy.Spider):
         yield _fetch(response, kind="file", outcome="stored", filename=filename,
                      body=response.body, file_format=file_format, error=unread)
 
-    def _parse_as_page(self, response: Response) -> Iterator[Any]:
-        response.meta["kind"] = "page"
-        yield from self.parse_page(response)
+    async def _first_page_verdict(self, response: Response) -> tuple[focus.Verdict, str | None]:
+        """What the first page says, read in a thread (the child process it starts may take
+        up to FIRST_PAGE_TIMEOUT, and the other downloads go on meanwhile); with the reason
+        when it could not be read."""
+        try:
+            text = await maybe_deferred_to_future(deferToThread(
+                first_page_text, response.body,
+                timeout=self.settings.getfloat("FIRST_PAGE_TIMEOUT"),
+                memory_mb=self.settings.getint("FIRST_PAGE_MAX_MEMORY")))
+        except FirstPageUnread as error:
+            self.logger.warning("%s: %s", response.url, error)
+            return focus.Verdict.UNKNOWN, str(error)
+        return focus.text_verdict(text), None
 
     # -- failures ---------------------------------------------------------------------
 
@@ -247,7 +262,7 @@ def describe_failure(failure: Failure, request: scrapy.Request) -> str:
         if message == "max redirections reached":
             return (f"redirect loop: gave up after {len(hops)} redirects from {_first_url(request)}"
                     f" (last to {request.url})")
-        return f"gave up: {message}"
+        return message  # Scrapy's own words: a decompression bomb, a dropped request…
     if failure.check(DownloadCancelledError):
         return (f"larger than DOWNLOAD_MAXSIZE, download cancelled: "
                 f"{str(failure.value) or request.url}")
