@@ -33,7 +33,7 @@ LIMITS = (
     Limit("max_like_pattern", 500, "Longest LIKE or GLOB pattern (SQLITE_LIMIT_LIKE_PATTERN_LENGTH): "
           "one comparison against a long pattern of % runs inside a single step of SQLite, "
           "where the time limit cannot stop it."),
-    Limit("max_result_mb", 64, "Text and blob bytes one query may return to the server; "
+    Limit("max_result_mb", 32, "Text and blob bytes one query may return to the server; "
           "more is a 400 that says so."),
     Limit("heap_limit_mb", 512, "Memory SQLite may hold in the whole server process "
           "(PRAGMA hard_heap_limit); beyond it a query fails with a 503."),
