@@ -2,6 +2,7 @@
 and the Datasette plugin that publishes it."""
 
 from .schema import SCHEMA_VERSION, ArchiveTooNew, migrate
-from .store import DISCLOSURE_FORMATS, Archive, data_dir_for
+from .store import DISCLOSURE_FORMATS, Archive, FileVersion, data_dir_for
 
-__all__ = ["Archive", "ArchiveTooNew", "DISCLOSURE_FORMATS", "SCHEMA_VERSION", "data_dir_for", "migrate"]
+__all__ = ["Archive", "ArchiveTooNew", "DISCLOSURE_FORMATS", "FileVersion", "SCHEMA_VERSION",
+           "data_dir_for", "migrate"]

@@ -12,7 +12,6 @@ before the model's), and appends it to nlp/data/reasons.jsonl for the next
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
 
 COLUMNS = ["explanation_id", "sha256", "department", "region", "fiscal_year", "subject",
            "reason", "model_labels", "labels", "note"]
-HUMAN_VERSION = "human"
 SEPARATOR = ";"
 SHA256 = re.compile(r"[0-9a-f]{64}")
 NOTE_MAX_CHARS = 2000
@@ -46,44 +44,20 @@ class ImportReport:
                 "errors": [{"line": line, "message": message} for line, message in self.errors]}
 
 
-def _reason_sql() -> str:
-    return "coalesce(explanations.reason, explanations.text)"
-
-
 def export_labels(archive: "Archive", path: str | os.PathLike) -> int:
     """Write every explanation that has categories to ``path``; returns the row count.
 
     ``model_labels`` is what the model said; ``labels`` starts as the current labels
     (a human's if corrected before) and is the column to edit, labels joined by ``;``.
     """
-    rows = archive.db.query(
-        f"""
-        SELECT explanations.id AS explanation_id, documents.sha256, documents.department,
-               documents.region, documents.fiscal_year, explanations.subject,
-               {_reason_sql()} AS reason,
-               (SELECT group_concat(label, '{SEPARATOR}') FROM (
-                  SELECT DISTINCT label FROM explanation_categories c
-                  WHERE c.explanation_id = explanations.id AND c.source = 'model'
-                  ORDER BY label)) AS model_labels,
-               (SELECT group_concat(label, '{SEPARATOR}') FROM (
-                  SELECT DISTINCT label FROM explanation_categories c
-                  WHERE c.explanation_id = explanations.id AND c.source = 'human'
-                  ORDER BY label)) AS human_labels,
-               (SELECT note FROM label_corrections k WHERE k.sha256 = documents.sha256
-                  AND k.reason = {_reason_sql()}) AS note
-        FROM explanations JOIN documents ON documents.id = explanations.document_id
-        WHERE EXISTS (SELECT 1 FROM explanation_categories c
-                      WHERE c.explanation_id = explanations.id)
-        ORDER BY documents.fiscal_year, documents.region, explanations.id
-        """
-    )
     count = 0
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
         writer.writeheader()
-        for row in rows:
-            row = dict(row)
-            row["labels"] = row.pop("human_labels") or row["model_labels"] or ""
+        for row in archive.labelled_explanations():
+            human = row.pop("human_labels")
+            row["model_labels"] = SEPARATOR.join(row["model_labels"])
+            row["labels"] = SEPARATOR.join(human) or row["model_labels"]
             writer.writerow(row)
             count += 1
     return count
@@ -98,11 +72,9 @@ def import_labels(archive: "Archive", path: str | os.PathLike,
     from gongkai.nlp.errors import BadTrainingData
     from gongkai.nlp.normalize import normalize_text
 
-    from .store import now
-
     report = ImportReport()
     corrections: list[tuple[str, str, tuple[str, ...], str | None]] = []
-    corrected = set(archive.conn.execute("SELECT sha256, reason FROM label_corrections").fetchall())
+    corrected = archive.corrected_reasons()
     line = 1
     try:
         with open(path, encoding="utf-8-sig", newline="") as lines:
@@ -132,18 +104,8 @@ def import_labels(archive: "Archive", path: str | os.PathLike,
         # fault are kept, the rest are not read.
         report.errors.append((line + 1, f"{path}: line {line + 1} and those after it cannot be "
                                         f"read ({error}); save the file again as UTF-8 CSV"))
-    with archive.transaction() as conn:
-        for sha256, reason, labels, note in corrections:
-            conn.execute(
-                """INSERT INTO label_corrections (sha256, reason, labels, note, corrected_at)
-                   VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (sha256, reason) DO UPDATE SET
-                     labels = excluded.labels, note = excluded.note,
-                     corrected_at = excluded.corrected_at""",
-                (sha256, reason, json.dumps(list(labels)), note, now()),
-            )
-        report.corrections = len(corrections)
-    report.applied = apply_corrections(archive)
+    report.corrections = archive.save_corrections(corrections)
+    report.applied = archive.apply_corrections()
     data = training_data or REASONS
     known = {normalize_text(e.text): set(e.labels) for e in load_examples(data)}
     fresh = {}
@@ -152,33 +114,6 @@ def import_labels(archive: "Archive", path: str | os.PathLike,
             fresh[normalize_text(reason)] = Example(reason, labels, "human")
     report.training_examples = append_examples(fresh.values(), data)
     return report
-
-
-def apply_corrections(archive: "Archive") -> int:
-    """Write every stored correction into ``explanation_categories`` (source 'human') for
-    the explanations it matches; run after a build so corrections outlive re-extraction.
-    Returns the number of explanations labelled by a human."""
-    applied = 0
-    with archive.transaction() as conn:
-        corrections = conn.execute("SELECT sha256, reason, labels FROM label_corrections").fetchall()
-        for sha256, reason, labels in corrections:
-            explanation_ids = [row[0] for row in conn.execute(
-                f"""SELECT explanations.id FROM explanations
-                    JOIN documents ON documents.id = explanations.document_id
-                    WHERE documents.sha256 = ? AND {_reason_sql()} = ?""",
-                (sha256, reason),
-            )]
-            for explanation_id in explanation_ids:
-                conn.execute("DELETE FROM explanation_categories "
-                             "WHERE explanation_id = ? AND source = 'human'", (explanation_id,))
-                conn.executemany(
-                    """INSERT INTO explanation_categories
-                       (explanation_id, label, score, span_start, span_end, model_version, source)
-                       VALUES (?, ?, 1.0, 0, ?, ?, 'human')""",
-                    [(explanation_id, label, len(reason), HUMAN_VERSION) for label in json.loads(labels)],
-                )
-                applied += 1
-    return applied
 
 
 class BadCorrection(ValueError):
@@ -196,10 +131,7 @@ def _checked(archive: "Archive", row: dict, where: str) -> tuple[str, str, str |
     if not SHA256.fullmatch(sha256):
         raise BadCorrection(f"{where}: sha256 must be the 64 hex digits of an archived file, "
                             f"not {sha256[:80]!r}")
-    if not archive.conn.execute(
-            f"""SELECT 1 FROM explanations JOIN documents ON documents.id = explanations.document_id
-                WHERE documents.sha256 = ? AND {_reason_sql()} = ? LIMIT 1""",
-            (sha256, reason)).fetchone():
+    if not archive.explains(sha256, reason):
         raise BadCorrection(f"{where}: no explanation of document {sha256[:12]}… has this reason; "
                             "keep the sha256 and reason columns as `gongkai labels export` wrote them")
     if note and len(note) > NOTE_MAX_CHARS:

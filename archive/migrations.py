@@ -482,4 +482,26 @@ V5 = [
     """,
 ]
 
-MIGRATIONS: list[list[str]] = [V1, V2, V3, V4, V5]
+# List endpoints the crawler learned in Chromium (crawler/endpoints.py), so later runs page
+# through them without a browser.
+V6 = [
+    """
+    CREATE TABLE list_endpoints (
+        id INTEGER PRIMARY KEY,
+        page_url TEXT NOT NULL,        -- canonical URL of the list page whose scripts call it
+        url TEXT NOT NULL,             -- the call as seen (query included)
+        method TEXT NOT NULL DEFAULT 'GET',
+        body TEXT NOT NULL DEFAULT '', -- form or JSON body of a POST
+        content_type TEXT,
+        page_param TEXT,               -- the parameter that counts pages (NULL: one page)
+        page_location TEXT,            -- query | form | json
+        first_page INTEGER NOT NULL DEFAULT 1,
+        page_step INTEGER NOT NULL DEFAULT 1,
+        learned_at TEXT NOT NULL,
+        run_id INTEGER REFERENCES crawl_runs(id),
+        UNIQUE (page_url, method, url, body)
+    )
+    """,
+]
+
+MIGRATIONS: list[list[str]] = [V1, V2, V3, V4, V5, V6]

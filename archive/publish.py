@@ -91,9 +91,9 @@ def prepare(archive_path: str | os.PathLike, *, immutable: bool = False) -> int:
         return 0
     with Archive(archive_path) as archive:
         indexed = 0
-        if pending := search.pending(archive.conn):
+        if pending := archive.search_pending():
             with Progress("search index", total=pending) as progress:
-                indexed = sum(search.refresh(archive.conn, progress=progress.update).values())
+                indexed = sum(archive.refresh_search(progress=progress.update).values())
         if immutable:
             archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return indexed

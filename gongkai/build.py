@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from gongkai.archive import Archive, labels, search
+from gongkai.archive import Archive
 from gongkai.extract.limit import DEFAULT_MEMORY_MB
 
 log = logging.getLogger("gongkai.build")
@@ -81,26 +81,14 @@ def build(
             if on_progress:
                 on_progress(done, len(pending), item.get("filename") or item["sha256"])
         report.reclassified = reclassify(archive, classifier)
-        report.corrected = labels.apply_corrections(archive)
-        report.indexed = sum(search.refresh(archive.conn).values())
+        report.corrected = archive.apply_corrections()
+        report.indexed = sum(archive.refresh_search().values())
     return report
 
 
 def reclassify(archive: Archive, classifier) -> int:
     """Label the explanations whose model labels are missing or from another model version."""
-    stale = list(
-        archive.db.query(
-            """
-            SELECT id, reason, text, no_difference FROM explanations
-            WHERE (reason IS NOT NULL OR no_difference = 1)
-              AND NOT EXISTS (
-                SELECT 1 FROM explanation_categories c
-                WHERE c.explanation_id = explanations.id
-                  AND c.source = 'model' AND c.model_version = ?)
-            """,
-            [classifier.version],
-        )
-    )
+    stale = archive.explanations_to_classify(classifier.version)
     from gongkai import nlp
 
     classifications = classifier.classify_many([_classified_text(e) for e in stale])

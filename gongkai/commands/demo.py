@@ -36,9 +36,7 @@ def demo(archive_path: str, port: int, no_serve: bool) -> None:
     report = build(archive_path)
     with Archive(archive_path) as archive:
         counts = archive.counts()
-        errors = archive.db.execute(
-            "SELECT count(*) FROM documents WHERE status = 'error'"
-        ).fetchone()[0]
+        errors = archive.count_documents("error")
     click.echo(
         f"\nDone. Last crawl: {run['pages']} pages, {run['files_new']} new files, "
         f"{run['files_unchanged']} unchanged, {run['errors']} fetch errors.\n"

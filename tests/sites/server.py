@@ -24,6 +24,9 @@ picks (HTTPS when given a certificate) and prints its base URL.  Files under ROO
   list); ``/module/download/downfile.jsp?filename=F`` the ``pdfs.json`` file ``/jcms/F``.
 - ``/api/…json`` is sent as application/json.
 - ``/changing/…`` PDFs render version ``?`` set by ``/_set?version=N``.
+- A request with a query or a POST body (form or JSON) is answered by the file
+  ``PATH@k1=v1&k2=v2`` when there is one (parameters sorted, jQuery's ``_`` cache buster
+  left out): list endpoints of any shape, page by page.
 - ``/_set?etag=off`` stops ETag/Last-Modified (a server without conditional support).
 - ``/_log`` returns every request seen (method, path, host, status, headers) as JSON;
   ``/_log/clear`` empties it.
@@ -46,7 +49,7 @@ import time
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, urlsplit
 
 LOGGED_HEADERS = ("User-Agent", "Cookie", "If-None-Match", "If-Modified-Since", "Referer")
 FIXED_MTIME = email.utils.formatdate(1_700_000_000, usegmt=True)
@@ -115,16 +118,23 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # keep test output quiet
         pass
 
-    def do_GET(self) -> None:
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        self.do_GET(method="POST")
+
+    def do_GET(self, method: str = "GET") -> None:
         # Logged when the request arrives, so a request the client gave up on still counts.
         self.entry = {
-            "method": "GET",
+            "method": method,
             "path": self.path,
             "host": self.headers.get("Host", ""),
             "status": None,
             "time": time.monotonic(),
             "headers": {h: self.headers.get(h) for h in LOGGED_HEADERS if self.headers.get(h)},
         }
+        if method == "POST":
+            self.entry["body"] = self.body
         if not self.path.startswith("/_log"):
             with self.state.lock:
                 self.state.log.append(self.entry)
@@ -173,6 +183,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_file(self.state.changing(path), "application/pdf")
         if path in self.state.files:
             return self.send_file(self.state.files[path], _content_type(path))
+        keyed = self.keyed_file(path, parts.query)
+        if keyed is not None:
+            data = keyed.read_bytes()
+            kind = "application/json" if data.lstrip()[:1] in (b"{", b"[") else "text/html"
+            return self.send(200, data, kind + "; charset=utf-8")
         target = (self.state.root / path.lstrip("/")).resolve()
         if path.endswith("/"):
             target = target / "index.html"
@@ -181,6 +196,21 @@ class Handler(BaseHTTPRequestHandler):
         if target.suffix in (".html", ".htm"):
             return self.page(path, target.read_text("utf-8"))
         return self.send_file(target.read_bytes(), _content_type(path))
+
+    def keyed_file(self, path: str, query: str) -> Path | None:
+        """``PATH@k=v&…`` for a request's query and body parameters, if that file exists."""
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        body = getattr(self, "body", "")
+        if body.lstrip().startswith("{"):
+            params.update({k: str(v) for k, v in json.loads(body).items()})
+        elif body:
+            params.update(parse_qsl(body, keep_blank_values=True))
+        params.pop("_", None)
+        if not params:
+            return None
+        name = path.lstrip("/") + "@" + "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+        target = (self.state.root / name).resolve()
+        return target if target.is_file() and self.state.root.resolve() in target.parents else None
 
     def page(self, path: str, html: str) -> None:
         html = html.replace("{{OTHER_ORIGIN}}", f"http://localhost:{self.server.server_port}")
