@@ -21,10 +21,11 @@ setup: system-deps $(INSTALLED)
 system-deps:
 	@scripts/install-system-deps.sh
 
-$(INSTALLED): pyproject.toml
+# constraints.txt pins the libraries whose internals we use to the versions tests pass with.
+$(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(INSTALLED)
 
 benchmarks: setup

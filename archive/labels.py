@@ -5,8 +5,8 @@ a researcher edits the ``labels`` column; ``gongkai labels import FILE.csv`` sto
 changed row in ``label_corrections``, keyed by the document's sha256 and the reason text
 so that it survives a re-extraction (explanation ids do not), writes it into
 ``explanation_categories`` with ``source = 'human'`` (the views count a human label
-before the model's), and appends it to nlp/data/reasons.jsonl for the next
-``gongkai train``.
+before the model's), and appends it to the labelled reasons (``gongkai.paths``) for the
+next ``gongkai train``.
 """
 
 from __future__ import annotations
@@ -64,11 +64,11 @@ def export_labels(archive: "Archive", path: str | os.PathLike) -> int:
 
 
 def import_labels(archive: "Archive", path: str | os.PathLike,
-                  training_data: Path | None = None) -> ImportReport:
+                  training_data: Path) -> ImportReport:
     """Store the rows of ``path`` whose ``labels`` differ from ``model_labels`` (or that were
     corrected before) as human corrections, apply them, and append them to the training data. A bad row is
     reported with its line number and skipped; the others are still imported."""
-    from gongkai.nlp.dataset import REASONS, Example, append_examples, check_labels, load_examples
+    from gongkai.nlp.dataset import Example, append_examples, check_labels, load_examples
     from gongkai.nlp.errors import BadTrainingData
     from gongkai.nlp.normalize import normalize_text
 
@@ -106,13 +106,12 @@ def import_labels(archive: "Archive", path: str | os.PathLike,
                                         f"read ({error}); save the file again as UTF-8 CSV"))
     report.corrections = archive.save_corrections(corrections)
     report.applied = archive.apply_corrections()
-    data = training_data or REASONS
-    known = {normalize_text(e.text): set(e.labels) for e in load_examples(data)}
+    known = {normalize_text(e.text): set(e.labels) for e in load_examples(training_data)}
     fresh = {}
     for _, reason, labels, _ in corrections:
         if known.get(normalize_text(reason)) != set(labels):
             fresh[normalize_text(reason)] = Example(reason, labels, "human")
-    report.training_examples = append_examples(fresh.values(), data)
+    report.training_examples = append_examples(fresh.values(), training_data)
     return report
 
 

@@ -45,6 +45,7 @@ def build(
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int = DEFAULT_MEMORY_MB,
     on_progress: Callable[[int, int, str], None] | None = None,
+    model_dir: str | os.PathLike | None = None,
 ) -> BuildReport:
     """Extract, classify and load every archived file that has no current document.
 
@@ -52,13 +53,13 @@ def build(
     :param timeout: seconds allowed per file before it is recorded as kind ``timeout``.
     :param memory_mb: MiB allowed per file before it is recorded as kind ``too_large``.
     :param on_progress: called as ``(done, total, filename)`` after each file.
+    :param model_dir: the classifier's model [default: ``gongkai.paths.trained_model()``,
+        else the shipped one].
     """
-    from gongkai import extract
-
-    from gongkai import nlp
+    from gongkai import extract, nlp, paths
 
     report = BuildReport()
-    classifier = nlp.load_classifier()
+    classifier = nlp.load_classifier(model_dir or paths.trained_model())
     with Archive(archive_path) as archive:
         pending = archive.files_to_extract(extract.EXTRACTOR_VERSION)
         categorize = _categorizer(classifier)

@@ -83,7 +83,7 @@ def train_dev(examples: list[Example]) -> tuple[list[Example], list[Example]]:
     return train, dev
 
 
-def append_examples(examples: Iterable[Example], path: Path = REASONS) -> int:
+def append_examples(examples: Iterable[Example], path: Path) -> int:
     """Append examples (human corrections) to the labelled data; returns how many."""
     lines = [example.to_json() + "\n" for example in examples]
     with open(path, "a", encoding="utf-8") as out:

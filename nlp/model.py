@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from .clauses import reason_text
-from .dataset import REASONS, Example, load_examples, train_dev
+from .dataset import Example, load_examples, train_dev
 from .errors import ModelMissing
 from .labels import LABELS
 from .normalize import normalize_text
@@ -71,9 +71,10 @@ def train(examples: list[Example], output_dir: Path | None = None, config_path: 
     return TextcatModel(pipeline, [])
 
 
-def train_shipped(data: Path = REASONS, output_dir: Path = MODEL_DIR, use_dev: bool = False) -> dict:
-    """Train the model that ships in nlp/model/ on the train split (or on every example
-    with ``use_dev``) and save it; returns what was done."""
+def train_shipped(data: Path, output_dir: Path, use_dev: bool = False) -> dict:
+    """Train the model (the one that ships in nlp/model/, when ``output_dir`` is that) on
+    the train split of ``data`` (or on every example with ``use_dev``) and save it to
+    ``output_dir``; returns what was done."""
     examples = load_examples(data)
     train_part, dev_part = train_dev(examples)
     chosen = examples if use_dev else train_part

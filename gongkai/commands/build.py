@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import archive_option
+from .options import archive_option, model_option
 
 
 @click.command()
@@ -14,7 +14,9 @@ from .options import archive_option
               help="Seconds allowed per file; slower files are recorded with kind 'timeout'.")
 @click.option("--max-memory", "memory_mb", type=click.IntRange(min=0), default=768, show_default=True,
               help="MiB of memory allowed per file (0: no limit); more is recorded with kind 'too_large'.")
-def build(archive_path: str, workers: int | None, timeout: float, memory_mb: int) -> None:
+@model_option
+def build(archive_path: str, workers: int | None, timeout: float, memory_mb: int,
+          model_dir: str | None) -> None:
     """Extract, classify and load every archived file that has no current document.
 
     Idempotent: a second run adds nothing; a run killed at any moment is completed by the
@@ -31,7 +33,7 @@ def build(archive_path: str, workers: int | None, timeout: float, memory_mb: int
         progress.update(1, item=name)
 
     report = run_build(archive_path, workers=workers, timeout=timeout, memory_mb=memory_mb,
-                       on_progress=on_progress)
+                       on_progress=on_progress, model_dir=model_dir)
     if progress:
         progress.close()
     click.echo(
