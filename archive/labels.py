@@ -1,6 +1,8 @@
 """Human corrections of explanation categories: export for review, import back.
 
-``gongkai labels export FILE.csv`` writes every classified explanation with its labels;
+``gongkai labels export FILE.csv`` writes every classified explanation with its labels
+(``gongkai labels review FILE.csv`` only the ones the classifier is least sure of, least
+sure first, so a researcher corrects those first);
 a researcher edits the ``labels`` column; ``gongkai labels import FILE.csv`` stores each
 changed row in ``label_corrections``, keyed by the document's sha256 and the reason text
 so that it survives a re-extraction (explanation ids do not), writes it into
@@ -16,7 +18,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from .store import Archive
@@ -50,17 +52,37 @@ def export_labels(archive: "Archive", path: str | os.PathLike) -> int:
     ``model_labels`` is what the model said; ``labels`` starts as the current labels
     (a human's if corrected before) and is the column to edit, labels joined by ``;``.
     """
-    count = 0
+    return _write(path, [_editable(row) for row in archive.labelled_explanations()], COLUMNS)
+
+
+def export_review(archive: "Archive", path: str | os.PathLike,
+                  confidence: Callable[[list[str]], list[float]], limit: int | None = None) -> int:
+    """Write the explanations no human has corrected yet, least sure first, to ``path`` in
+    the export format plus a ``confidence`` column; returns the row count.
+
+    :param confidence: reasons in, the classifier's confidence in each (0 = a coin toss).
+    :param limit: at most this many rows.
+    """
+    rows = [_editable(row) for row in archive.labelled_explanations() if not row["human_labels"]]
+    for row, value in zip(rows, confidence([row["reason"] for row in rows])):
+        row["confidence"] = value
+    rows.sort(key=lambda row: (row["confidence"], row["explanation_id"]))
+    return _write(path, rows[:limit] if limit else rows, COLUMNS + ["confidence"])
+
+
+def _editable(row: dict) -> dict:
+    """An export row: labels joined by ``;``, ``labels`` the human's if any, else the model's."""
+    row["model_labels"] = SEPARATOR.join(row["model_labels"])
+    row["labels"] = SEPARATOR.join(row["human_labels"]) or row["model_labels"]
+    return row
+
+
+def _write(path: str | os.PathLike, rows: list[dict], columns: list[str]) -> int:
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        for row in archive.labelled_explanations():
-            human = row.pop("human_labels")
-            row["model_labels"] = SEPARATOR.join(row["model_labels"])
-            row["labels"] = SEPARATOR.join(human) or row["model_labels"]
-            writer.writerow(row)
-            count += 1
-    return count
+        writer.writerows(rows)
+    return len(rows)
 
 
 def import_labels(archive: "Archive", path: str | os.PathLike,

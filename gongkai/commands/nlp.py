@@ -77,12 +77,15 @@ def train(data: str | None, output: str | None, use_dev: bool) -> None:
 @click.command()
 @click.option("--data", type=click.Path(exists=True, dir_okay=False), default=None,
               help=f"Labelled reasons [default: {DATA_DEFAULT}].")
+@click.option("--real", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Real reasons with their provinces [default: the shipped nlp/data/real.jsonl].")
 @click.option("--folds", type=click.IntRange(0), default=5, show_default=True,
-              help="k for k-fold cross-validation; 0 skips it.")
+              help="k for k-fold cross-validation and for the province groups; 0 skips both.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full results as JSON.")
-def evaluate(data: str | None, folds: int, as_json: bool) -> None:
-    """Score the classifier on the dev split and by k-fold cross-validation, beside the
-    rules alone, the model alone and a plain codebook-cue baseline.
+def evaluate(data: str | None, real: str | None, folds: int, as_json: bool) -> None:
+    """Score the classifier on the dev split, the hold-out set, by k-fold cross-validation
+    and on real reasons of provinces the model never saw (trained per province group),
+    beside the rules alone, the model alone and a plain codebook-cue baseline.
 
     Example: gongkai evaluate --folds 5
     """
@@ -90,10 +93,11 @@ def evaluate(data: str | None, folds: int, as_json: bool) -> None:
 
     from gongkai import paths
     from gongkai.nlp.errors import NlpError
-    from gongkai.nlp.evaluate import format_evaluation, run_evaluation
+    from gongkai.nlp.evaluate import REAL, format_evaluation, run_evaluation
 
     try:
-        results = run_evaluation(Path(data) if data else paths.training_data(), k=folds)
+        results = run_evaluation(Path(data) if data else paths.training_data(), k=folds,
+                                 real=Path(real) if real else REAL)
     except NlpError as error:
         raise click.ClickException(str(error))
     click.echo(json.dumps(results, ensure_ascii=False, indent=1) if as_json
@@ -120,6 +124,33 @@ def labels_export(archive_path: str, csv_path: str) -> None:
     with Archive(archive_path) as archive:
         count = export_labels(archive, csv_path)
     click.echo(f"wrote {count} explanations to {csv_path}")
+
+
+@labels.command("review")
+@archive_option
+@click.argument("csv_path", metavar="FILE.csv", type=click.Path(dir_okay=False))
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True,
+              help="At most this many explanations.")
+@model_option
+def labels_review(archive_path: str, csv_path: str, limit: int, model_dir: str | None) -> None:
+    """Write the explanations whose labels the classifier is least sure of to FILE.csv,
+    least sure first, for correction; bring them back with labels import.
+
+    Explanations a human already corrected are left out.
+    Example: gongkai labels review --limit 50 review.csv
+    """
+    from gongkai import nlp, paths
+    from gongkai.archive import Archive
+    from gongkai.archive.labels import export_review
+
+    classifier = nlp.load_classifier(model_dir or paths.trained_model())
+
+    def confidence(reasons: list[str]) -> list[float]:
+        return [result["confidence"] for result in classifier.classify_many(reasons)]
+
+    with Archive(archive_path) as archive:
+        count = export_review(archive, csv_path, confidence, limit)
+    click.echo(f"wrote the {count} least sure explanations to {csv_path} (classifier {classifier.version})")
 
 
 @labels.command("import")
