@@ -12,9 +12,6 @@ import logging
 
 from pdfminer.high_level import extract_text
 
-from gongkai.extract.errors import ExtractError
-from gongkai.extract.limit import run_limited
-
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
@@ -22,7 +19,7 @@ class FirstPageUnread(Exception):
     """The first page could not be read within the limits; ``kind`` is the extraction
     error's (``too_large``, ``timeout``, ``crashed``)."""
 
-    def __init__(self, error: ExtractError):
+    def __init__(self, error):
         super().__init__(f"first page not read ({error.kind}): {error.detail}")
         self.kind = error.kind
 
@@ -32,6 +29,11 @@ def first_page_text(body: bytes, *, timeout: float = 20, memory_mb: int = 256) -
 
     :raises FirstPageUnread: past the time or memory limit.
     """
+    # Imported here: gongkai.extract loads pdfplumber and the table readers, which a crawl
+    # that never meets a nameless PDF does not need at start.
+    from gongkai.extract.errors import ExtractError
+    from gongkai.extract.limit import run_limited
+
     try:
         return run_limited(_first_page, body, filename=None, timeout=timeout, memory_mb=memory_mb)
     except ExtractError as error:
