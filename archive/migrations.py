@@ -504,4 +504,13 @@ V6 = [
     """,
 ]
 
-MIGRATIONS: list[list[str]] = [V1, V2, V3, V4, V5, V6]
+# A stable identity for each run, so archives that workers wrote can be merged into one and
+# merged again without repeating a run (archive/merge.py): a fetch is its run's uid and its
+# place in the run.  Runs already archived get a random one.
+V7 = [
+    "ALTER TABLE crawl_runs ADD COLUMN uid TEXT",
+    "UPDATE crawl_runs SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL",
+    "CREATE UNIQUE INDEX crawl_runs_uid ON crawl_runs(uid)",
+]
+
+MIGRATIONS: list[list[str]] = [V1, V2, V3, V4, V5, V6, V7]

@@ -14,10 +14,11 @@ import hashlib
 import json
 import os
 import sqlite3
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 import sqlite_utils
 
@@ -34,6 +35,26 @@ DISCLOSURE_FORMATS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "zip")
 
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def write_durably(target: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a data file so that its name never shows part of it: ``write(out)`` fills a
+    temporary file beside it, which is fsynced and renamed over ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + f".{os.getpid()}.part")
+    try:
+        with open(temporary, "wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    os.replace(temporary, target)
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
 
 
 def data_dir_for(archive_path: str | os.PathLike) -> Path:
@@ -103,9 +124,10 @@ class Archive:
     # -- crawling ---------------------------------------------------------------------
 
     def start_run(self, start_urls: list[str], site: str | None = None) -> int:
+        """A new ``running`` run; its ``uid`` identifies it in every archive it is merged into."""
         cursor = self.conn.execute(
-            "INSERT INTO crawl_runs (started_at, site, start_urls) VALUES (?, ?, ?)",
-            (now(), site, json.dumps(start_urls, ensure_ascii=False)),
+            "INSERT INTO crawl_runs (started_at, site, start_urls, uid) VALUES (?, ?, ?, ?)",
+            (now(), site, json.dumps(start_urls, ensure_ascii=False), new_uid()),
         )
         return cursor.lastrowid
 
@@ -176,10 +198,12 @@ class Archive:
             "SELECT id FROM crawl_runs WHERE status = 'running' ORDER BY id")]
 
     def latest_file_version(self, url: str) -> FileVersion | None:
-        """The last version of a file URL the archive holds, for a conditional re-fetch."""
+        """The last version of a file URL the archive holds, for a conditional re-fetch.
+
+        Last by fetch time, not row id: a merged archive's rows arrive in merge order."""
         row = self.conn.execute(
             "SELECT sha256, etag, last_modified FROM fetches WHERE url = ? AND kind = 'file' "
-            "AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+            "AND sha256 IS NOT NULL ORDER BY fetched_at DESC, id DESC LIMIT 1",
             (url,),
         ).fetchone()
         return FileVersion(*row) if row else None
@@ -188,9 +212,11 @@ class Archive:
         """``url → FileVersion`` for every file URL that has a stored version."""
         rows = self.conn.execute(
             """
-            SELECT url, sha256, etag, last_modified FROM fetches
-            WHERE id IN (SELECT max(id) FROM fetches
-                         WHERE kind = 'file' AND sha256 IS NOT NULL GROUP BY url)
+            SELECT url, sha256, etag, last_modified FROM (
+                SELECT url, sha256, etag, last_modified, row_number() OVER (
+                    PARTITION BY url ORDER BY fetched_at DESC, id DESC) AS latest
+                FROM fetches WHERE kind = 'file' AND sha256 IS NOT NULL)
+            WHERE latest = 1
             """
         )
         return {url: FileVersion(sha256, etag, modified) for url, sha256, etag, modified in rows}
@@ -221,13 +247,7 @@ class Archive:
         relative = Path(sha256[:2]) / sha256[2:4] / (sha256 + (f".{file_format}" if file_format else ""))
         target = self.data_dir / relative
         if not target.exists() or target.stat().st_size != len(body):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(target.name + f".{os.getpid()}.part")
-            with open(temporary, "wb") as out:
-                out.write(body)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, target)
+            write_durably(target, lambda out: out.write(body))
         self.conn.execute(
             """INSERT OR IGNORE INTO files
                (sha256, size, path, format, content_type, filename, first_url, first_seen)
@@ -241,6 +261,13 @@ class Archive:
         if row is None:
             raise KeyError(sha256)
         return self.data_dir / row[0]
+
+    def merge(self, source_path: str | os.PathLike):
+        """Bring another archive's files, runs, fetches, list endpoints and label corrections
+        into this one, each once (``archive.merge``); returns a ``MergeReport``."""
+        from .merge import merge_archive
+
+        return merge_archive(self, source_path)
 
     # -- documents ----------------------------------------------------------------------
 

@@ -4,8 +4,8 @@ Scrapy spaces its own requests per download slot (``DOWNLOAD_DELAY``, AutoThrott
 robots.txt ``Crawl-delay``), one process at a time.  Two things escape it: the requests
 Chromium makes while rendering a list page, and the other workers of a shared Redis
 frontier.  ``Politeness`` keeps, per host, the earliest time the next request may start:
-in this process, or in Redis (``SharedPolitenessMiddleware``, on with ``--redis-url``), where
-a Lua script on the server's clock hands out start times to every worker in turn.
+in this process, or in Redis (``shared_politeness``, on with ``--redis-url``), where a Lua
+script on the server's clock hands out start times to every worker in turn.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import time
 from urllib.parse import urlsplit
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
 
 # Reserve the next start time for a host: start = max(now, reserved); reserved = start + delay.
 _RESERVE = """
@@ -40,11 +39,12 @@ class Politeness:
 
     @classmethod
     def for_crawler(cls, crawler) -> "Politeness":
-        """One per crawler: Redis-shared with ``REDIS_URL``, else local."""
+        """One per crawler: Redis-shared with ``REDIS_URL`` (unless ``SHARED_POLITENESS_ENABLED``
+        is off), else local."""
         existing = getattr(crawler, "gongkai_politeness", None)
         if existing is None:
             server = None
-            if crawler.settings.get("REDIS_URL"):
+            if _shared(crawler.settings):
                 from scrapy_redis.connection import get_redis_from_settings
 
                 server = get_redis_from_settings(crawler.settings)
@@ -86,20 +86,13 @@ class Politeness:
         self.reserved[host] = max(self.reserved.get(host, 0.0), time.monotonic() + self.delay(request.url))
 
 
-class SharedPolitenessMiddleware:
-    """Downloader middleware (with ``--redis-url``): every worker's requests to one site
-    are spaced by the site's delay, not only each worker's own."""
+def shared_politeness(crawler) -> Politeness | None:
+    """With ``--redis-url`` (and ``SHARED_POLITENESS_ENABLED``): the Redis-shared start times
+    that the download handler (``crawler/browser.py``) waits for just before each request
+    leaves, after the worker's own download slot has spaced it, so that a slot delaying a
+    request cannot squeeze it against another worker's."""
+    return Politeness.for_crawler(crawler) if _shared(crawler.settings) else None
 
-    def __init__(self, politeness: Politeness):
-        self.politeness = politeness
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        if not crawler.settings.get("REDIS_URL") or not crawler.settings.getbool("SHARED_POLITENESS_ENABLED"):
-            raise NotConfigured
-        return cls(Politeness.for_crawler(crawler))
-
-    async def process_request(self, request):
-        if not request.meta.get("playwright"):
-            await self.politeness.wait(request.url)
-        return None
+def _shared(settings) -> bool:
+    return bool(settings.get("REDIS_URL")) and settings.getbool("SHARED_POLITENESS_ENABLED")

@@ -58,7 +58,6 @@ SPIDER_MIDDLEWARES = {
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "gongkai.crawler.middlewares.robots.RobotsCrawlDelayMiddleware": 100,
-    "gongkai.crawler.politeness.SharedPolitenessMiddleware": 110,
     "gongkai.crawler.middlewares.conditional.ConditionalRequestMiddleware": 560,
     "gongkai.crawler.middlewares.encoding.EncodingMiddleware": 570,
     "gongkai.crawler.middlewares.challenge.ChallengeMiddleware": 580,

@@ -57,17 +57,34 @@ def schema(path: Path) -> list[tuple]:
         conn.close()
 
 
+# Columns that are random by design (a run's uid: unique across every archive it is merged
+# into); ``run_identities`` checks them instead.
+RANDOM_COLUMNS = {"crawl_runs": {"uid"}}
+
+
 def contents(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table and view, search indexes aside (their segments differ with
-    the order of writes; ``searches`` compares what they answer)."""
+    """Every row of every table and view, search indexes and random columns aside (index
+    segments differ with the order of writes; ``searches`` compares what they answer)."""
     conn = sqlite3.connect(path)
     try:
         indexes = [s.fts_table for s in search.SOURCES]
         names = [name for (name,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
             if not any(name == i or name.startswith(i + "_") for i in indexes)]
-        return {name: sorted(conn.execute(f"SELECT * FROM [{name}]").fetchall(), key=repr)
-                for name in names}
+        found = {}
+        for name in names:
+            columns = [f"[{row[1]}]" for row in conn.execute(f"PRAGMA table_info([{name}])")
+                       if row[1] not in RANDOM_COLUMNS.get(name, ())]
+            found[name] = sorted(conn.execute(f"SELECT {', '.join(columns)} FROM [{name}]").fetchall(), key=repr)
+        return found
+    finally:
+        conn.close()
+
+
+def run_identities(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return [uid for (uid,) in conn.execute("SELECT uid FROM crawl_runs")]
     finally:
         conn.close()
 
@@ -100,6 +117,9 @@ def test_an_earlier_archive_upgrades_to_the_schema_rows_and_searches_of_a_fresh_
     for name in today_rows:
         assert upgraded_rows[name] == today_rows[name], name
     assert upgraded_rows["search_queue"] == []
+    uids = run_identities(upgraded)
+    assert len(set(uids)) == len(uids) == 2 and all(len(uid) == 32 for uid in uids)
+    assert not set(uids) & set(run_identities(today))
     assert len(today_rows["explanation_facts"]) == 12
     found = searches(upgraded)
     assert found == searches(today)

@@ -28,8 +28,8 @@ picks (HTTPS when given a certificate) and prints its base URL.  Files under ROO
   ``PATH@k1=v1&k2=v2`` when there is one (parameters sorted, jQuery's ``_`` cache buster
   left out): list endpoints of any shape, page by page.
 - ``/_set?etag=off`` stops ETag/Last-Modified (a server without conditional support).
-- ``/_log`` returns every request seen (method, path, host, status, headers) as JSON;
-  ``/_log/clear`` empties it.
+- ``/_log`` returns every request seen (method, path, host, status, headers, and ``time``:
+  when its first bytes reached this machine) as JSON; ``/_log/clear`` empties it.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ import io
 import json
 import random
 import re
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -111,12 +113,60 @@ def _file_bytes(path: str, lines: list[str]) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
+# Linux's SO_TIMESTAMPNS (the asm-generic value, as on x86-64 and arm64); Python does not name it.
+SO_TIMESTAMPNS = 35
+
+
+class StampedReader(io.RawIOBase):
+    """A plain socket's reader that keeps the kernel's receive time of the first bytes read
+    since ``arrived`` was cleared.  The kernel stamps a segment when it arrives, so a server
+    thread scheduled late under load does not make a request look later than it came (the
+    politeness tests measure gaps between requests)."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.arrived: float | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        size, ancillary, _, _ = self.sock.recvmsg_into([buffer], socket.CMSG_SPACE(16))
+        for level, kind, data in ancillary:
+            if self.arrived is None and level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                seconds, nanoseconds = struct.unpack("qq", data[:16])
+                self.arrived = seconds + nanoseconds / 1e9
+        return size
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "FixturePortal/1.0"
     state: PortalState
 
     def log_message(self, format: str, *args) -> None:  # keep test output quiet
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.stamps: StampedReader | None = None
+        if type(self.connection) is socket.socket:  # not TLS: its records hide the segments
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+            except OSError:
+                return
+            self.stamps = StampedReader(self.connection)
+            self.rfile.close()
+            self.rfile = io.BufferedReader(self.stamps)
+
+    def handle_one_request(self) -> None:
+        if self.stamps is not None:
+            self.stamps.arrived = None
+        super().handle_one_request()
+
+    def arrival(self) -> float:
+        """When the request's first bytes reached this machine (the kernel's stamp when the
+        socket gives one, else now)."""
+        return (self.stamps.arrived if self.stamps is not None else None) or time.time()
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -130,7 +180,7 @@ class Handler(BaseHTTPRequestHandler):
             "path": self.path,
             "host": self.headers.get("Host", ""),
             "status": None,
-            "time": time.monotonic(),
+            "time": self.arrival(),
             "headers": {h: self.headers.get(h) for h in LOGGED_HEADERS if self.headers.get(h)},
         }
         if method == "POST":
