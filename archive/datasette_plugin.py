@@ -1,8 +1,10 @@
 """The Datasette plugin that publishes an archive (Datasette 0.65 hooks only).
 
 - ``prepare_connection``: Chinese search — ``escape_fts`` rewritten as the index was built
-  (``archive.search.fts_query``), so Datasette's own search box and ``?_search=`` work —
-  and the bounds of ``archive.limits`` on every connection.
+  (``archive.search.fts_query``), for canned queries and ``?_search=`` — and the bounds
+  of ``archive.limits`` on every connection.
+- ``filters_from_request``: the table pages' search box, reading at most 10,000 hits at any
+  archive size (``archive.table_search``); ``table_actions`` links it to a ranked search.
 - ``register_routes``: ``/-/files/<sha256>`` (the archived bytes), ``/-/search`` (all
   tables at once), ``/-/charts`` (category counts by year and by region) and
   ``/-/gongkai.css`` (added to every page by ``extra_css_urls``). Each checks Datasette's
@@ -31,10 +33,10 @@ from datasette.views.base import DatasetteError
 from markupsafe import Markup, escape
 from gongkai.nlp.labels import LABEL_NAMES
 
-from . import charts, downloads, limits
+from . import charts, downloads, limits, table_search
 from .headers import security_headers
 from .search import SOURCES, SearchError, fts_query, fts_text
-from .search_all import COUNT_CAP, search_all, search_table
+from .search_all import RANK_WINDOW, search_all, search_table
 from .store import data_dir_for
 from .zipstream import ZipStream
 
@@ -63,6 +65,19 @@ def prepare_connection(conn, datasette):
     conn.create_function("escape_fts", 1, fts_query, deterministic=True)
     conn.create_function("fts_text", 1, fts_text, deterministic=True)
     limits.bound_connection(conn, config(datasette))
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request, database, table, datasette):
+    # trylast: its supports_search and search replace those of Datasette's own search filter,
+    # which the metadata leaves idle (it names no fts_table).
+    return table_search.search_filter(request, database, table, datasette)
+
+
+@hookimpl
+def table_actions(datasette, database, table, request):
+    link = table_search.relevance_link(datasette, database, table, request)
+    return [link] if link else None
 
 
 @hookimpl
@@ -313,7 +328,8 @@ async def search_page(datasette, request):
     query = _search_query(request, config(datasette))
     table = request.args.get("table")
     before = _int_arg(request, "before", 1, MAX_ROWID)
-    offset = _int_arg(request, "offset", 0, COUNT_CAP) or 0
+    offset = _int_arg(request, "offset", 0, RANK_WINDOW) or 0
+    order = request.args.get("order") or "relevance"
     visible = await _searchable_tables(datasette, request, database.name)
     if table and table not in visible and table in {source.table for source in SOURCES}:
         raise Forbidden(f"the {table} table is not public")
@@ -322,8 +338,8 @@ async def search_page(datasette, request):
         if not query:
             return []
         if table:
-            return [search_table(conn, table, query, before=before, offset=offset)]
-        return search_all(conn, query, tables=visible)
+            return [search_table(conn, table, query, before=before, offset=offset, order=order)]
+        return search_all(conn, query, order=order, tables=visible)
 
     try:
         results = await run_limited(datasette, database, run)
@@ -332,16 +348,18 @@ async def search_page(datasette, request):
     if request.args.get("_format") == "json":
         return Response.json({
             "q": query,
+            "order": order,
             "results": [
                 {"table": r.table, "count": r.count, "capped": r.capped, "ranked": r.ranked,
-                 "next": r.next,
+                 "rank_window": r.rank_window, "next": r.next,
                  "hits": [{**hit.__dict__, "snippet": str(hit.snippet)} for hit in r.hits]}
                 for r in results
             ],
         })
     return Response.html(await datasette.render_template(
         "gongkai_search.html",
-        {"q": query, "table": table, "results": results, "database": database.name},
+        {"q": query, "table": table, "results": results, "database": database.name,
+         "order": order, "rank_window": RANK_WINDOW},
         request=request,
     ))
 
