@@ -8,8 +8,10 @@ from .errors import (
     ERROR_KINDS,
     EmptyFile,
     EncryptedPdf,
+    ExtractCrashed,
     ExtractError,
     ExtractTimeout,
+    ExtractTooLarge,
     NoTextLayer,
     NotPdf,
     TruncatedPdf,
@@ -33,4 +35,6 @@ __all__ = [
     "NoTextLayer",
     "UnsupportedFormat",
     "ExtractTimeout",
+    "ExtractTooLarge",
+    "ExtractCrashed",
 ]
