@@ -81,7 +81,7 @@ def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict
         "doc_type": kind,
         "fiscal_year": year,
         "department": department,
-        "region": metadata.region(department),
+        "region": metadata.region(department, pages),
         "published": metadata.published(pages),
         "format": file_format,
         "unit": units.most_common(1)[0][0] if units else "万元",
