@@ -60,10 +60,12 @@ class _Clause:
         return compact(self.text)
 
 
-def explanations(items: list[Paragraph], department: str | None = None) -> list[Explanation]:
+def explanations(items: list[Paragraph], department: str | None = None,
+                 year: int | None = None) -> list[Explanation]:
     """Every explanation statement in the narrative paragraphs, in order.
 
     :param department: the document's department, dropped from the front of subjects.
+    :param year: the fiscal year: "与2021年度预算相比" in a 2021 document compares with the budget.
     """
     found: list[Explanation] = []
     section: str | None = None
@@ -83,7 +85,7 @@ def explanations(items: list[Paragraph], department: str | None = None) -> list[
             if clause.item and pending:
                 pending = []  # "1.工资福利支出较上年增…" is a statement of its own
             reason_at = _reason_start(clause, pending)
-            no_gap = reason_at is None and _says_no_gap(clause, pending)
+            no_gap = reason_at is None and _says_no_gap(clause, clauses[max(index - 2, 0):index])
             if reason_at is None and not no_gap:
                 pending.append(clause)
                 index += 1
@@ -112,9 +114,13 @@ def explanations(items: list[Paragraph], department: str | None = None) -> list[
             if overleaf:
                 # "…存在差异的主要原因：" with the reasons in the next paragraph
                 following = _clauses(blocks[position + 1], section)
-            explanation, used = _explanation(statement, reason_at, following, before, department)
-            if explanation is not None:
-                found.append(explanation)
+            made, used = _explanation(statement, reason_at, following, before, department, year)
+            for explanation in made:
+                if explanation.subject is None and found and found[-1].page == explanation.page \
+                        and re.match(rf"\s*(?:{COMPARISON.pattern})", statement[0].text):
+                    # "…比预算无增减变化，比去年增加1.05万元…": the same subject, compared again
+                    explanation.subject = found[-1].subject
+            found += made
             pending = []
             index += 1 + (0 if overleaf else used)
             skip = used if overleaf else 0
@@ -168,6 +174,8 @@ def _clauses(paragraph: Paragraph, section: str | None) -> list[_Clause]:
             if COMPARISON.search(compact(clause)) or REASON.search(clause) or NO_DIFFERENCE.search(compact(clause)):
                 cuts.append(semicolon.end())
         for comma in re.finditer(r"[，,]", sentence):
+            if len(re.findall(r"[（(]", sentence[:comma.start()])) > len(re.findall(r"[)）]", sentence[:comma.start()])):
+                continue  # inside brackets: "(基数为0,不可比)"
             rest = re.split(r"[，,；;。]", sentence[comma.end():])[0]
             head = sentence[max(c for c in cuts if c <= comma.start()):comma.start()]
             if _compares_with_figures(rest) and _compares_with_figures(head):
@@ -186,10 +194,14 @@ def _starts_item(text: str, start: int) -> bool:
 
 
 def _compares_with_figures(clause: str) -> bool:
-    """A clause that makes its own comparison and prints its own change: "比去年增加1.55 万元"."""
+    """A clause that makes its own comparison and prints its own change ("比去年增加1.55 万元")
+    or says there is none ("比预算无增减变化")."""
     flat = compact(clause)
     mark = re.search(f"{YEAR_OVER_YEAR.pattern}|[较比](?:年初|全年|调整后)?预算", flat)
-    return bool(mark and (CHANGE.search(flat[mark.start():]) or CHANGE_PCT.search(flat[mark.start():])))
+    if not mark:
+        return False
+    scope = flat[mark.start():]
+    return bool(CHANGE.search(scope) or CHANGE_PCT.search(scope) or NO_DIFFERENCE.search(scope))
 
 
 def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | None:
@@ -212,11 +224,17 @@ def _says_no_gap(clause: _Clause, pending: list[_Clause]) -> bool:
     """Words saying the figures compared do not differ, or a change of zero printed beside a
     comparison ("比上年增加 0 万元"), or a budget and an actual both printed as zero."""
     flat = clause.flat
-    if NO_DIFFERENCE.search(flat):
+    phrase = NO_DIFFERENCE.search(flat)
+    if phrase:
         context = compact("".join(c.text for c in pending[-2:])) + flat
-        return bool(COMPARISON.search(context) or re.search(r"与上年|上年数|较\d{4}年|比\d{4}年", context))
+        return phrase.group().startswith("与") or bool(
+            COMPARISON.search(context) or re.search(r"与上年|上年数|较\d{4}年|比\d{4}年", context))
     change = CHANGE.search(flat)
-    if change and COMPARISON.search(flat[: change.start()] or flat) and amount_value(change.group(2), change.group(3)) == 0:
+    context = compact("".join(c.text for c in pending[-2:]))
+    # a change of 0 in its comparison, or in a list after one ("…比2021年增加….其中:因公出国(境)费
+    # 支出决算增加0元，增长0%;")
+    if change and (COMPARISON.search(flat[: change.start()] or flat) or COMPARISON.search(context)) \
+            and amount_value(change.group(2), change.group(3)) == 0:
         pct = CHANGE_PCT.search(flat)
         return pct is None or parse_number(pct.group(2)) == 0
     budget, actual = BUDGET.search(flat), ACTUAL.search(flat)
@@ -254,12 +272,12 @@ def _names_amount(clause: _Clause) -> bool:
 
 def _explanation(
     statement: list[_Clause], reason_at: tuple[int, int] | None, following: list[_Clause],
-    before: list[_Clause], department: str | None,
-) -> tuple[Explanation | None, int]:
-    """The explanation a statement makes, and how many following clauses its reason took."""
+    before: list[_Clause], department: str | None, year: int | None,
+) -> tuple[list[Explanation], int]:
+    """The explanations a statement makes (one per comparison), and how many following
+    clauses its reason took."""
     anchor = statement[-1]
     flat = compact("".join(clause.text for clause in statement))
-    kind = _kind(flat, anchor.flat)
     used = 0
     reason = None
     figures = "".join(clause.text for clause in statement)
@@ -278,28 +296,47 @@ def _explanation(
             stated = anchor.text[:start]
         reason = tidy(reason).strip().rstrip("。.!！?？；;，,").lstrip("：:，, ").strip() or None
         figures = "".join(clause.text for clause in statement[:-1]) + stated
-    change, change_pct = _changes(compact(figures) or flat)
-    no_difference = reason_at is None or (change == 0 and not change_pct)
-    if reason is None and not no_difference:
-        return None, used  # "主要变动原因如下：" over items that are statements of their own
-    compared = kind == "budget_vs_actual"
+    said = compact(figures) or flat
+    if reason is None and not (reason_at is None or NO_DIFFERENCE.search(flat) or _changes(said)[0] == 0):
+        return [], used  # "主要变动原因如下：" over items that are statements of their own
     first = statement[0]
-    explanation = Explanation(
-        kind=kind,
+    common = dict(
         section=anchor.section,
         subject=subject([c.text for c in statement[:-1]] + [stated], department),
-        budget=_figure(BUDGET, flat) if compared else None,
-        actual=_figure(ACTUAL, flat) if compared else None,
-        rate=_rate(flat) if compared else None,
-        change=change,
-        change_pct=change_pct,
         reason=reason,
-        no_difference=no_difference,
         page=first.paragraph.page_at(first.offset),
         text="".join(clause.text for clause in statement).strip(),
         context="".join(clause.text for clause in before + statement),
     )
-    return explanation, used
+    # One subject compared with two bases ("较上年减少19万元，…，较年初预算数减少4万元，…"): one
+    # statement per comparison, each with its own figures and the reason they share.
+    bases = [compact(c.text) for c in statement[:-1] if _compares_with_figures(c.text)]
+    bases += [compact(stated)] if _compares_with_figures(stated) else []
+    explanations_made = []
+    for scope in (bases if len(bases) > 1 else [said]):
+        kind = _kind(scope, scope, year) if len(bases) > 1 else _kind(flat, anchor.flat, year)
+        change, change_pct = _changes(scope)
+        compared = kind == "budget_vs_actual"
+        explanations_made.append(Explanation(
+            kind=kind,
+            budget=_figure(BUDGET, scope if len(bases) > 1 else said) if compared else None,
+            actual=(_figure(ACTUAL, said) or _stated_amount(said)) if compared else None,
+            rate=_rate(said) if compared else None,
+            change=change,
+            change_pct=change_pct,
+            no_difference=reason_at is None or bool(NO_DIFFERENCE.search(flat)) or (change == 0 and not change_pct),
+            **common,
+        ))
+    return explanations_made, used
+
+
+def _stated_amount(flat: str) -> float | None:
+    """The amount a statement gives for its subject ("公务接待费支出2.14万元，与2021年度预算相比，
+    增加1.14万元"): its first amount that is no change, share or budget."""
+    for match in re.finditer(AMOUNT, flat):
+        if not re.search(r"(?:增加|减少|增长|下降|增|减|占|预算(?:数)?(?:为|是)?|[较比][^，,。]*)$", flat[: match.start()]):
+            return amount_value(match.group(1), match.group(2))
+    return None
 
 
 _ENUMERATION = re.compile(r"\s*(?:[一二三四五六七八九十]是|其[一二三四五]|第[一二三四五]|[（(]?[1-9一二三四五][)）.、．])")
@@ -325,7 +362,9 @@ def _continued_reason(reason: str, following: list[_Clause]) -> list[_Clause]:
     return taken
 
 
-def _kind(flat: str, anchor: str) -> str:
+def _kind(flat: str, anchor: str, year: int | None = None) -> str:
+    if year and re.search(rf"(?:与|较|比){year}年度?(?:年初)?预算", flat):
+        return "budget_vs_actual"  # "与2021年度预算相比" in the 2021 决算
     if BUDGET.search(flat) and ACTUAL.search(flat) and not YEAR_OVER_YEAR.search(flat):
         return "budget_vs_actual"  # "预算数为 0.00 万元，支出决算数为 0.00 万元"
     for scope in (anchor, flat):
@@ -349,9 +388,11 @@ def _rate(flat: str) -> float | None:
 
 
 def _changes(flat: str) -> tuple[float | None, float | None]:
-    """(change, change %) of the comparison: the first change after its marker, and the
-    percentage in the same clause (never one from another sentence)."""
-    mark = COMPARISON.search(flat)
+    """(change, change %) of the comparison: the first change after the last comparison that
+    prints one, and the percentage in the same clause (never one from another sentence)."""
+    marks = list(COMPARISON.finditer(flat))
+    mark = next((m for m in reversed(marks) if CHANGE.search(flat[m.start():]) or CHANGE_PCT.search(flat[m.start():])),
+                marks[0] if marks else None)
     scope = flat[mark.start():] if mark else flat
     change = CHANGE.search(scope)
     value = None

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 
 from .text import NUMBER, compact
-from .wording import DOWN, ITEM_NUMBER, SUBJECT_MARK, UP, YEAR_OVER_YEAR
+from .wording import COMPARISON, DOWN, ITEM_NUMBER, NO_DIFFERENCE, SUBJECT_MARK, UP, YEAR_OVER_YEAR
 
 _LEADING = re.compile(
-    r"^(?:其中|此外|另外|同时|具体情况如下|具体如下)?[:：，,]?\s*"
+    r"^(?:经比较|经汇总|经统计|其中|此外|另外|同时|具体情况如下|具体如下)?[:：，,]?\s*"
     r"(?:(?:截至|截止)?\s*\d{4}\s*年(?:度|末|底)?[，,]?\s*)?(?:本部门|本单位|我部门|我单位|我局|本局|本年度?|当年)?\s*"
 )
 # Words after a subject that only say which figure follows: "预算数为", "支出决算", "均为"; a
@@ -50,6 +50,13 @@ def subject(texts: list[str], department: str | None) -> str | None:
     marks = list(SUBJECT_MARK.finditer(flat))
     if marks and marks[0].start() < 40:
         return flat[: marks[-1].end()]
+    before_reason = _named_before_reason(compact(texts[-1]), department)
+    if before_reason:
+        return before_reason  # "公务用车购置增长的原因主要是…", "…支出决算数大于预算数的主要原因是…"
+    heading = re.fullmatch(r"([^，,。；;：:\d]{2,20}(?:费|支出|收入|资金))[。：:]", flat)
+    if ITEM_NUMBER.match(texts[0]) and heading and _valid(heading.group(1)) \
+            and not (COMPARISON.search(heading.group(1)) or NO_DIFFERENCE.search(heading.group(1))):
+        return heading.group(1)  # "(一)因公出国(境)费。支出预算0万元，与2021年相比持平…"
     flats = [ITEM_NUMBER.sub("", compact(text), count=1) for text in reversed(texts)]
     for flat in flats:  # the amount a clause states, latest clause first
         for found in _named_amounts(flat):
@@ -67,16 +74,39 @@ def subject(texts: list[str], department: str | None) -> str | None:
     return None
 
 
+_GAP_WORDS = re.compile(
+    r"(?:的|主要|(?:比上年|较上年|同比)?(?:增加|减少|增长|下降|降低|持平|变动|变化|增减变化)"
+    r"|(?:决算数?|预算数?|实际支出)?(?:大于|小于|高于|低于|多于|少于)(?:年初)?(?:预算|决算)?数?|全区|全市|全县)$"
+)
+
+
+def _named_before_reason(stated: str, department: str | None) -> str | None:
+    """The subject a reason sentence names before its marker ("公务用车购置增长的原因主要是",
+    "…“三公”经费支出决算数大于预算数的主要原因是"), when it prints no figure."""
+    if not stated or re.search(r"\d", re.sub(r"\d{4}年度?", "", stated)) or not _GAP_WORDS.search(stated):
+        return None
+    previous = None
+    while previous != stated:
+        previous = stated
+        stated = _GAP_WORDS.sub("", stated)
+    cleaned = _clean(stated, department)
+    return cleaned if _valid(cleaned) else None
+
+
 def _named_amounts(flat: str):
     """The words before an amount a clause states ("项目支出预算数为 4,968.34 万元") or before
     its comparison ("工资福利支出较上年增…"); never a change, a share or a comparison."""
     before = re.search(
         rf"(?P<s>[^，,。；;：:]{{2,40}}?)(?:{NUMBER}\s*(?:万元|亿元|元)[，,]?)?(?:[，,]?(?:占[^，,。]*[，,])?)"
-        rf"(?:[较比](?:上年|去年|年初|全年|调整后|预算|同期|\d{{4}})|同比|与上年|与\d{{4}}年|本年数)",
+        rf"(?:(?<!比)较(?:上年|去年|年初|全年|调整后|预算|同期|\d{{4}})|比(?!较)(?:上年|去年|年初|全年|调整后|预算|同期|\d{{4}})"
+        rf"|同比|与上年|与\d{{4}}年|本年数)",
         flat,
     )
     if before:
         yield before.group("s")
+    change = re.match(rf"(?P<s>[^，,。；;：:]{{2,30}}?)(?:全区|全市|全县)?(?:{UP}|{DOWN})(?:了)?(?:{NUMBER})", flat)
+    if change:
+        yield change.group("s")
     for amount in re.finditer(rf"(?:{NUMBER})?\s*(?:万元|亿元|(?<=\d)元)", flat):
         head = flat[: amount.start()]
         if re.search(rf"(?:{UP}|{DOWN}|占|差值为|相比|[较比][^，,。]*)(?:了|为)?[)）]?$", head):
@@ -103,9 +133,13 @@ def _clean(text: str, department: str | None) -> str:
     return text
 
 
+GENERIC = {"支出", "预算", "决算", "收入", "经费", "费用", "资金", "金额", "合计", "总计", "本年", "当年"}
+
+
 def _valid(text: str | None) -> bool:
-    """A subject names something: not a verb, a share, or what the money is for."""
-    return bool(text) and len(text) >= 2 and re.search(r"[\u4e00-\u9fff]{2}", text) is not None and not re.match(
+    """A subject names something: not a verb, a share, what the money is for, or a bare
+    figure word ("支出", "预算")."""
+    return bool(text) and text not in GENERIC and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 2 and not re.match(
         rf"(?:{_VERB}|较|比|同比|占|其中|主要|全年|年初|预算|决算|合计|总计|执行数|执行率)$"
         rf"|^(?:较|比|与|占|全部|主要|其中|包括|用于|均为|分别|各|均|{UP}|{DOWN}|增减|[（(])", text
     )
