@@ -21,7 +21,7 @@ from .subjects import subject
 from .text import compact, parse_number, tidy
 from .wording import (
     ACTUAL, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, COMPARISON,
-    ITEM_NUMBER, NO_DIFFERENCE, RATE, REASON, SUBJECT_MARK, USE, YEAR_OVER_YEAR, amount_value, signed,
+    DOWN, ITEM_NUMBER, NO_DIFFERENCE, RATE, REASON, SUBJECT_MARK, UP, USE, YEAR_OVER_YEAR, amount_value, signed,
 )
 
 SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]|$)")
@@ -85,7 +85,7 @@ def explanations(items: list[Paragraph], department: str | None = None,
             if clause.item and pending:
                 pending = []  # "1.工资福利支出较上年增…" is a statement of its own
             reason_at = _reason_start(clause, pending)
-            no_gap = reason_at is None and _says_no_gap(clause, clauses[max(index - 2, 0):index])
+            no_gap = reason_at is None and _says_no_gap(clause, pending[-1:] + clauses[max(index - 2, 0):index])
             if reason_at is None and not no_gap:
                 pending.append(clause)
                 index += 1
@@ -103,6 +103,13 @@ def explanations(items: list[Paragraph], department: str | None = None,
                     pending.append(clause)
                     index += 1
                     clause, reason_at = following, next_reason
+            if no_gap and pending and subject([clause.text], department):
+                # "其中:因公出国(境)费支出决算增加0元,增长0%;" names its own subject: a statement
+                # of its own; the comparison before it waits for its reason
+                made, _ = _explanation([clause], None, [], pending[-1:], department, year)
+                found += made
+                index += 1
+                continue
             if not pending and index == 0 and carry and reason_at is not None \
                     and reason_at[0] <= 2:
                 # "…下降 56.15%。" then a new paragraph "主要原因：减少项目经费支出。"
@@ -137,6 +144,10 @@ def _blocks(items: list[Paragraph]) -> list[Paragraph]:
     blocks: list[Paragraph] = []
     for item in items:
         previous = blocks[-1] if blocks else None
+        if previous is not None and previous.level == 3 and item.level is None and SUBJECT_MARK.match(item.text.strip()):
+            # "5.住房保障支出（类）住房改革支出（款）住房公积金" read as a heading, "（项）。年初…" after it
+            blocks[-1] = Paragraph(previous.text + item.text, previous.page, None, previous.page_breaks)
+            continue
         if (
             previous is not None
             and previous.level is None
@@ -144,6 +155,9 @@ def _blocks(items: list[Paragraph]) -> list[Paragraph]:
             and not re.search(r"[。！？!?；;：:]\s*$", previous.text)
             and not ITEM_NUMBER.match(item.text)
             and not re.match(r"\s*[一二三四五六七八九十]+\s*[、.．]", item.text)
+            # "…预算数无增减" / "2018年公务用车…": a line that closes its statement, then the next
+            and not (re.match(r"\s*\d{4}\s*年", item.text)
+                     and re.search(rf"(?:{NO_DIFFERENCE.pattern}|[%％]|万元)\s*$", previous.text))
         ):
             offset = len(previous.text)
             breaks = previous.page_breaks + [(offset, item.page)] + [
@@ -171,14 +185,20 @@ def _clauses(paragraph: Paragraph, section: str | None) -> list[_Clause]:
                 cuts.append(colon.end())
         for semicolon in re.finditer(r"[；;]", sentence):
             clause = re.split(r"[；;]", sentence[semicolon.end():])[0]
-            if COMPARISON.search(compact(clause)) or REASON.search(clause) or NO_DIFFERENCE.search(compact(clause)):
+            if COMPARISON.search(compact(clause)) or REASON.search(clause) or NO_DIFFERENCE.search(compact(clause)) \
+                    or (not (REASON.search(sentence[: semicolon.start()]) or CAUSE.search(sentence[: semicolon.start()]))
+                        and (_names_own_change(clause) or CHANGE_PCT.search(compact(clause)))):
                 cuts.append(semicolon.end())
         for comma in re.finditer(r"[，,]", sentence):
+            segment = sentence[max(c for c in cuts if c <= comma.start()):comma.start()]
+            if REASON.search(segment) or CAUSE.search(segment):
+                continue  # a reason's own commas never cut
             if len(re.findall(r"[（(]", sentence[:comma.start()])) > len(re.findall(r"[)）]", sentence[:comma.start()])):
                 continue  # inside brackets: "(基数为0,不可比)"
             rest = re.split(r"[，,；;。]", sentence[comma.end():])[0]
             head = sentence[max(c for c in cuts if c <= comma.start()):comma.start()]
-            if _compares_with_figures(rest) and _compares_with_figures(head):
+            if (_compares_with_figures(rest) or _names_own_change(rest)) and (
+                    _compares_with_figures(head) or CHANGE.search(compact(head)) or CHANGE_PCT.search(compact(head))):
                 cuts.append(comma.end())
         cuts = sorted(set(cuts))
         for first, last in zip(cuts, cuts[1:] + [len(sentence)]):
@@ -191,6 +211,11 @@ def _clauses(paragraph: Paragraph, section: str | None) -> list[_Clause]:
 
 def _starts_item(text: str, start: int) -> bool:
     return start == 0 or re.search(r"[。；;：:]\s*$", text[:start]) is not None
+
+
+def _names_own_change(clause: str) -> bool:
+    """A clause naming another item with its own change: "公务用车运行维护费增加2.01万元"."""
+    return bool(re.match(rf"(?:其中[:：]?)?[\u4e00-\u9fff（）()“”\"]{{2,24}}?(?:{UP}|{DOWN})(?:了)?\d", compact(clause)))
 
 
 def _compares_with_figures(clause: str) -> bool:
@@ -227,10 +252,10 @@ def _says_no_gap(clause: _Clause, pending: list[_Clause]) -> bool:
     phrase = NO_DIFFERENCE.search(flat)
     if phrase:
         context = compact("".join(c.text for c in pending[-2:])) + flat
-        return phrase.group().startswith("与") or bool(
+        return phrase.group().startswith(("与", "和", "同")) or bool(
             COMPARISON.search(context) or re.search(r"与上年|上年数|较\d{4}年|比\d{4}年", context))
     change = CHANGE.search(flat)
-    context = compact("".join(c.text for c in pending[-2:]))
+    context = compact("".join(c.text for c in pending))
     # a change of 0 in its comparison, or in a list after one ("…比2021年增加….其中:因公出国(境)费
     # 支出决算增加0元，增长0%;")
     if change and (COMPARISON.search(flat[: change.start()] or flat) or COMPARISON.search(context)) \
@@ -294,7 +319,9 @@ def _explanation(
             used = len(extra)
             reason = rest.rstrip(" ：:") + "".join(clause.text for clause in extra)
             stated = anchor.text[:start]
-        reason = tidy(reason).strip().rstrip("。.!！?？；;，,").lstrip("：:，, ").strip() or None
+        reason = tidy(reason).strip().rstrip("。.!！?？；;，,").lstrip("：:，, ").strip()
+        reason = re.sub(r"^(?:主要(?:原因)?(?:是|为))+(?=.)", "", reason)  # "增加原因主要是主要是…"
+        reason = re.sub(r"[，,]?具体(?:情况)?如下[:：]?.*$", "", reason) or None  # a lead-in to a list
         figures = "".join(clause.text for clause in statement[:-1]) + stated
     said = compact(figures) or flat
     if reason is None and not (reason_at is None or NO_DIFFERENCE.search(flat) or _changes(said)[0] == 0):
@@ -302,16 +329,19 @@ def _explanation(
     first = statement[0]
     common = dict(
         section=anchor.section,
-        subject=subject([c.text for c in statement[:-1]] + [stated], department),
+        subject=subject([c.text for c in statement[:-1]] + [stated], department,
+                        anchor.text[: reason_at[1]] if reason_at else None),
         reason=reason,
         page=first.paragraph.page_at(first.offset),
-        text="".join(clause.text for clause in statement).strip(),
+        text=_span(statement),
         context="".join(clause.text for clause in before + statement),
     )
     # One subject compared with two bases ("较上年减少19万元，…，较年初预算数减少4万元，…"): one
     # statement per comparison, each with its own figures and the reason they share.
     bases = [compact(c.text) for c in statement[:-1] if _compares_with_figures(c.text)]
     bases += [compact(stated)] if _compares_with_figures(stated) else []
+    if len({(_kind(base, base, year), tuple(re.findall(r"\d{4}年", base))) for base in bases}) < 2:
+        bases = []  # "比上年预算减15600元,同比下降19.60%": one comparison told twice
     explanations_made = []
     for scope in (bases if len(bases) > 1 else [said]):
         kind = _kind(scope, scope, year) if len(bases) > 1 else _kind(flat, anchor.flat, year)
@@ -320,7 +350,8 @@ def _explanation(
         explanations_made.append(Explanation(
             kind=kind,
             budget=_figure(BUDGET, scope if len(bases) > 1 else said) if compared else None,
-            actual=(_figure(ACTUAL, said) or _stated_amount(said)) if compared else None,
+            actual=_first_known(_figure(ACTUAL, said), _stated_amount(compact(stated)), _stated_amount(said))
+            if compared else None,
             rate=_rate(said) if compared else None,
             change=change,
             change_pct=change_pct,
@@ -328,6 +359,18 @@ def _explanation(
             **common,
         ))
     return explanations_made, used
+
+
+def _span(statement: list[_Clause]) -> str:
+    """The statement as printed: from its first clause to the end of its last, in one piece."""
+    first, last = statement[0], statement[-1]
+    if first.paragraph is last.paragraph:
+        return first.paragraph.text[first.offset : last.offset + len(last.text)].strip()
+    return "".join(clause.text for clause in statement).strip()
+
+
+def _first_known(*values: float | None) -> float | None:
+    return next((value for value in values if value is not None), None)
 
 
 def _stated_amount(flat: str) -> float | None:
@@ -348,13 +391,14 @@ def _continued_reason(reason: str, following: list[_Clause]) -> list[_Clause]:
     page 23), up to the next statement; never a numbered item that makes its own comparison
     ("主要变动原因如下：" then "1.工资福利支出较上年增…")."""
     bare = reason.strip(" 。.；;：:，,")
-    if bare and not _ENUMERATION.match(bare) and not re.search(r"以下|如下", bare):
+    if bare and not _ENUMERATION.match(bare) and not re.search(r"由以下|^以下|^如下", bare):
         return []
     taken: list[_Clause] = []
     for clause in following:
         flat = clause.flat
         if (COMPARISON.search(flat) or REASON.search(clause.text) or NO_DIFFERENCE.search(flat)
-                or re.fullmatch(r"其中[:：]?", flat) or (clause.item and SUBJECT_MARK.search(flat))):
+                or re.fullmatch(r"其中[:：]?", flat) or (clause.item and (SUBJECT_MARK.search(flat)
+                                                                       or re.search(AMOUNT, flat)))):
             break
         if bare and not _ENUMERATION.match(clause.text) and not re.match(r"\s*(?:含|包括|即|具体)", clause.text):
             break  # a point's own detail ("含…", "包括…") goes on; other sentences do not
@@ -372,9 +416,7 @@ def _kind(flat: str, anchor: str, year: int | None = None) -> str:
         bva = [m.start() for m in BUDGET_VS_ACTUAL.finditer(scope)]
         if yoy or bva:
             return "year_over_year" if max(yoy, default=-1) > max(bva, default=-1) else "budget_vs_actual"
-    if re.search(r"上年数|上年预算", flat):
-        return "year_over_year"
-    return "other"
+    return "year_over_year"  # a change with no base named ("公务用车购置全区增加126.72万元") is on last year
 
 
 def _figure(pattern: re.Pattern, flat: str) -> float | None:

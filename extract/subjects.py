@@ -15,7 +15,7 @@ from .text import NUMBER, compact
 from .wording import COMPARISON, DOWN, ITEM_NUMBER, NO_DIFFERENCE, SUBJECT_MARK, UP, YEAR_OVER_YEAR
 
 _LEADING = re.compile(
-    r"^(?:经比较|经汇总|经统计|其中|此外|另外|同时|具体情况如下|具体如下)?[:：，,]?\s*"
+    r"^(?:经比较|经汇总|经统计|其中|此外|另外|同时|具体情况如下|具体如下|安排)?[:：，,]?\s*"
     r"(?:(?:截至|截止)?\s*\d{4}\s*年(?:度|末|底)?[，,]?\s*)?(?:本部门|本单位|我部门|我单位|我局|本局|本年度?|当年)?\s*"
 )
 # Words after a subject that only say which figure follows: "预算数为", "支出决算", "均为"; a
@@ -29,6 +29,8 @@ _TRAILING = [
     re.compile(r"(?<=费)(?:预算|决算)$"),
     re.compile(r"(?:均|各|合计|总额|共计|累计)?(?:为|是)?(?:[\d.,]+(?:万元|元)?)?$"),
     re.compile(r"(?<=支出)(?:数|为|数为)$"),
+    re.compile(r"(?:支出)?(?:年初|全年|调整后)(?:预算|决算)(?:资金)?$"),
+    re.compile(r"(?:决算数?|预算数?)?(?:大于|小于|等于|高于|低于)$"),
     re.compile(r"[：:（(]$"),
 ]
 # A department printed short before the subject ("省检察院一般公共预算机关运行经费"), or
@@ -40,17 +42,18 @@ _ORGAN_BEFORE = re.compile(
 _VERB = rf"(?:各|均)?(?:{UP}|{DOWN}|增减|持平|无|没有|未|保持|一致|与|相比)"
 
 
-def subject(texts: list[str], department: str | None) -> str | None:
+def subject(texts: list[str], department: str | None, marked: str | None = None) -> str | None:
     """What the statement explains, as printed: a numbered item's 类/款/项 text, or the
     words naming the amount compared (收、支总计, 基本支出, 人员经费, 公务接待费 …).
 
     :param texts: the statement's clauses, the last one without its reason.
+    :param marked: the last clause up to the end of its reason marker ("…增长的原因主要是").
     """
     flat = compact(ITEM_NUMBER.sub("", texts[0], count=1))
     marks = list(SUBJECT_MARK.finditer(flat))
     if marks and marks[0].start() < 40:
         return flat[: marks[-1].end()]
-    before_reason = _named_before_reason(compact(texts[-1]), department)
+    before_reason = _named_before_reason(compact(marked or texts[-1]), department)
     if before_reason:
         return before_reason  # "公务用车购置增长的原因主要是…", "…支出决算数大于预算数的主要原因是…"
     heading = re.fullmatch(r"([^，,。；;：:\d]{2,20}(?:费|支出|收入|资金))[。：:]", flat)
@@ -83,6 +86,7 @@ _GAP_WORDS = re.compile(
 def _named_before_reason(stated: str, department: str | None) -> str | None:
     """The subject a reason sentence names before its marker ("公务用车购置增长的原因主要是",
     "…“三公”经费支出决算数大于预算数的主要原因是"), when it prints no figure."""
+    stated = re.sub(r"(?:的)?(?:主要)?(?:变动)?原因(?:主要)?(?:是|为|在于|如下|有|系)?[:：]?$", "", stated)
     if not stated or re.search(r"\d", re.sub(r"\d{4}年度?", "", stated)) or not _GAP_WORDS.search(stated):
         return None
     previous = None
@@ -123,7 +127,11 @@ def _clean(text: str, department: str | None) -> str:
         text = text.split(compact(department), 1)[-1]
     text = re.sub(r"^.*?\d{4}年(?:度|末|底)?[，,]?", "", text) if re.search(r"\d{4}年", text) else text
     text = _LEADING.sub("", text)
-    text = re.sub(r"^.*安排的", "", text)
+    text = re.sub(r"^.*安排的(?![“\"]?三公)", "", text)  # "…拨款安排的会议费"; a 三公 total keeps it
+    text = re.sub(r"^(?:省|市|区|县|州)?本?级", "", text)
+    text = re.sub(r"^\d+个(?=.{2})", "", text)  # "11个项目全年预算资金" is about 项目
+    text = re.sub(r"^[\u4e00-\u9fff]{1,6}(?:区|县|市)(?=一般公共|[“\"]?三公|部门|财政拨款)", "", text)
+    text = re.sub(r"^.*支出中(?=.{2})", "", text)  # "“三公”经费支出中公务接待费"
     text = _ORGAN_BEFORE.sub("", text)
     previous = None
     while previous != text:
@@ -137,9 +145,10 @@ GENERIC = {"支出", "预算", "决算", "收入", "经费", "费用", "资金",
 
 
 def _valid(text: str | None) -> bool:
-    """A subject names something: not a verb, a share, what the money is for, or a bare
-    figure word ("支出", "预算")."""
-    return bool(text) and text not in GENERIC and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 2 and not re.match(
+    """A subject names something: not a verb, a share, what the money is for, a comparison,
+    a bracket's inside, or a bare figure word ("支出", "预算")."""
+    return bool(text) and text not in GENERIC and not re.search(
+        r"[大小等高低]于|持平|相比|\d|[)）]$", text) and text.count("（") + text.count("(") == text.count("）") + text.count(")") and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 2 and not re.match(
         rf"(?:{_VERB}|较|比|同比|占|其中|主要|全年|年初|预算|决算|合计|总计|执行数|执行率)$"
         rf"|^(?:较|比|与|占|全部|主要|其中|包括|用于|均为|分别|各|均|{UP}|{DOWN}|增减|[（(])", text
     )
