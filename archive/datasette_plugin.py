@@ -277,6 +277,11 @@ async def render_zip(datasette, columns, rows, database, table, query_name, requ
     if _zips_in_flight >= limit["zip_downloads"]:
         raise DatasetteError(f"{_zips_in_flight} zips are being downloaded, the most at once "
                              "(limit zip_downloads); try again in a minute", status=503)
+    _zips_in_flight += 1  # taken before the first await, so no request overtakes the check
+
+    def closed():
+        global _zips_in_flight
+        _zips_in_flight -= 1
 
     def plan(conn):
         sha256s = downloads.sha256s_of_rows(conn, columns, [list(r) for r in rows], table)
@@ -285,13 +290,11 @@ async def render_zip(datasette, columns, rows, database, table, query_name, requ
 
     try:
         planned = await run_limited(datasette, archive, plan)
-    except downloads.ZipTooLarge as error:
-        raise BadRequest(str(error))
-    _zips_in_flight += 1
-
-    def closed():
-        global _zips_in_flight
-        _zips_in_flight -= 1
+    except BaseException as error:
+        closed()
+        if isinstance(error, downloads.ZipTooLarge):
+            raise BadRequest(str(error)) from None
+        raise
 
     name = f"{table or query_name or database}-files.zip"
     return ZipStream(lambda out: downloads.write_zip(planned, out), request.receive,
