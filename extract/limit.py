@@ -23,16 +23,18 @@ class _Expired(BaseException):
     """Raised by the alarm; a BaseException so pdfminer's ``except Exception`` cannot eat it."""
 
 
-def extract_with_limit(data: bytes, filename: str | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> dict:
-    """:func:`extract_bytes`, giving up after ``timeout`` seconds.
+def extract_with_limit(data: bytes, filename: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+                       attachments=()) -> dict:
+    """:func:`extract_bytes` (with an HTML article's ``attachments``), giving up after
+    ``timeout`` seconds.
 
     :raises ExtractTimeout: when the limit is reached (kind ``timeout``).
     """
     if not timeout or timeout <= 0:
-        return extract_bytes(data, filename)
+        return extract_bytes(data, filename, attachments=attachments)
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        return _with_alarm(data, filename, timeout)
-    return _in_child(data, filename, timeout)
+        return _with_alarm(data, filename, timeout, attachments)
+    return _in_child(data, filename, timeout, attachments)
 
 
 def _timeout_error(filename: str | None, timeout: float) -> ExtractTimeout:
@@ -44,12 +46,12 @@ def _on_alarm(signum, frame):
     raise _Expired()
 
 
-def _with_alarm(data: bytes, filename: str | None, timeout: float) -> dict:
+def _with_alarm(data: bytes, filename: str | None, timeout: float, attachments=()) -> dict:
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     try:
         try:
             signal.setitimer(signal.ITIMER_REAL, timeout)
-            return extract_bytes(data, filename, convert_timeout=timeout)
+            return extract_bytes(data, filename, convert_timeout=timeout, attachments=attachments)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _Expired:
@@ -58,19 +60,19 @@ def _with_alarm(data: bytes, filename: str | None, timeout: float) -> dict:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _child(connection, data: bytes, filename: str | None, timeout: float) -> None:
+def _child(connection, data: bytes, filename: str | None, timeout: float, attachments=()) -> None:
     try:
-        connection.send(("ok", extract_bytes(data, filename, convert_timeout=timeout)))
+        connection.send(("ok", extract_bytes(data, filename, convert_timeout=timeout, attachments=attachments)))
     except ExtractError as error:
         connection.send(("error", error))
     except Exception as error:  # noqa: BLE001 - handed to the parent, which re-raises it
         connection.send(("crash", repr(error)))
 
 
-def _in_child(data: bytes, filename: str | None, timeout: float) -> dict:
+def _in_child(data: bytes, filename: str | None, timeout: float, attachments=()) -> dict:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, data, filename, timeout), daemon=True)
+    process = context.Process(target=_child, args=(sender, data, filename, timeout, attachments), daemon=True)
     process.start()
     sender.close()
     try:
