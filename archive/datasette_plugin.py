@@ -1,7 +1,9 @@
 """The Datasette plugin that publishes an archive (Datasette 0.65 hooks only).
 
 - ``prepare_connection``: Chinese search — ``escape_fts`` rewritten as the index was built
-  (``archive.search.fts_query``), so Datasette's own search box and ``?_search=`` work.
+  (``archive.search.fts_query``), for canned queries and ``?_search=``.
+- ``filters_from_request``: the table pages' search box, reading at most 10,000 hits at any
+  archive size (``archive.table_search``); ``table_actions`` links it to a ranked search.
 - ``register_routes``: ``/-/files/<sha256>`` (the archived bytes), ``/-/search`` (all
   tables at once), ``/-/charts`` (category counts by year and by region) and
   ``/-/gongkai.css`` (added to every page by ``extra_css_urls``).
@@ -20,9 +22,9 @@ from datasette.utils.asgi import AsgiFileDownload, NotFound, Response
 from markupsafe import Markup, escape
 from gongkai.nlp.labels import LABEL_NAMES
 
-from . import charts, downloads
+from . import charts, downloads, table_search
 from .search import SearchError, fts_query, fts_text
-from .search_all import search_all, search_table
+from .search_all import RANK_WINDOW, search_all, search_table
 from .store import data_dir_for
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -40,6 +42,19 @@ def prepare_connection(conn):
     # trylast: runs after Datasette's own escape_fts registration, and so replaces it.
     conn.create_function("escape_fts", 1, fts_query, deterministic=True)
     conn.create_function("fts_text", 1, fts_text, deterministic=True)
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request, database, table, datasette):
+    # trylast: its supports_search and search replace those of Datasette's own search filter,
+    # which the metadata leaves idle (it names no fts_table).
+    return table_search.search_filter(request, database, table, datasette)
+
+
+@hookimpl
+def table_actions(datasette, database, table, request):
+    link = table_search.relevance_link(datasette, database, table, request)
+    return [link] if link else None
 
 
 @hookimpl
@@ -149,13 +164,15 @@ async def search_page(datasette, request):
     query = (request.args.get("q") or "").strip()
     table = request.args.get("table")
 
+    order = request.args.get("order") or "relevance"
+
     def run(conn):
         if not query:
             return []
         if table:
             return [search_table(conn, table, query, before=_int_arg(request, "before"),
-                                 offset=_int_arg(request, "offset") or 0)]
-        return search_all(conn, query)
+                                 offset=_int_arg(request, "offset") or 0, order=order)]
+        return search_all(conn, query, order=order)
 
     try:
         results = await database.execute_fn(run)
@@ -164,16 +181,18 @@ async def search_page(datasette, request):
     if request.args.get("_format") == "json":
         return Response.json({
             "q": query,
+            "order": order,
             "results": [
                 {"table": r.table, "count": r.count, "capped": r.capped, "ranked": r.ranked,
-                 "next": r.next,
+                 "rank_window": r.rank_window, "next": r.next,
                  "hits": [{**hit.__dict__, "snippet": str(hit.snippet)} for hit in r.hits]}
                 for r in results
             ],
         })
     return Response.html(await datasette.render_template(
         "gongkai_search.html",
-        {"q": query, "table": table, "results": results, "database": database.name},
+        {"q": query, "table": table, "results": results, "database": database.name,
+         "order": order, "rank_window": RANK_WINDOW},
         request=request,
     ))
 
