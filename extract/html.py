@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from .errors import ExtractError, NoTextLayer, NotPdf
 from .pdf import Line, Page, RawTable, read_pages
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
+DOCUMENT_SUFFIXES = {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "zip", "odt", "ods", "rtf", "txt"}
 # Elements whose text no reader sees.
 INVISIBLE = {"script", "style", "noscript", "template", "iframe", "object", "embed", "select", "option",
              "button", "textarea", "svg", "canvas", "head", "title", "meta", "link"}
@@ -48,12 +50,17 @@ COLUMN_WIDTH = 100.0
 
 
 def is_html(data: bytes, filename: str | None) -> bool:
-    """An HTML page (by its name, or by its first bytes when the name says nothing)."""
+    """An HTML page: by its name, or by its first bytes when the name says nothing.  An HTML
+    page under a document's name (an error page saved as ``report.pdf``) is a broken
+    document, not a disclosure."""
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"%pdf", b"pk\x03\x04", b"\xd0\xcf\x11\xe0")):
         return False
-    if (filename or "").lower().endswith(HTML_SUFFIXES):
+    name = (filename or "").lower()
+    if name.endswith(HTML_SUFFIXES):
         return True
+    if Path(name).suffix.lstrip(".") in DOCUMENT_SUFFIXES:
+        return False
     return head.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in data[:4096].lower()
 
 

@@ -127,6 +127,7 @@ def test_a_page_without_text_of_its_own_is_named():
     (b"%PDF-1.4 ...", "index.html", False),        # a PDF served under an .html name
     (b"PK\x03\x04...", "t1.html", False),
     (b"<p>x</p>", "a.txt", False),
+    (b"<!DOCTYPE html><html><body>404</body></html>", "report.pdf", False),  # an error page saved as a PDF
 ])
 def test_html_is_known_by_name_or_first_bytes(data, name, expected):
     assert is_html(data, name) is expected
