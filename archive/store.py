@@ -401,7 +401,8 @@ class Archive:
                 "tables",
                 lambda n, t: {
                     "ordinal": n,
-                    "name": t["name"],
+                    # a table outside the standard list has no canonical name: its printed title
+                    "name": t["name"] or t.get("printed_name") or "",
                     "code": t.get("code"),
                     "page_start": t.get("page_start"),
                     "page_end": t.get("page_end"),

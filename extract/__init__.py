@@ -17,7 +17,7 @@ from .errors import (
 )
 from .limit import extract_with_limit
 
-EXTRACTOR_VERSION = "6"  # 6: HTML disclosures with their attached tables
+EXTRACTOR_VERSION = "7"  # 7: HTML disclosures with their attached tables
 
 __all__ = [
     "EXTRACTOR_VERSION",
