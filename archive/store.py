@@ -499,6 +499,14 @@ class Archive:
             yield {**row, "model_labels": json.loads(row["model_labels"]),
                    "human_labels": json.loads(row["human_labels"])}
 
+    def explains(self, sha256: str, reason: str) -> bool:
+        """Whether the document of file ``sha256`` has an explanation with this reason (or,
+        without a reason, this text): what a correction must name."""
+        return self.conn.execute(
+            f"""SELECT 1 FROM explanations JOIN documents ON documents.id = explanations.document_id
+                WHERE documents.sha256 = ? AND {_REASON} = ? LIMIT 1""", (sha256, reason),
+        ).fetchone() is not None
+
     def corrected_reasons(self) -> set[tuple[str, str]]:
         """(sha256, reason) of every stored correction."""
         return set(self.conn.execute("SELECT sha256, reason FROM label_corrections").fetchall())
