@@ -18,7 +18,7 @@ for each facet, which at a million pages takes up to seconds for a common word
   past which every hit is used (exact, as slow as Datasette's own search).
 
 Ranked by relevance: the table's actions menu links the same search to ``/-/search``,
-which ranks by bm25 (``archive.search_all``).
+which ranks by relevance (``archive.search_all.rank``).
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ async def _hits_clause(request, database, table, datasette, fts, params) -> tupl
 
 
 def relevance_link(datasette, database: str, table: str, request) -> dict | None:
-    """The table's search, ranked by bm25 on ``/-/search`` (a table actions menu link)."""
+    """The table's search, ranked by relevance on ``/-/search`` (a table actions menu link)."""
     source = source_for_table(table)
     query = request.args.get("_search", "").strip() if request else ""
     if source is None or not query:
