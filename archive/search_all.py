@@ -64,9 +64,10 @@ class TableHits:
 
 
 def search_all(conn: sqlite3.Connection, query: str, limit: int = 10,
-               order: str = "relevance") -> list[TableHits]:
+               order: str = "relevance", tables: list[str] | None = None) -> list[TableHits]:
     """Hits for ``query`` in every searchable table, documents first."""
-    return [search_table(conn, source.table, query, limit, order=order) for source in SOURCES]
+    return [search_table(conn, source.table, query, limit, order=order) for source in SOURCES
+            if tables is None or source.table in tables]
 
 
 def search_table(

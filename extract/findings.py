@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from .catalog import FINAL_ACCOUNT_NAMES, joined_name, table_name
-from .explanations import BUDGET, Explanation
+from .explanations import Explanation
+from .wording import AMOUNT, BUDGET, YEAR_OVER_YEAR, amount_value
 from .line_items import LineItem, labelled_value, read_with_certainty, table_line_items, total_row
 from .narrative import Paragraph
 from .pdf import Page
@@ -234,7 +235,7 @@ def stated_figure_mismatches(explanations: list[Explanation]) -> list[Finding]:
     for item in explanations:
         if item.budget is None or item.actual is None:
             continue
-        budgets = [parse_number(m.group(1)) for m in BUDGET.finditer(compact(item.text))] or [item.budget]
+        budgets = [amount_value(*m.groups()) for m in BUDGET.finditer(compact(item.text))] or [item.budget]
         a_low, a_high = _interval(item.actual)
         evidence = {"text": item.text, "budget": item.budget, "actual": item.actual}
         if item.rate is not None and all(budget and budget > 0 for budget in budgets):
@@ -273,8 +274,6 @@ def stated_figure_mismatches(explanations: list[Explanation]) -> list[Finding]:
     return findings
 
 
-YEAR_MARK = re.compile(r"与上年度?(?:预算|决算)?(?:数)?相比|较上年|比上年|与\d{4}年度?(?:预算|决算)?(?:数)?相比|比\d{4}年度?|较\d{4}年度?")
-AMOUNT = re.compile(rf"({NUMBER})万元")
 
 
 def change_mismatches(explanations: list[Explanation]) -> list[Finding]:
@@ -289,10 +288,10 @@ def change_mismatches(explanations: list[Explanation]) -> list[Finding]:
         if item.kind != "year_over_year" or item.change is None or item.change_pct is None:
             continue
         flat = compact(item.context)
-        mark = YEAR_MARK.search(flat)
+        mark = YEAR_OVER_YEAR.search(flat)
         if not mark:
             continue
-        bases = [parse_number(m.group(1)) for m in AMOUNT.finditer(flat[: mark.start()])]
+        bases = [amount_value(*m.groups()) for m in re.finditer(AMOUNT, flat[: mark.start()])]
         bases = [base for base in bases if base is not None and base > 0]
         if not bases:
             continue
