@@ -91,15 +91,17 @@ def search_table(
     # The index is read once when the hits are few: a phrase the index cannot find early
     # (common characters that seldom stand together) costs a pass over their rows.
     found = [r[0] for r in conn.execute(
-        f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT ?", (match, COUNT_CAP + 1))]
-    count = len(found)
+        f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT ?", (match, RANK_WINDOW + 1))]
+    count = len(found) if len(found) <= RANK_WINDOW else conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? LIMIT ?)",
+        (match, COUNT_CAP + 1)).fetchone()[0]
     capped = count > COUNT_CAP
     result = TableHits(table, min(count, COUNT_CAP), capped, order == "relevance")
     newest = sorted(found, reverse=True)
     if order == "newest":
         if before is not None:
             newest = [rowid for rowid in newest if rowid < before]
-        rowids = newest[:limit + 1] if not capped else [r[0] for r in conn.execute(
+        rowids = newest[:limit + 1] if count <= RANK_WINDOW else [r[0] for r in conn.execute(
             f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? AND rowid < ? "
             "ORDER BY rowid DESC LIMIT ?",
             (match, before if before is not None else 2**63 - 1, limit + 1))]

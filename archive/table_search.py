@@ -93,11 +93,12 @@ async def _hits_clause(request, database, table, datasette, fts, params) -> tupl
     db = datasette.get_database(database)
     matching = f"FROM [{fts}] WHERE [{fts}] MATCH :gongkai_match"
     every = f"SELECT rowid {matching}"
-    found = [row[0] for row in await db.execute(f"{every} LIMIT {COUNT_CAP + 1}", params)]
-    total = len(found)
-    counted = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
-    if total <= WINDOW:  # their ids: the page's own queries need not match again
+    found = [row[0] for row in await db.execute(f"{every} LIMIT {WINDOW + 1}", params)]
+    if len(found) <= WINDOW:  # their ids: the page's own queries need not match again
         return ", ".join(str(int(rowid)) for rowid in found) or "NULL", ""
+    total = (await db.execute(f"SELECT count(*) FROM ({every} LIMIT {COUNT_CAP + 1})",
+                              params)).single_value()
+    counted = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
     # _where and _through are SQL a window could not take into account: every hit.
     if "_where" in request.args or "_through" in request.args:
         return every, ""
