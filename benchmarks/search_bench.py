@@ -26,14 +26,16 @@ characters (3.0 GB of text), --runs 20:
   8 chars (226k-234k)      2-3/3-7    21/39-59    18-40/25-128  15-19/28-29  19-21/28-54  21-41/27-71   9-18/16-39
   rare (100 hits)          3/8        5/10        12/18         5/9          6/13         7/12          6/12
   absent 度年 (0 hits)      431/588    559/787     532/789       541/684      661/853      713/960       753/942
+  absent 年预算支出 (0 hits)  1,120-2,700 canned; 2.2-3.1 s on the other paths, at the 3 s limit
   The table view says "1000 rows where search matches ... (10,000+ rows match; these are
   the newest 1,000)" for every common word; its count never timed out. Before this work
   (same machine, 2026-11-23): table view ?_search=&_nocount=1 100-900 ms, its count timing
   out at 3 s on common words; /-/search ranked by FTS5's bm25 took 0.1-1.6 s.
   Recall: FTS hit counts equal LIKE counts for every query (asserted; LIKE count 4.5-17.5 s).
   Absent phrases of common characters are the one path that grows with the archive: the
-  index must read every page holding both characters to find no phrase (one pass, ~0.5 s
-  here; ~5-8 s at ten million pages, past the 3 s limit). A second index of character pairs
+  index must read every page holding the characters to find no phrase (one pass: 0.5 s for
+  two characters here, 1-3 s for five; ten times that at ten million pages, past the 3 s
+  limit). A second index of character pairs
   would bound it, at about +70% index size and build time.
 """
 
@@ -287,8 +289,10 @@ def main() -> None:
                     like = f"{p50:.0f}"
                 print(f"{kind + ' ' + word:<22}{hits:>9,}  " + "  ".join(cells) + f"  {like:>11}",
                       flush=True)
-                print(f"{'':<33}table view says: {shown['filtered_table_rows_count']} rows "
-                      f"{shown['human_description_en']}", flush=True)
+                print(f"{'':<33}table view says: " + (
+                    f"HTTP {shown['error']}" if "error" in shown else
+                    f"{shown['filtered_table_rows_count']} rows {shown['human_description_en']}"),
+                    flush=True)
         for label, path in (("documents page, 5 facets", f"/{db_name}/documents"),
                             ("documents json, 5 facets", f"/{db_name}/documents.json")):
             p50, p95, _ = timed(lambda: get_text(base, path, _search="部门决算"), args.runs)
