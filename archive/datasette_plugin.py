@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import AsgiFileDownload, BadRequest, Forbidden, NotFound, Response
 from datasette.views.base import DatasetteError
@@ -107,6 +108,9 @@ def handle_exception(datasette, request, exception):
     if isinstance(exception, MemoryError):
         status, message = 503, ("The request needed more memory than the server allows "
                                 "(limit heap_limit_mb); narrow it down.")
+    elif isinstance(exception, QueryInterrupted):  # a query of Datasette's own, in our routes
+        status, message = 400, (f"this took longer than the {datasette.setting('sql_time_limit_ms')}"
+                                " ms limit (sql_time_limit_ms); narrow it down")
     elif isinstance(exception, sqlite3.Error):
         status, message = 400, f"{exception}."
     elif isinstance(exception, DatasetteError) and exception.status == 500:
