@@ -1,34 +1,20 @@
 """Open PDF bytes once and read every page once: text, text lines and ruled tables.
 
-Layout analysis dominates the time, so each page is interpreted a single time and the same
-``pdfplumber`` page object serves text, tables and narrative; its caches are dropped before
-the next page so memory stays flat on long documents.
+Each page is parsed a single time, by PDFium (pdfium_pages.py) or, for a file PDFium cannot
+open, by pdfminer (pdfminer_pages.py); both give the same pdfplumber page objects, which
+serve text, tables and narrative alike.  A page's objects are dropped before the next page
+is read, so memory stays flat on long documents.
 """
 
 from __future__ import annotations
 
 import bisect
-import io
-import logging
 import re
-import traceback
-from pathlib import Path
 from dataclasses import dataclass, field
 
-from .errors import EncryptedPdf, NoTextLayer, NotPdf, TruncatedPdf
+from . import pdfium_pages, pdfminer_pages
+from .errors import NoTextLayer, NotPdf, TruncatedPdf
 from .text import CID_GLYPH, map_radicals
-
-# pdfminer logs a warning per odd object; the errors we care about are raised, not logged.
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
-
-
-def _no_debug(*args, **kwargs) -> None:
-    """pdfminer calls log.debug for every token and operator (~200,000 calls for a 20-page
-    disclosure, 5% of extraction time) even with debugging off; we never show them."""
-
-
-for _module in ("psparser", "pdfinterp", "pdfparser", "pdfdocument", "pdffont", "cmapdb", "pdfpage"):
-    logging.getLogger(f"pdfminer.{_module}").debug = _no_debug
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -85,6 +71,10 @@ class Page:
     cid_glyphs: int = 0
     has_images: bool = False
     open_table: bool = False  # ends inside an unruled table that goes on overleaf
+    engine: str = "pdfium"  # which engine parsed it (pdf.ENGINES)
+
+
+ENGINES = ("pdfium", "pdfminer")
 
 
 def check_header(data: bytes, filename: str | None) -> None:
@@ -93,27 +83,22 @@ def check_header(data: bytes, filename: str | None) -> None:
         raise NotPdf("the bytes do not start with a PDF header", filename)
 
 
-def read_pages(data: bytes, filename: str | None = None) -> list[Page]:
-    """Every page of a PDF, parsed once.
+def read_pages(data: bytes, filename: str | None = None, engine: str | None = None) -> list[Page]:
+    """Every page of a PDF, parsed once, by PDFium or (when PDFium cannot open the file) pdfminer.
 
+    :param engine: force one engine (``pdfium`` or ``pdfminer``), as the engine comparison does.
     :raises EncryptedPdf, TruncatedPdf, NoTextLayer: when the PDF cannot yield text.
     """
-    import pdfplumber
-
     check_header(data, filename)
     if data.rfind(b"%%EOF") == -1:
         raise TruncatedPdf("the PDF has no end-of-file marker (%%EOF)", filename)
-    pages = []
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            continuing = False  # an unruled table runs on from the previous page
-            for number, plumber_page in enumerate(_lean_pages(pdf), start=1):
-                page = _read_page(number, plumber_page, continuing)
-                continuing = page.open_table
-                pages.append(page)
-                plumber_page.close()
-    except Exception as error:  # noqa: BLE001 - translated into a named error or re-raised
-        raise _translate(error, filename, len(pages) + 1) from None
+    if engine is None:
+        try:
+            pages = _read_with("pdfium", data, filename)
+        except pdfium_pages.Unreadable:
+            pages = _read_with("pdfminer", data, filename)
+    else:
+        pages = _read_with(engine, data, filename)
     if not pages:
         raise TruncatedPdf("the PDF has no pages", filename)
     if not any(page.text.strip() for page in pages):
@@ -126,60 +111,20 @@ def read_pages(data: bytes, filename: str | None = None) -> list[Page]:
     return pages
 
 
-def _lean_pages(pdf):
-    """pdf.pages, one at a time, with characters converted the lean way (see _LeanPage)."""
-    from pdfminer.pdfpage import PDFPage
-
-    page_class = _lean_page_class()
-    doctop = 0.0
-    for number, page_object in enumerate(PDFPage.create_pages(pdf.doc), start=1):
-        page = page_class(pdf, page_object, page_number=number, initial_doctop=doctop)
-        doctop += page.height
-        yield page
-
-
-_LEAN_PAGE = None
-
-
-def _lean_page_class():
-    """A pdfplumber Page that builds character dicts directly.
-
-    pdfplumber's generic ``process_object`` resolves every attribute of every layout object;
-    for characters (most objects on a disclosure page) that was a quarter of extraction time.
-    The dicts are the same (tests/test_extract_pdf.py compares them with pdfplumber's own).
-    """
-    global _LEAN_PAGE
-    if _LEAN_PAGE is not None:
-        return _LEAN_PAGE
-    from pdfminer.layout import LTChar
-    from pdfplumber.page import Page as PlumberPage
-    from pdfplumber.utils.pdfinternals import resolve_and_decode
-
-    class LeanPage(PlumberPage):
-        def process_object(self, obj):
-            if obj.__class__ is not LTChar or self.pdf.unicode_norm is not None:
-                return super().process_object(obj)
-            state = obj.graphicstate
-            mb_x0, mb_top = self.mediabox[:2]
-            top = (self.height - obj.y1) + mb_top
-            fontname = obj.fontname
-            if isinstance(fontname, bytes):
-                return super().process_object(obj)
-            char = {
-                "matrix": obj.matrix, "fontname": fontname, "adv": obj.adv, "upright": obj.upright,
-                "x0": obj.x0 + mb_x0, "y0": obj.y0, "x1": obj.x1 + mb_x0, "y1": obj.y1,
-                "width": obj.width, "height": obj.height, "size": obj.size,
-                "mcid": getattr(obj, "mcid", None), "tag": getattr(obj, "tag", None),
-                "object_type": "char", "page_number": self.page_number,
-                "ncs": resolve_and_decode(obj.ncs.name), "text": obj.get_text(),
-                "stroking_color": state.scolor if isinstance(state.scolor, tuple) else (state.scolor,),
-                "non_stroking_color": state.ncolor if isinstance(state.ncolor, tuple) else (state.ncolor,),
-                "top": top, "bottom": (self.height - obj.y0) + mb_top, "doctop": self.initial_doctop + top,
-            }
-            return char
-
-    _LEAN_PAGE = LeanPage
-    return LeanPage
+def _read_with(engine: str, data: bytes, filename: str | None) -> list[Page]:
+    if engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}: use one of {ENGINES}")
+    module = pdfium_pages if engine == "pdfium" else pdfminer_pages
+    pages: list[Page] = []
+    with module.open_pages(data, filename) as plumber_pages:
+        continuing = False  # an unruled table runs on from the previous page
+        for number, plumber_page in enumerate(plumber_pages, start=1):
+            page = _read_page(number, plumber_page, continuing)
+            page.engine = engine
+            continuing = page.open_table
+            pages.append(page)
+            plumber_page.close()
+    return pages
 
 
 def _names_a_table(text: str) -> bool:
@@ -192,32 +137,6 @@ def _names_a_table(text: str) -> bool:
         return False
     lines = [line for line in text.splitlines() if not re.match(r"^[一二三四五六七八九十]+[、.．]", line)]
     return table_name_in(lines) is not None or any(HEADER_START.match(line) for line in lines)
-
-
-def _translate(error: Exception, filename: str | None, page: int) -> Exception:
-    """The ExtractError for an exception pdfminer raised (pdfplumber wraps them)."""
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
-    from pdfplumber.utils.exceptions import PdfminerException
-
-    if isinstance(error, PdfminerException) and error.args and isinstance(error.args[0], Exception):
-        error = error.args[0]
-    frames = traceback.extract_tb(error.__traceback__)
-    if frames and Path(frames[-1].filename).parent == Path(__file__).parent:
-        return error  # raised by extract/ itself: a bug to see, not a damaged PDF
-    if isinstance(error, PDFPasswordIncorrect):
-        return EncryptedPdf("the PDF is encrypted with a user password", filename)
-    if isinstance(error, PDFEncryptionError):
-        return EncryptedPdf(f"the PDF uses unsupported encryption ({error})", filename)
-    if isinstance(error, (PDFSyntaxError, PSException)):
-        return TruncatedPdf(f"the PDF structure is broken near page {page} ({error})", filename)
-    if isinstance(error, (KeyError, ValueError, TypeError, AttributeError, IndexError, AssertionError)):
-        # pdfminer signals damaged object streams with bare Python errors.
-        return TruncatedPdf(
-            f"the PDF is damaged near page {page} ({type(error).__name__}: {error})", filename
-        )
-    return error
 
 
 def _read_page(number: int, page, continuing: bool = False) -> Page:
