@@ -12,11 +12,27 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from . import pdfium_pages, pdfminer_pages
+from . import layout, rulings
 from .errors import NoTextLayer, NotPdf, TruncatedPdf
 from .text import CID_GLYPH, map_radicals
 
-TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+@dataclass
+class PageObjects:
+    """One page as an engine read it: characters as pdfplumber's dicts, ruling edges as
+    rulings.py's tuples, page size in points."""
+
+    number: int
+    width: float
+    height: float
+    chars: list[dict]
+    edges: list
+    has_images: bool
+
+
+class Unreadable(Exception):
+    """PDFium cannot read the file as pdfminer would: it cannot open the file or a page, or a
+    glyph has no Unicode mapping (pdfminer's "(cid:N)", which findings report).  pdfminer is
+    used for the whole file instead."""
 
 
 @dataclass
@@ -95,7 +111,7 @@ def read_pages(data: bytes, filename: str | None = None, engine: str | None = No
     if engine is None:
         try:
             pages = _read_with("pdfium", data, filename)
-        except pdfium_pages.Unreadable:
+        except Unreadable:
             pages = _read_with("pdfminer", data, filename)
     else:
         pages = _read_with(engine, data, filename)
@@ -114,16 +130,17 @@ def read_pages(data: bytes, filename: str | None = None, engine: str | None = No
 def _read_with(engine: str, data: bytes, filename: str | None) -> list[Page]:
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r}: use one of {ENGINES}")
+    from . import pdfium_pages, pdfminer_pages
+
     module = pdfium_pages if engine == "pdfium" else pdfminer_pages
     pages: list[Page] = []
-    with module.open_pages(data, filename) as plumber_pages:
+    with module.open_pages(data, filename) as objects:
         continuing = False  # an unruled table runs on from the previous page
-        for number, plumber_page in enumerate(plumber_pages, start=1):
-            page = _read_page(number, plumber_page, continuing)
+        for page_objects in objects:
+            page = _read_page(page_objects, continuing)
             page.engine = engine
             continuing = page.open_table
             pages.append(page)
-            plumber_page.close()
     return pages
 
 
@@ -139,20 +156,22 @@ def _names_a_table(text: str) -> bool:
     return table_name_in(lines) is not None or any(HEADER_START.match(line) for line in lines)
 
 
-def _read_page(number: int, page, continuing: bool = False) -> Page:
-    chars = page.chars  # interprets the page: the one expensive step, reused by all below
-    found = page.find_tables(TABLE_SETTINGS)
-    text = map_radicals(page.extract_text() or "")
+def _read_page(objects: PageObjects, continuing: bool = False) -> Page:
+    number, chars = objects.number, objects.chars
+    found = rulings.find_tables(objects.edges)
+    page_layout = layout.read(chars)
+    text = map_radicals(page_layout.text)
     aligned, extents, open_table = [], [], False
     if not found and (continuing or _names_a_table(text)):
         from .aligned import find_aligned_tables
 
-        aligned, extents, open_table = find_aligned_tables(page.extract_words(), number, continuing)
-    bboxes = [table.bbox for table in found] + [(0, top, page.width, bottom) for top, bottom in extents]
-    outside = page.filter(lambda obj: _char_outside(obj, bboxes)) if bboxes else page
+        aligned, extents, open_table = find_aligned_tables(page_layout.words, number, continuing)
+    bboxes = [table.bbox for table in found] + [(0, top, objects.width, bottom) for top, bottom in extents]
+    if bboxes:
+        page_layout = layout.read([char for char in chars if _outside(char, bboxes)])
     lines = [
         Line(map_radicals(line["text"]), line["x0"], line["x1"], line["top"], line["bottom"])
-        for line in outside.extract_text_lines(return_chars=False)
+        for line in page_layout.lines
     ]
     tables = []
     above = 0.0
@@ -168,15 +187,15 @@ def _read_page(number: int, page, continuing: bool = False) -> Page:
     trailing = [line.text for line in lines if line.top >= above - 1] if tables else []
     return Page(
         page=number,
-        width=float(page.width),
-        height=float(page.height),
+        width=float(objects.width),
+        height=float(objects.height),
         text=text,
         lines=lines,
         tables=tables,
         trailing=trailing,
         open_table=open_table,
         cid_glyphs=len(CID_GLYPH.findall(text)),
-        has_images=bool(page.images),
+        has_images=objects.has_images,
     )
 
 
@@ -186,8 +205,6 @@ def _raw_table(number: int, table, chars: list[dict], caption: list[str]) -> Raw
     Each character goes to the cell under its centre by bisecting the rulings: one pass over
     the page's characters instead of pdfplumber's scan of every character for every cell.
     """
-    from pdfplumber.utils import extract_text
-
     boxes = [box for box in table.cells if box]
     xs = _edges([box[0] for box in boxes] + [box[2] for box in boxes])
     ys = _edges([box[1] for box in boxes] + [box[3] for box in boxes])
@@ -210,7 +227,7 @@ def _raw_table(number: int, table, chars: list[dict], caption: list[str]) -> Raw
         if 0 <= row < rows and 0 <= column < columns and origin[row][column] is not None:
             found.setdefault(origin[row][column], []).append(char)
     for (row, column), members in found.items():
-        cells[row][column] = map_radicals(extract_text(members))
+        cells[row][column] = map_radicals(layout.text(members))
     return RawTable(number, table.bbox, cells, origin, xs[:-1], caption)
 
 
@@ -224,13 +241,17 @@ def _edges(values: list[float], tolerance: float = 1.5) -> list[float]:
 
 
 def _index(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+    """The index of the edge nearest to ``value`` (the first of two as near)."""
+    after = bisect.bisect_left(edges, value)
+    if after == 0:
+        return 0
+    if after == len(edges) or value - edges[after - 1] <= edges[after] - value:
+        return after - 1
+    return after
 
 
-def _char_outside(obj: dict, bboxes: list[tuple[float, float, float, float]]) -> bool:
+def _outside(obj: dict, bboxes: list[tuple[float, float, float, float]]) -> bool:
     """Keep a character for the narrative when its centre lies outside every table."""
-    if obj.get("object_type") != "char":
-        return False
     cx = (obj["x0"] + obj["x1"]) / 2
     cy = (obj["top"] + obj["bottom"]) / 2
     return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in bboxes)

@@ -1,4 +1,4 @@
-"""pdfminer.six as the page layer: the fallback for files PDFium cannot open.
+"""pdfminer.six as the page layer: the fallback for files PDFium cannot read (pdf.Unreadable).
 
 pdfplumber's own pages over pdfminer's layout, with characters converted the lean way
 (_LeanPage); pdfminer's exceptions become the named errors of errors.py.
@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import EncryptedPdf, TruncatedPdf
+from .pdf import PageObjects
+from .rulings import page_edges
 
 # pdfminer logs a warning per odd object; the errors we care about are raised, not logged.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -29,7 +31,7 @@ for _module in ("psparser", "pdfinterp", "pdfparser", "pdfdocument", "pdffont", 
 
 @contextmanager
 def open_pages(data: bytes, filename: str | None):
-    """pdfplumber pages over pdfminer, one at a time; pdfminer's errors translated.
+    """Each page's objects as pdfminer and pdfplumber make them, one page at a time.
 
     :raises EncryptedPdf, TruncatedPdf: when pdfminer cannot read the file.
     """
@@ -40,7 +42,9 @@ def open_pages(data: bytes, filename: str | None):
     def pages(pdf):
         nonlocal done
         for page in _lean_pages(pdf):
-            yield page
+            yield PageObjects(page.page_number, float(page.width), float(page.height), page.chars,
+                              page_edges(page), bool(page.images))
+            page.close()  # drop pdfminer's layout before the next page
             done += 1
 
     try:
