@@ -9,7 +9,9 @@ INSTALLED := $(VENV)/.installed
 demo: setup
 	$(BIN)/gongkai demo
 
-# pytest's exit code 5 means it collected no tests: that is a failure here.
+# pytest's exit code 5 means it collected no tests: that is a failure here. Tests run in one
+# worker per core (pytest-xdist), grouped by module so a module's fixtures are built once.
+PYTEST_ARGS ?= -n auto --dist loadscope
 test: setup
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
@@ -19,10 +21,11 @@ setup: system-deps $(INSTALLED)
 system-deps:
 	@scripts/install-system-deps.sh
 
-$(INSTALLED): pyproject.toml
+# constraints.txt pins the libraries whose internals we use to the versions tests pass with.
+$(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(INSTALLED)
 
 benchmarks: setup

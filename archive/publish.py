@@ -2,6 +2,11 @@
 
 ``make_datasette`` builds the one ``Datasette`` object both use: the metadata in
 ``datasette_metadata.json``, this package's plugin and templates, and ``SETTINGS``.
+
+The metadata ships inside this package (``importlib.resources``), so an installed gongkai
+serves. The repository keeps its one source at the top level, where people look for it;
+``archive/datasette_metadata.json`` is a link to it, which a wheel build follows (it copies
+the file's content into the wheel).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import json
 import os
 import shlex
 import shutil
+from importlib import resources
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -17,10 +23,9 @@ from typing import Any
 from . import search
 from .progress import Progress
 from .datasette_plugin import TEMPLATES
-from .store import data_dir_for
+from .store import Archive, data_dir_for
 
-REPO = Path(__file__).resolve().parent.parent
-METADATA_PATH = REPO / "datasette_metadata.json"
+METADATA_PATH = Path(str(resources.files("gongkai.archive") / "datasette_metadata.json"))
 
 # Datasette settings for a public archive; each one's reason beside it.
 SETTINGS: dict[str, Any] = {
@@ -81,13 +86,11 @@ def prepare(archive_path: str | os.PathLike, *, immutable: bool = False) -> int:
     archive_path = Path(archive_path)
     if not os.access(archive_path, os.W_OK):
         return 0
-    from .store import Archive  # opening migrates, which a read-only file cannot do
-
     with Archive(archive_path) as archive:
         indexed = 0
-        if pending := search.pending(archive.conn):
+        if pending := archive.search_pending():
             with Progress("search index", total=pending) as progress:
-                indexed = sum(search.refresh(archive.conn, progress=progress.update).values())
+                indexed = sum(archive.refresh_search(progress=progress.update).values())
         if immutable:
             archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return indexed
@@ -155,14 +158,12 @@ def publish(archive_path: str | os.PathLike, out_dir: str | os.PathLike) -> dict
         reader.execute("VACUUM INTO ?", (str(partial),))
     finally:
         reader.close()
-    conn = sqlite3.connect(partial, isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode = DELETE")  # immutable=1 ignores a WAL file
-        indexed = sum(search.refresh(conn).values())
-        search.optimize(conn)
-        file_rows = conn.execute("SELECT path FROM files").fetchall()
-    finally:
-        conn.close()
+    # Opened as an archive, so a snapshot of one an older gongkai wrote is upgraded.
+    with Archive(partial) as archive:
+        indexed = sum(search.refresh(archive.conn).values())
+        search.optimize(archive.conn)
+        file_rows = archive.conn.execute("SELECT path FROM files").fetchall()
+        archive.conn.execute("PRAGMA journal_mode = DELETE")  # immutable=1 ignores a WAL file
     os.replace(partial, snapshot)
 
     files_copied = _copy_files(data_dir_for(source), data_dir_for(snapshot), file_rows)
@@ -218,23 +219,27 @@ def _copy_files(source_dir: Path, target_dir: Path, rows: list[tuple[str]]) -> i
 
 
 def _copy_plugin(out: Path) -> None:
-    """The plugin's modules under ``lib/`` and a plugins-dir module that imports them."""
-    package = Path(__file__).resolve().parent
-    lib = out / "lib"
-    shutil.rmtree(lib, ignore_errors=True)
-    shutil.copytree(package, lib / "archive", ignore=shutil.ignore_patterns("__pycache__"))
+    """The plugin's modules under ``lib/gongkai/`` and a plugins-dir module that imports
+    them where gongkai is not installed (where it is, Datasette loads the installed plugin)."""
+    lib = out / "lib" / "gongkai"
+    shutil.rmtree(out / "lib", ignore_errors=True)
+    shutil.copytree(Path(__file__).resolve().parent, lib / "archive",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     (lib / "nlp").mkdir(parents=True)
+    (lib / "__init__.py").write_text('"""Only the archive and the codebook\'s names."""\n')
     (lib / "nlp" / "__init__.py").write_text('"""Only the codebook\'s names."""\n')
-    shutil.copy2(REPO / "nlp" / "labels.py", lib / "nlp" / "labels.py")
+    shutil.copyfile(str(resources.files("gongkai.nlp") / "labels.py"), lib / "nlp" / "labels.py")
     shutil.rmtree(out / "templates", ignore_errors=True)
     shutil.copytree(TEMPLATES, out / "templates")
     plugins = out / "plugins"
     plugins.mkdir(exist_ok=True)
     (plugins / "gongkai.py").write_text(
-        '"""Loads the gongkai plugin shipped in ../lib."""\n'
-        "import sys\nfrom pathlib import Path\n\n"
-        "sys.path.insert(0, str(Path(__file__).resolve().parent.parent / 'lib'))\n\n"
-        "from archive.datasette_plugin import *  # noqa: E402,F401,F403\n",
+        '"""Loads the gongkai plugin shipped in ../lib, unless gongkai is installed (then\n'
+        'Datasette loads the installed plugin itself)."""\n'
+        "import importlib.util\nimport sys\nfrom pathlib import Path\n\n"
+        "if importlib.util.find_spec('gongkai') is None:\n"
+        "    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / 'lib'))\n"
+        "    from gongkai.archive.datasette_plugin import *  # noqa: F401,F403\n",
         encoding="utf-8",
     )
 

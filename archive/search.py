@@ -9,7 +9,8 @@ characters, so a word broken across two PDF lines (``人员增\\n加``) still ma
 (benchmarks/search_bench.py asserts the same hits as a LIKE scan at a million pages.)
 
 The FTS tables are contentless (``content=''``): the spaced text is never stored, only the
-index. Triggers queue every insert, update and delete of an indexed row (a delete keeps the
+index. They and their triggers are derived objects (``archive.derived``): a change to
+``SOURCES`` reaches existing archives on their next open. Triggers queue every insert, update and delete of an indexed row (a delete keeps the
 old text, which a contentless index needs to remove its tokens); ``refresh`` replays the
 queue in batches, one transaction each, so it is incremental, idempotent and safe to kill.
 """
@@ -21,6 +22,8 @@ import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
+
+from .derived import Derived
 
 BREAK = "\ue000"
 
@@ -122,19 +125,10 @@ def fts_query(query: str | None) -> str:
     return " ".join(phrases) or '""'
 
 
-def schema() -> list[str]:
-    """SQL creating the FTS tables, the change queue and its triggers (one migration)."""
-    statements = [
-        """
-        CREATE TABLE search_queue (
-            id INTEGER PRIMARY KEY,
-            source TEXT NOT NULL,          -- the indexed table
-            row_id INTEGER NOT NULL,
-            old TEXT                       -- JSON list of the old column values, for deletes
-        )
-        """,
-        "CREATE INDEX search_queue_source_row ON search_queue(source, row_id, id)",
-    ]
+def derived() -> list[Derived]:
+    """Each index with the triggers that queue its table's changes (``archive.derived``
+    recreates what differs; a recreated index has every row of its table queued)."""
+    objects = []
     for source in SOURCES:
         old_values = "json_array(" + ", ".join(f"old.{c}" for c in source.columns) + ")"
         queue_insert = (
@@ -144,22 +138,27 @@ def schema() -> list[str]:
             f"INSERT INTO search_queue (source, row_id, old) "
             f"VALUES ('{source.table}', old.id, {old_values});"
         )
-        statements += [
-            f"CREATE VIRTUAL TABLE {source.fts_table} USING fts5("
-            + ", ".join(source.columns)
-            + ", content='')",
-            f"CREATE TRIGGER {source.table}_search_insert AFTER INSERT ON {source.table} "
-            f"BEGIN {queue_insert} END",
-            f"CREATE TRIGGER {source.table}_search_delete AFTER DELETE ON {source.table} "
-            f"BEGIN {queue_delete} END",
-            f"CREATE TRIGGER {source.table}_search_update AFTER UPDATE OF "
-            f"{', '.join(source.columns)} ON {source.table} "
-            f"BEGIN {queue_delete} {queue_insert} END",
-            # Rows written before this migration are queued for the first refresh.
-            f"INSERT INTO search_queue (source, row_id) SELECT '{source.table}', id "
-            f"FROM {source.table}",
+        objects += [
+            Derived(
+                "table", source.fts_table,
+                f"CREATE VIRTUAL TABLE {source.fts_table} USING fts5("
+                + ", ".join(source.columns) + ", content='')",
+                refill=(f"DELETE FROM search_queue WHERE source = '{source.table}'",
+                        f"INSERT INTO search_queue (source, row_id) SELECT '{source.table}', id "
+                        f"FROM {source.table}"),
+            ),
+            Derived("trigger", f"{source.table}_search_insert",
+                    f"CREATE TRIGGER {source.table}_search_insert AFTER INSERT ON {source.table} "
+                    f"BEGIN {queue_insert} END"),
+            Derived("trigger", f"{source.table}_search_delete",
+                    f"CREATE TRIGGER {source.table}_search_delete AFTER DELETE ON {source.table} "
+                    f"BEGIN {queue_delete} END"),
+            Derived("trigger", f"{source.table}_search_update",
+                    f"CREATE TRIGGER {source.table}_search_update AFTER UPDATE OF "
+                    f"{', '.join(source.columns)} ON {source.table} "
+                    f"BEGIN {queue_delete} {queue_insert} END"),
         ]
-    return statements
+    return objects
 
 
 def pending(conn: sqlite3.Connection) -> int:

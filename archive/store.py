@@ -14,13 +14,21 @@ import hashlib
 import json
 import os
 import sqlite3
+import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 import sqlite_utils
 
+from . import search
 from .schema import migrate
+
+# The model_version of a human's labels.
+HUMAN_VERSION = "human"
+# The reason a correction is keyed by: the explanation's reason, or its text when it has none.
+_REASON = "coalesce(explanations.reason, explanations.text)"
 
 DISCLOSURE_FORMATS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "zip")
 
@@ -29,19 +37,57 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
+def write_durably(target: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a data file so that its name never shows part of it: ``write(out)`` fills a
+    temporary file beside it, which is fsynced and renamed over ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + f".{os.getpid()}.part")
+    try:
+        with open(temporary, "wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    os.replace(temporary, target)
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
 def data_dir_for(archive_path: str | os.PathLike) -> Path:
     """``archive.db`` → ``archive-files/`` beside it."""
     path = Path(archive_path)
     return path.with_name(path.stem + "-files")
 
 
+@dataclass(frozen=True)
+class FileVersion:
+    """The last stored version of one file URL: its bytes' sha256 and the validators the
+    server sent with them (``ETag``, ``Last-Modified``)."""
+
+    sha256: str
+    etag: str | None
+    last_modified: str | None
+
+
 class Archive:
     """An open archive: a migrated SQLite database and its data directory.
 
+    Every query the crawler, the build and the CLI run is a method here: nothing else
+    opens the file.
+
     :param path: the SQLite file; created with its data directory when missing.
+    :param synchronous: SQLite's ``synchronous`` level. ``NORMAL`` skips the fsync of each
+        commit: in WAL mode a killed process still loses nothing, a power cut may lose the
+        last commits (the crawler, committing once per fetch, uses it).
     """
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, *, synchronous: str = "FULL"):
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError(f"synchronous is FULL or NORMAL, not {synchronous!r}")
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir_for(self.path)
@@ -51,6 +97,7 @@ class Archive:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 60000")
+        conn.execute(f"PRAGMA synchronous = {synchronous}")
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         migrate(conn)
@@ -77,11 +124,43 @@ class Archive:
     # -- crawling ---------------------------------------------------------------------
 
     def start_run(self, start_urls: list[str], site: str | None = None) -> int:
+        """A new ``running`` run; its ``uid`` identifies it in every archive it is merged into."""
         cursor = self.conn.execute(
-            "INSERT INTO crawl_runs (started_at, site, start_urls) VALUES (?, ?, ?)",
-            (now(), site, json.dumps(start_urls, ensure_ascii=False)),
+            "INSERT INTO crawl_runs (started_at, site, start_urls, uid) VALUES (?, ?, ?, ?)",
+            (now(), site, json.dumps(start_urls, ensure_ascii=False), new_uid()),
         )
         return cursor.lastrowid
+
+    def save_list_endpoint(self, run_id: int | None, endpoint: dict[str, Any]) -> None:
+        """Remember a list endpoint (``crawler.endpoints.ListEndpoint.as_dict()``); a known
+        one keeps its row and takes the newer paging."""
+        self.conn.execute(
+            """INSERT INTO list_endpoints (page_url, url, method, body, content_type, page_param,
+                   page_location, first_page, page_step, learned_at, run_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (page_url, method, url, body) DO UPDATE SET
+                   page_param = excluded.page_param, page_location = excluded.page_location,
+                   first_page = excluded.first_page, page_step = excluded.page_step,
+                   learned_at = excluded.learned_at, run_id = excluded.run_id""",
+            (endpoint["page_url"], endpoint["url"], endpoint["method"], endpoint.get("body") or "",
+             endpoint.get("content_type"), endpoint.get("page_param"), endpoint.get("location"),
+             endpoint.get("first", 1), endpoint.get("step", 1), now(), run_id),
+        )
+
+    def list_endpoints(self) -> dict[str, list[dict[str, Any]]]:
+        """``page_url → [endpoint dicts]`` (the shape ``ListEndpoint(**d)`` takes)."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for row in self.db.query(
+            "SELECT page_url, url, method, body, content_type, page_param, page_location, first_page, "
+            "page_step FROM list_endpoints ORDER BY id"
+        ):
+            found.setdefault(row["page_url"], []).append({
+                "page_url": row["page_url"], "url": row["url"], "method": row["method"],
+                "body": row["body"] or None, "content_type": row["content_type"],
+                "page_param": row["page_param"], "location": row["page_location"],
+                "first": row["first_page"], "step": row["page_step"],
+            })
+        return found
 
     def finish_run(self, run_id: int, status: str = "finished") -> dict[str, Any]:
         """Close a run, counting its pages, files and errors from its fetches."""
@@ -113,6 +192,35 @@ class Archive:
             )
         return dict(self.db["crawl_runs"].get(run_id))
 
+    def running_runs(self) -> list[int]:
+        """Runs still marked ``running`` (killed ones, when no crawl holds the lock)."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT id FROM crawl_runs WHERE status = 'running' ORDER BY id")]
+
+    def latest_file_version(self, url: str) -> FileVersion | None:
+        """The last version of a file URL the archive holds, for a conditional re-fetch.
+
+        Last by fetch time, not row id: a merged archive's rows arrive in merge order."""
+        row = self.conn.execute(
+            "SELECT sha256, etag, last_modified FROM fetches WHERE url = ? AND kind = 'file' "
+            "AND sha256 IS NOT NULL ORDER BY fetched_at DESC, id DESC LIMIT 1",
+            (url,),
+        ).fetchone()
+        return FileVersion(*row) if row else None
+
+    def latest_file_versions(self) -> dict[str, FileVersion]:
+        """``url → FileVersion`` for every file URL that has a stored version."""
+        rows = self.conn.execute(
+            """
+            SELECT url, sha256, etag, last_modified FROM (
+                SELECT url, sha256, etag, last_modified, row_number() OVER (
+                    PARTITION BY url ORDER BY fetched_at DESC, id DESC) AS latest
+                FROM fetches WHERE kind = 'file' AND sha256 IS NOT NULL)
+            WHERE latest = 1
+            """
+        )
+        return {url: FileVersion(sha256, etag, modified) for url, sha256, etag, modified in rows}
+
     def record_fetch(self, **fetch: Any) -> int:
         """Insert one row into ``fetches`` (url, status, kind, outcome, … as keywords)."""
         fetch.setdefault("fetched_at", now())
@@ -139,13 +247,7 @@ class Archive:
         relative = Path(sha256[:2]) / sha256[2:4] / (sha256 + (f".{file_format}" if file_format else ""))
         target = self.data_dir / relative
         if not target.exists() or target.stat().st_size != len(body):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(target.name + f".{os.getpid()}.part")
-            with open(temporary, "wb") as out:
-                out.write(body)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, target)
+            write_durably(target, lambda out: out.write(body))
         self.conn.execute(
             """INSERT OR IGNORE INTO files
                (sha256, size, path, format, content_type, filename, first_url, first_seen)
@@ -159,6 +261,13 @@ class Archive:
         if row is None:
             raise KeyError(sha256)
         return self.data_dir / row[0]
+
+    def merge(self, source_path: str | os.PathLike):
+        """Bring another archive's files, runs, fetches, list endpoints and label corrections
+        into this one, each once (``archive.merge``); returns a ``MergeReport``."""
+        from .merge import merge_archive
+
+        return merge_archive(self, source_path)
 
     # -- documents ----------------------------------------------------------------------
 
@@ -306,6 +415,114 @@ class Archive:
             {"explanation_id": explanation_id, "source": "model", **category}
             for category in categories
         )
+
+    def explanations_to_classify(self, model_version: str) -> list[dict[str, Any]]:
+        """Explanations with a reason (or a no-difference statement) whose model labels are
+        missing or from another model version."""
+        return [dict(row) for row in self.db.query(
+            """
+            SELECT id, reason, text, no_difference FROM explanations
+            WHERE (reason IS NOT NULL OR no_difference = 1)
+              AND NOT EXISTS (
+                SELECT 1 FROM explanation_categories c
+                WHERE c.explanation_id = explanations.id
+                  AND c.source = 'model' AND c.model_version = ?)
+            """,
+            [model_version],
+        )]
+
+    # -- human corrections (archive.labels moves them to and from CSV) ------------------
+
+    def labelled_explanations(self) -> Iterator[dict[str, Any]]:
+        """Every explanation that has categories, with its document, its reason (the text
+        when it has none), the model's labels, a human's labels and note (lists, sorted)."""
+        for row in self.db.query(
+            f"""
+            SELECT explanations.id AS explanation_id, documents.sha256, documents.department,
+                   documents.region, documents.fiscal_year, explanations.subject,
+                   {_REASON} AS reason,
+                   (SELECT json_group_array(label) FROM (
+                      SELECT DISTINCT label FROM explanation_categories c
+                      WHERE c.explanation_id = explanations.id AND c.source = 'model'
+                      ORDER BY label)) AS model_labels,
+                   (SELECT json_group_array(label) FROM (
+                      SELECT DISTINCT label FROM explanation_categories c
+                      WHERE c.explanation_id = explanations.id AND c.source = 'human'
+                      ORDER BY label)) AS human_labels,
+                   (SELECT note FROM label_corrections k WHERE k.sha256 = documents.sha256
+                      AND k.reason = {_REASON}) AS note
+            FROM explanations JOIN documents ON documents.id = explanations.document_id
+            WHERE EXISTS (SELECT 1 FROM explanation_categories c
+                          WHERE c.explanation_id = explanations.id)
+            ORDER BY documents.fiscal_year, documents.region, explanations.id
+            """
+        ):
+            yield {**row, "model_labels": json.loads(row["model_labels"]),
+                   "human_labels": json.loads(row["human_labels"])}
+
+    def corrected_reasons(self) -> set[tuple[str, str]]:
+        """(sha256, reason) of every stored correction."""
+        return set(self.conn.execute("SELECT sha256, reason FROM label_corrections").fetchall())
+
+    def save_corrections(self, corrections) -> int:
+        """Store human corrections, each ``(sha256, reason, labels, note)``, replacing an
+        earlier one of the same reason in the same document; returns how many."""
+        count = 0
+        with self.transaction() as conn:
+            for sha256, reason, labels, note in corrections:
+                conn.execute(
+                    """INSERT INTO label_corrections (sha256, reason, labels, note, corrected_at)
+                       VALUES (?, ?, ?, ?, ?)
+                       ON CONFLICT (sha256, reason) DO UPDATE SET
+                         labels = excluded.labels, note = excluded.note,
+                         corrected_at = excluded.corrected_at""",
+                    (sha256, reason, json.dumps(list(labels)), note, now()),
+                )
+                count += 1
+        return count
+
+    def apply_corrections(self) -> int:
+        """Write every stored correction into ``explanation_categories`` (source 'human')
+        for the explanations it matches; run after a build so corrections outlive
+        re-extraction. Returns the number of explanations labelled by a human."""
+        applied = 0
+        with self.transaction() as conn:
+            corrections = conn.execute(
+                "SELECT sha256, reason, labels FROM label_corrections").fetchall()
+            for sha256, reason, labels in corrections:
+                explanation_ids = [row[0] for row in conn.execute(
+                    f"""SELECT explanations.id FROM explanations
+                        JOIN documents ON documents.id = explanations.document_id
+                        WHERE documents.sha256 = ? AND {_REASON} = ?""",
+                    (sha256, reason),
+                )]
+                for explanation_id in explanation_ids:
+                    conn.execute("DELETE FROM explanation_categories "
+                                 "WHERE explanation_id = ? AND source = 'human'", (explanation_id,))
+                    conn.executemany(
+                        """INSERT INTO explanation_categories
+                           (explanation_id, label, score, span_start, span_end, model_version, source)
+                           VALUES (?, ?, 1.0, 0, ?, ?, 'human')""",
+                        [(explanation_id, label, len(reason), HUMAN_VERSION)
+                         for label in json.loads(labels)],
+                    )
+                    applied += 1
+        return applied
+
+    # -- search and counts ----------------------------------------------------------------
+
+    def refresh_search(self, batch: int = 2000, progress=None) -> dict[str, int]:
+        """Index every queued change (``archive.search.refresh``); returns rows per table."""
+        return search.refresh(self.conn, batch=batch, progress=progress)
+
+    def search_pending(self) -> int:
+        """How many changed rows ``refresh_search`` has still to index."""
+        return search.pending(self.conn)
+
+    def count_documents(self, status: str) -> int:
+        """Documents with this status (``ok`` or ``error``)."""
+        return self.conn.execute(
+            "SELECT count(*) FROM documents WHERE status = ?", (status,)).fetchone()[0]
 
     def counts(self) -> dict[str, int]:
         tables = ["crawl_runs", "fetches", "files", "documents", "pages", "sections",

@@ -6,6 +6,8 @@ doc type, department, source), so a facet or a CSV export needs no join.
 
 from __future__ import annotations
 
+from .derived import Derived
+
 # Document columns every fact view carries, in this order.
 _DOCUMENT_COLUMNS = """
     documents.id AS document_id,
@@ -94,21 +96,19 @@ VIEWS = {
     """,
 }
 
-INDEXES = [
-    "CREATE INDEX IF NOT EXISTS documents_department ON documents(department)",
-    "CREATE INDEX IF NOT EXISTS explanations_kind ON explanations(kind)",
-    "CREATE INDEX IF NOT EXISTS explanation_categories_top ON "
-    "explanation_categories(explanation_id, source, score)",
-    "CREATE INDEX IF NOT EXISTS findings_rule_severity ON findings(rule, severity)",
-    "CREATE INDEX IF NOT EXISTS line_items_subject ON line_items(subject_code, document_id)",
-]
+# What the facets and joins above need, beyond the indexes of the migrations.
+INDEXES = {
+    "documents_department": "documents(department)",
+    "explanations_kind": "explanations(kind)",
+    "explanation_categories_top": "explanation_categories(explanation_id, source, score)",
+    "findings_rule_severity": "findings(rule, severity)",
+    "line_items_subject": "line_items(subject_code, document_id)",
+}
 
 
-def schema() -> list[str]:
-    """SQL (re)creating the views and indexes: a migration that changes a view appends
-    this again, and archives at any earlier version get the current views."""
-    return INDEXES + [
-        statement
-        for name, sql in VIEWS.items()
-        for statement in (f"DROP VIEW IF EXISTS {name}", f"CREATE VIEW {name} AS {sql}")
+def derived() -> list[Derived]:
+    """The views and their indexes; ``archive.derived`` recreates on open whatever differs."""
+    return [Derived("index", name, f"CREATE INDEX {name} ON {on}") for name, on in INDEXES.items()] + [
+        # SQLite keeps the statement without its trailing whitespace.
+        Derived("view", name, f"CREATE VIEW {name} AS {sql.rstrip()}") for name, sql in VIEWS.items()
     ]

@@ -2,7 +2,10 @@
 
 The stock handler starts Playwright when the engine starts, for every crawl; most portals
 never need a browser (only cookie challenges and sites marked ``javascript: true`` do), so
-this one waits until a request asks for it.  Plain requests go to Scrapy's HTTP handler.
+this one waits until a request asks for it.  Plain requests go to Scrapy's HTTP handler,
+after waiting for their start time shared with the other workers (``--redis-url``,
+``crawler.politeness``): here, the last step before a request leaves, no delay of ours can
+come after the shared one.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import logging
 
 from scrapy import signals
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+from .politeness import shared_politeness
 
 
 LAUNCH_TIMEOUT = 60
@@ -23,8 +28,11 @@ class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         crawler.signals.disconnect(self._maybe_launch_in_thread, signals.engine_started)
         self._launched = False
         self._launch_lock = asyncio.Lock()
+        self.politeness = shared_politeness(crawler)
 
     async def download_request(self, request):
+        if self.politeness is not None and not request.meta.get("playwright"):
+            await self.politeness.wait(request.url)
         if request.meta.get("playwright") and not self._launched:
             async with self._launch_lock:
                 if not self._launched:

@@ -8,10 +8,12 @@ whose text or URL points that way and spends a small budget ("drift") on the oth
 
 from __future__ import annotations
 
-import enum
 import posixpath
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from . import relevance
+from .relevance import Verdict, says_nothing  # noqa: F401  (the spider's vocabulary)
 
 # Formats a disclosure is published in (archive.DISCLOSURE_FORMATS; WPS Office's own
 # formats wps/et appear on county portals).
@@ -32,17 +34,6 @@ DOWNLOAD_SERVLET = re.compile(
 )
 
 DISCLOSURE_TERMS = re.compile(r"预算|决算")
-# Announcements that mention a 预算 (金额) but are not a department's budget or final account.
-NOT_DISCLOSURE_TERMS = re.compile(
-    r"招标|中标|投标|采购公告|采购意向|采购需求|成交|询价|磋商|竞争性|比选|遴选|"
-    r"会议通知|培训|报名|申报指南|征求意见|招聘|拍卖"
-)
-# Link text that names nothing ("附件1", "下载", the file's own numbered name).
-GENERIC_FILE_TEXT = re.compile(
-    r"^\s*(?:附件\s*\d*|附件下载|下载|点击下载|点此下载|查看|详情|原文|全文|"
-    r"P0\d+|[A-Za-z0-9_\-.]+\.(?:pdf|docx?|xlsx?|wps|et|zip))?\s*[:：]?\s*$",
-    re.IGNORECASE,
-)
 
 # Link text or URL fragments on the way to disclosures.
 TOWARD_TERMS = re.compile(r"预算|决算|财政|财务|公开|部门|政务|资金|三公|经费|绩效|专项|列表|栏目|目录|更多|专栏")
@@ -64,14 +55,6 @@ AWAY_TERMS = re.compile(
 
 # URL fragments that name budget disclosures themselves (not just 公开/信息 columns).
 DISCLOSURE_URL = re.compile(r"yusuan|juesuan|yjs|czyjs|bmys|bmjs|budget", re.IGNORECASE)
-
-
-class Verdict(enum.Enum):
-    """What a file's name says about it."""
-
-    DISCLOSURE = "disclosure"
-    NOT_DISCLOSURE = "not_disclosure"
-    UNKNOWN = "unknown"
 
 
 def file_name_from_url(url: str) -> str:
@@ -115,32 +98,17 @@ def is_ignored(url: str) -> bool:
 
 
 def name_verdict(*names: str | None) -> Verdict:
-    """Judge a file by its names (link text, file name, Content-Disposition name).
-
-    A name with 预算/决算 and no announcement words is a disclosure; an announcement
-    (招标公告, 会议通知 …) is not, whatever it mentions; names that say nothing are unknown.
-    """
-    meaningful = [n for n in names if n and not GENERIC_FILE_TEXT.match(n)]
-    if any(NOT_DISCLOSURE_TERMS.search(n) for n in meaningful):
-        return Verdict.NOT_DISCLOSURE
-    if any(DISCLOSURE_TERMS.search(n) for n in meaningful):
-        return Verdict.DISCLOSURE
-    return Verdict.UNKNOWN
-
-
-def says_nothing(text: str | None) -> bool:
-    """Link text like ``附件1`` or ``下载``: the file is judged by its page and contents."""
-    return not text or bool(GENERIC_FILE_TEXT.match(text))
+    """Judge a file by its names (link text, file name, Content-Disposition name, the
+    title of the page that links it): ``crawler.relevance`` decides."""
+    return relevance.judge(*names)
 
 
 def text_verdict(first_page_text: str) -> Verdict:
-    """Judge a PDF by its first page: a 部门预算/部门决算 cover names itself near the top."""
-    head = re.sub(r"\s+", "", first_page_text)[:300]
-    if NOT_DISCLOSURE_TERMS.search(head):
-        return Verdict.NOT_DISCLOSURE
-    if DISCLOSURE_TERMS.search(head):
-        return Verdict.DISCLOSURE
-    return Verdict.UNKNOWN
+    """Judge a file by its first page: a 部门预算/部门决算 cover names itself in its first
+    lines (``洛阳市偃师区…管理局 / 2023年度部门决算``)."""
+    lines = [re.sub(r"\s+", "", line) for line in first_page_text.splitlines()]
+    head = "".join(line for line in lines if line)[:120]
+    return relevance.judge(head)
 
 
 def is_toward(text: str | None, url: str) -> bool:

@@ -14,6 +14,9 @@ import time
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy_redis.dupefilter import RFPDupeFilter
+
+from .canonical import fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -57,3 +60,19 @@ class SharedFrontier:
         server = get_redis_from_settings(self.settings)
         for key in self.keys:
             server.expire(key, self.ttl)
+
+
+class RedisDupeFilter(RFPDupeFilter):
+    """scrapy-redis's shared duplicate filter keyed by canonical URLs, as the single-process
+    one is (``crawler.canonical``): ``/x/`` seen by one worker is ``/x/index.html`` to all."""
+
+    def request_fingerprint(self, request) -> str:
+        return fingerprint(request.method, request.url, request.body).hex()
+
+
+def request_seen(crawler, request) -> bool:
+    """Ask the duplicate filter in use (Redis-shared or not) about a request made outside
+    the scheduler (by Chromium): True if it was seen before; it is seen from now on."""
+    slot = getattr(crawler.engine, "_slot", None)
+    dupefilter = getattr(getattr(slot, "scheduler", None), "df", None)
+    return bool(dupefilter is not None and dupefilter.request_seen(request))

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 class Fetch:
     """One request's outcome, a row of the archive's ``fetches`` table.
 
-    ``kind`` is page | file | redirect | robots; ``outcome`` is fetched | redirected |
+    ``kind`` is page | file | redirect | robots | challenge | browser (a request Chromium made
+    while rendering a list page); ``outcome`` is fetched | redirected |
     new | changed | unchanged | duplicate | not_modified | skipped | error (a file's
     new/changed/unchanged/duplicate is decided by the pipeline when it stores ``body``).
     """
@@ -39,3 +40,11 @@ class Fetch:
         for key in ("body", "file_format", "previous_sha256"):
             columns.pop(key)
         return columns
+
+
+@dataclass
+class LearnedEndpoint:
+    """A list endpoint learned in Chromium (``crawler.endpoints.ListEndpoint.as_dict()``),
+    kept in the archive so later runs page through it without a browser."""
+
+    endpoint: dict

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from scrapy.http import TextResponse
 
-from . import focus
+from . import endpoints, focus
 from .cms import jpage, jsonlist, trs
 
 _VIEWER_PARAMS = {"file", "fileurl", "url", "path", "src"}
@@ -22,6 +22,12 @@ def page_title(response: TextResponse) -> str:
     """The page's own heading: ``<title>`` plus the first ``<h1>``/``<h2>``."""
     parts = [response.css("title::text").get(""), response.css("h1 ::text, h2 ::text").get("")]
     return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def page_text(response: TextResponse) -> str:
+    """The visible text of a page's body (no scripts or styles)."""
+    return " ".join(t.strip() for t in response.xpath(
+        "//body//text()[not(ancestor::script) and not(ancestor::style)]").getall() if t.strip())
 
 
 def viewer_files(url: str) -> list[str]:
@@ -80,8 +86,9 @@ def api_urls(response: TextResponse) -> list[str]:
     return jsonlist.api_urls(response.text, response.url)
 
 
-def json_links(body: bytes, url: str) -> list[tuple[str, str]]:
-    return [(u.split("#", 1)[0], t) for u, t in jsonlist.links_from_json(body, url) if _is_web(u)]
+def json_links(text: str, url: str) -> list[tuple[str, str]]:
+    """Items of a list endpoint's answer (JSON of any shape, JSONP, or an HTML fragment)."""
+    return [(u.split("#", 1)[0], t) for u, t in endpoints.payload_links(text, url) if _is_web(u)]
 
 
 def _is_web(href: str) -> bool:

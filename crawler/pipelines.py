@@ -11,7 +11,7 @@ from scrapy.exceptions import NotConfigured
 
 from gongkai.archive import Archive
 
-from .items import Fetch
+from .items import Fetch, LearnedEndpoint
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +43,10 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
-        self.archive = Archive(self.archive_path)
-        # One commit per fetch: in WAL mode NORMAL skips the fsync per commit yet survives a
-        # killed process (only a power cut can lose the last fetch rows; file bytes are
-        # fsynced by store_file before their row).
-        self.archive.conn.execute("PRAGMA synchronous = NORMAL")
+        # One commit per fetch: NORMAL skips the fsync per commit yet survives a killed
+        # process (only a power cut can lose the last fetch rows; file bytes are fsynced by
+        # store_file before their row).
+        self.archive = Archive(self.archive_path, synchronous="NORMAL")
         self.run_id = self.archive.start_run(list(spider.start_urls), site=getattr(spider, "site", None))
         self.crawler.stats.set_value("gongkai/run_id", self.run_id)
 
@@ -61,21 +60,24 @@ class ArchivePipeline:
         self.archive.close()
 
     def process_item(self, item):
+        if isinstance(item, LearnedEndpoint):
+            self.archive.save_list_endpoint(self.run_id, item.endpoint)
+            return item
         if not isinstance(item, Fetch):
             return item
         row = item.row()
         if item.outcome == "not_modified":
             # A 304 may omit the validators: keep the last ones, so the next run can ask again.
-            latest = self._latest(item.url)
+            latest = self.archive.latest_file_version(item.url)
             if latest:
-                row["sha256"] = latest[0]
-                row["etag"] = row["etag"] or latest[1]
-                row["last_modified"] = row["last_modified"] or latest[2]
+                row["sha256"] = latest.sha256
+                row["etag"] = row["etag"] or latest.etag
+                row["last_modified"] = row["last_modified"] or latest.last_modified
         if item.body is None:
             self.archive.record_fetch(run_id=self.run_id, **row)
             return item
-        latest = self._latest(item.url)
-        previous = latest[0] if latest else None
+        latest = self.archive.latest_file_version(item.url)
+        previous = latest.sha256 if latest else None
         with self.archive.transaction():
             sha256, is_new = self.archive.store_file(
                 item.body, url=item.url, filename=item.filename,
@@ -103,11 +105,3 @@ class ArchivePipeline:
             outcome="fetched", content_type=(response.headers.get("Content-Type") or b"").decode("latin-1") or None,
             size=len(response.body), duration=request.meta.get("download_latency"),
         )
-
-    def _latest(self, url: str) -> tuple[str, str | None, str | None] | None:
-        """(sha256, ETag, Last-Modified) of the last stored version of a file URL."""
-        return self.archive.conn.execute(
-            "SELECT sha256, etag, last_modified FROM fetches WHERE url = ? AND kind = 'file' "
-            "AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
-            (url,),
-        ).fetchone()

@@ -41,7 +41,7 @@ def crawl_settings(job: dict) -> Settings:
                      priority="cmdline")
         settings.update({
             "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+            "DUPEFILTER_CLASS": "gongkai.crawler.frontier.RedisDupeFilter",
             "REDIS_URL": job["redis_url"],
             "SCHEDULER_PERSIST": True,
             "SCHEDULER_QUEUE_KEY": f"{frontier}:requests",

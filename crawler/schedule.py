@@ -151,8 +151,7 @@ def close_interrupted_runs(archive_path: str) -> list[dict]:
     if not Path(archive_path).exists():
         return []
     with Archive(archive_path) as archive:
-        stale = [row[0] for row in archive.conn.execute("SELECT id FROM crawl_runs WHERE status = 'running'")]
-        return [archive.finish_run(run_id, status="interrupted") for run_id in stale]
+        return [archive.finish_run(run_id, status="interrupted") for run_id in archive.running_runs()]
 
 
 def format_summary(label: str, summary: dict) -> str:

@@ -5,6 +5,8 @@ Our own settings are listed in ``GONGKAI_SETTINGS`` below, each with its default
 sentence; crawler/README.md documents them and a test keeps the two in step.
 """
 
+from gongkai.crawler.canonical import SESSION_PARAMS as _SESSION_PARAMS
+
 BOT_NAME = "gongkai"
 SPIDER_MODULES = ["gongkai.crawler.spiders"]
 NEWSPIDER_MODULE = "gongkai.crawler.spiders"
@@ -40,6 +42,9 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
 }
 
+# One fingerprint per canonical URL (``/x/`` and ``/x/index.html`` are one page).
+REQUEST_FINGERPRINTER_CLASS = "gongkai.crawler.canonical.CanonicalFingerprinter"
+
 # Scrapy-playwright needs the asyncio reactor (Scrapy's default since 2.13; stated here so
 # no overlay changes it).
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -56,6 +61,7 @@ DOWNLOADER_MIDDLEWARES = {
     "gongkai.crawler.middlewares.conditional.ConditionalRequestMiddleware": 560,
     "gongkai.crawler.middlewares.encoding.EncodingMiddleware": 570,
     "gongkai.crawler.middlewares.challenge.ChallengeMiddleware": 580,
+    "gongkai.crawler.middlewares.render.RenderMiddleware": 585,
 }
 EXTENSIONS = {
     "gongkai.crawler.progress.CrawlProgress": 500,
@@ -90,14 +96,13 @@ GONGKAI_SETTINGS = {
     "FOCUS_MAX_DRIFT": (1, "Off-topic links followed in a row before the crawler turns back."),
     "ROBOTS_CRAWL_DELAY_MAX": (30, "Longest robots.txt Crawl-delay (seconds) the crawler honours."),
     "SESSION_ID_ENABLED": (True, "Strip session ids from URLs so one page is fetched once."),
-    "SESSION_ID_PARAMS": (
-        ["jsessionid", "phpsessid", "aspsessionid", "sessionid", "session_id", "sid", "cfid", "cftoken"],
-        "Query parameters (case-insensitive) that carry a session id.",
-    ),
+    "SESSION_ID_PARAMS": (list(_SESSION_PARAMS), "Query parameters (case-insensitive) that carry a session id."),
     "CONDITIONAL_REQUESTS_ENABLED": (True, "Send If-None-Match/If-Modified-Since for archived files."),
     "CHALLENGE_ENABLED": (True, "Solve 521/412 cookie challenges in Chromium and reuse the cookie."),
     "CHALLENGE_STATUSES": ([521, 412], "HTTP statuses whose script-only body is a cookie challenge."),
     "CHALLENGE_TIMEOUT": (15, "Seconds Chromium gets to set the challenge cookie."),
+    "RENDER_ENABLED": (True, "Render a list page built by scripts once in Chromium and learn its list endpoints."),
+    "SHARED_POLITENESS_ENABLED": (True, "With --redis-url, space every worker's requests to a site by the site's delay."),
     "ENCODING_FIX_ENABLED": (True, "Decode GBK/GB2312 pages that declare a wrong or no charset."),
     "PROGRESS_ENABLED": (True, "Show the crawl's progress on stderr (a bar on a terminal, log lines otherwise)."),
     "PROGRESS_INTERVAL": (5.0, "Seconds between progress lines when stderr is not a terminal."),

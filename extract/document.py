@@ -62,7 +62,7 @@ def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict
     found_findings = (
         findings.missing_tables(kind, tables, pages)
         + findings.total_mismatches(tables)
-        + findings.sum_mismatches(tables, items)
+        + findings.sum_mismatches(tables)
         + findings.stated_figure_mismatches(found_explanations)
         + findings.change_mismatches(found_explanations)
         + findings.narrative_mismatches(found_explanations, items)

@@ -75,29 +75,63 @@ def _code(row: list, columns: list[int]) -> tuple[str | None, str | None]:
 
 def line_items(tables: list[Table]) -> list[LineItem]:
     """Every row with a subject code, in table order."""
+    return [item for table in tables for item in table_line_items(table)]
+
+
+def table_line_items(table: Table) -> list[LineItem]:
+    """The rows of one table that carry a subject code."""
     items = []
-    for table in tables:
-        groups = _groups(table)
-        rows = [_realign(row, groups) for row in table.rows]
-        for codes, name_column, value_columns in groups:
-            for row, page in zip(rows, table.row_pages):
-                code, name = _code(row, codes)
-                printed_name = row[name_column] if name_column is not None else None
-                if code is None and isinstance(printed_name, str):
-                    # The code run into the name ("201一般公共服务支出"): Calc prints a long
-                    # code over into the name column when the sheet has no rulings.
-                    code, name = _code(row, [name_column])
-                elif isinstance(printed_name, str):
-                    name = printed_name
-                if not code or len(code) not in LEVELS:
-                    continue
-                values = {
-                    table.columns[c]: row[c]
-                    for c in value_columns
-                    if isinstance(row[c], (int, float))
-                }
-                items.append(LineItem(table.name, code, name, LEVELS[len(code)], values, page))
+    groups = _groups(table)
+    rows = [_realign(row, groups) for row in table.rows]
+    for codes, name_column, value_columns in groups:
+        for row, page in zip(rows, table.row_pages):
+            code, name = _code(row, codes)
+            printed_name = row[name_column] if name_column is not None else None
+            if code is None and isinstance(printed_name, str):
+                # The code run into the name ("201一般公共服务支出"): Calc prints a long
+                # code over into the name column when the sheet has no rulings.
+                code, name = _code(row, [name_column])
+            elif isinstance(printed_name, str):
+                name = printed_name
+            if not code or len(code) not in LEVELS:
+                continue
+            values = {
+                table.columns[c]: row[c]
+                for c in value_columns
+                if isinstance(row[c], (int, float))
+            }
+            items.append(LineItem(table.name, code, name, LEVELS[len(code)], values, page))
     return items
+
+
+def read_with_certainty(table: Table) -> bool:
+    """Whether every coded row of a table was read whole, so that its sums may be checked:
+    codes unique and in outline order (each 款 under the 类 above it, each 项 under its 款),
+    and every figure cell of a coded row a number or blank (text there means the columns were
+    not placed right)."""
+    groups = _groups(table)
+    if not groups:
+        return False
+    rows = [_realign(row, groups) for row in table.rows]
+    for codes, name_column, value_columns in groups:
+        seen: set[str] = set()
+        latest: dict[int, str] = {}
+        for row in rows:
+            code, _ = _code(row, codes)
+            if code is None and name_column is not None and isinstance(row[name_column], str):
+                code, _ = _code(row, [name_column])
+            if not code or len(code) not in LEVELS:
+                continue
+            if code in seen or (len(code) > 3 and latest.get(len(code) - 2) != code[:-2]):
+                return False
+            seen.add(code)
+            latest[len(code)] = code
+            for deeper in (5, 7):
+                if deeper > len(code):
+                    latest.pop(deeper, None)
+            if any(isinstance(row[c], str) for c in value_columns):
+                return False
+    return True
 
 
 def _realign(row: list, groups) -> list:

@@ -62,6 +62,9 @@ class RawTable:
     columns_x: list[float]  # the x of each column's left edge
     # Text lines between the previous table (or the page top) and this one.
     caption: list[str] = field(default_factory=list)
+    # Text inside the table's box that no cell covers, one string per printed line: a code
+    # in a corner the grid leaves open ("公开03表": js-zhengxie-2019-tables.pdf page 3).
+    loose: list[str] = field(default_factory=list)
 
     def covering(self, row: int, column: int) -> tuple[tuple[int, int] | None, str | None]:
         """(origin, text) of the cell that covers a grid position."""
@@ -221,14 +224,19 @@ def _raw_table(number: int, table, chars: list[dict], caption: list[str]) -> Raw
             for c in range(c0, c1):
                 origin[r][c] = (r0, c0)
     found: dict[tuple[int, int], list[dict]] = {}
+    loose: list[dict] = []
     for char in chars:
         column = bisect.bisect_right(xs, (char["x0"] + char["x1"]) / 2) - 1
         row = bisect.bisect_right(ys, (char["top"] + char["bottom"]) / 2) - 1
-        if 0 <= row < rows and 0 <= column < columns and origin[row][column] is not None:
-            found.setdefault(origin[row][column], []).append(char)
+        if 0 <= row < rows and 0 <= column < columns:
+            if origin[row][column] is not None:
+                found.setdefault(origin[row][column], []).append(char)
+            elif char["text"].strip():
+                loose.append(char)
     for (row, column), members in found.items():
         cells[row][column] = map_radicals(layout.text(members))
-    return RawTable(number, table.bbox, cells, origin, xs[:-1], caption)
+    lines = [map_radicals(line) for line in layout.text(loose).splitlines() if line.strip()] if loose else []
+    return RawTable(number, table.bbox, cells, origin, xs[:-1], caption, lines)
 
 
 def _edges(values: list[float], tolerance: float = 1.5) -> list[float]:

@@ -68,13 +68,19 @@ def find_tables(pages: list[Page]) -> list[Table]:
             carried = (carried + [line.text for line in page.lines])[-CAPTION_LINES:]
             continue
         for raw in page.tables:
-            caption = (carried + raw.caption)[-CAPTION_LINES:]
+            # Lines printed beside the grid, within its height: a code in the margin left of
+            # a title row drawn inside the grid ("公开03表": js-zhengxie-2019-tables.pdf).
+            beside = raw.loose + [line.text for line in page.lines
+                                  if raw.bbox[1] - 1 <= line.top and line.bottom <= raw.bbox[3] + 1]
+            caption = (carried + raw.caption)[-CAPTION_LINES:] + beside
             carried = []
-            cells = _cell_rows(raw)
-            name, code, unit, cells = _identify(caption, cells)
+            name, code, unit, cells = _identify(caption, raw)
+            if name is not None and current and name == current.name and _continues(current, raw) \
+                    and raw.page == current.page_end + 1 and _same_header(current, raw, cells):
+                name = None  # the title repeated on a continuation page
             if name is None:
                 if current and _continues(current, raw) and all(
-                    FURNITURE.match(line.strip()) for line in caption
+                    FURNITURE.match(line.strip()) or table_name(line) == current.name for line in caption
                 ):
                     _extend(current, raw, cells)
                 else:
@@ -84,6 +90,15 @@ def find_tables(pages: list[Page]) -> list[Table]:
             result.append(current)
         carried = page.trailing[-CAPTION_LINES:]
     return result
+
+
+def _same_header(table: Table, raw: RawTable, cells) -> bool:
+    """Whether a grid repeats a table's header (or has none): it goes on with the same columns."""
+    split = _header_split(cells)
+    if split == 0:
+        return True
+    offset = len(raw.cells) - len(cells)
+    return _columns(raw, offset, [i for i in range(split) if not _is_column_number_row(cells[i])]) == table.columns
 
 
 def _continues(table: Table, raw: RawTable) -> bool:
@@ -104,32 +119,40 @@ def _clean(text: str | None) -> str | None:
     return text
 
 
-def _identify(caption: list[str], cells: list[list[str | None]]):
-    """(name, code, unit, cells without title rows) from the caption and the grid's top rows."""
-    name = code = unit = None
-    titled = table_name_in(caption)
-    for line in reversed(caption[titled[0]:] if titled else caption):
+def _identify(caption: list[str], raw: RawTable):
+    """(name, code, unit, cells without title rows) from the caption and the grid's top rows.
+
+    Excel exports print the title, 部门 and 单位 inside the grid, one cell holding several
+    lines ("收支预算总表\n部门：… 单位：万元": js-*-tables.pdf): each line is read alone.
+    """
+    cells = _cell_rows(raw)
+    top, inside = 0, []
+    while top < len(cells) and (not any(cells[top]) or _is_title_row(raw.cells[top])):
+        inside += [line for text in raw.cells[top] if text for line in text.splitlines() if line.strip()]
+        top += 1
+    lines = caption + inside
+    titled = table_name_in(lines)
+    code = unit = None
+    for line in reversed(lines[titled[0]:] if titled else lines):
         code = code or table_code(line)
         unit_match = UNIT.search(line)
         unit = unit or (unit_match.group(1) if unit_match else None)
+    if titled and code is None:  # the code on its own line just above the title ("表一")
+        code = next((table_code(line) for line in reversed(lines[max(titled[0] - 2, 0):titled[0]])
+                     if table_code(line)), None)
     name = titled[1] if titled else None
-    while cells and _is_title_row(cells[0]):
-        line = " ".join(text for text in cells[0] if text)
-        name = name or table_name(line)
-        code = code or table_code(line)
-        unit_match = UNIT.search(line)
-        unit = unit or (unit_match.group(1) if unit_match else None)
-        cells = cells[1:]
-    return name, canonical_code(code, name) if name else code, unit or "万元", cells
+    return name, canonical_code(code, name) if name else code, unit or "万元", cells[top:]
 
 
 def _is_title_row(row: list[str | None]) -> bool:
     texts = [text for text in row if text]
     if not texts or len(texts) > 3:
         return False
-    line = " ".join(texts)
-    return bool(table_name(line) or table_code(line) or UNIT.search(line)) or all(
-        FURNITURE.match(text) and not re.fullmatch(r"[\d\s]*", text) for text in texts
+    lines = [line.strip() for text in texts for line in text.splitlines() if line.strip()]
+    return all(
+        table_name(line) or table_code(line) or UNIT.search(line)
+        or (FURNITURE.match(line) and not re.fullmatch(r"[\d\s]*", line))
+        for line in lines
     )
 
 

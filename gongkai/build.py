@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from gongkai.archive import Archive, labels, search
+from gongkai.archive import Archive
 
 log = logging.getLogger("gongkai.build")
 
@@ -43,19 +43,20 @@ def build(
     workers: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     on_progress: Callable[[int, int, str], None] | None = None,
+    model_dir: str | os.PathLike | None = None,
 ) -> BuildReport:
     """Extract, classify and load every archived file that has no current document.
 
     :param workers: extraction processes; default one per core.
     :param timeout: seconds allowed per file before it is recorded as kind ``timeout``.
     :param on_progress: called as ``(done, total, filename)`` after each file.
+    :param model_dir: the classifier's model [default: ``gongkai.paths.trained_model()``,
+        else the shipped one].
     """
-    from gongkai import extract
-
-    from gongkai import nlp
+    from gongkai import extract, nlp, paths
 
     report = BuildReport()
-    classifier = nlp.load_classifier()
+    classifier = nlp.load_classifier(model_dir or paths.trained_model())
     with Archive(archive_path) as archive:
         pending = archive.files_to_extract(extract.EXTRACTOR_VERSION)
         categorize = _categorizer(classifier)
@@ -78,26 +79,14 @@ def build(
             if on_progress:
                 on_progress(done, len(pending), item.get("filename") or item["sha256"])
         report.reclassified = reclassify(archive, classifier)
-        report.corrected = labels.apply_corrections(archive)
-        report.indexed = sum(search.refresh(archive.conn).values())
+        report.corrected = archive.apply_corrections()
+        report.indexed = sum(archive.refresh_search().values())
     return report
 
 
 def reclassify(archive: Archive, classifier) -> int:
     """Label the explanations whose model labels are missing or from another model version."""
-    stale = list(
-        archive.db.query(
-            """
-            SELECT id, reason, text, no_difference FROM explanations
-            WHERE (reason IS NOT NULL OR no_difference = 1)
-              AND NOT EXISTS (
-                SELECT 1 FROM explanation_categories c
-                WHERE c.explanation_id = explanations.id
-                  AND c.source = 'model' AND c.model_version = ?)
-            """,
-            [classifier.version],
-        )
-    )
+    stale = archive.explanations_to_classify(classifier.version)
     from gongkai import nlp
 
     classifications = classifier.classify_many([_classified_text(e) for e in stale])

@@ -1,7 +1,9 @@
-"""Serve the bundled sample portal (``samples/portal/``) over HTTP on 127.0.0.1.
+"""Serve the bundled sample portal over HTTP on 127.0.0.1.
 
 Used by ``gongkai demo`` and by the tests: a real HTTP server on a free port, so the real
-spider crawls it exactly as it would crawl a government portal.
+spider crawls it exactly as it would crawl a government portal. The portal ships inside the
+package as ``gongkai/portal`` (in the repository a link to ``samples/portal/``, where
+samples/render.py writes it; a wheel holds a copy), so an installed gongkai runs the demo.
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ import functools
 import threading
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
-SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
-PORTAL_DIR = SAMPLES_DIR / "portal"
+PORTAL_DIR = Path(str(resources.files("gongkai") / "portal"))
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -7,7 +7,6 @@ with another label; `other` is given when nothing passes.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -34,12 +33,14 @@ _NOT_A_CAUSE = re.compile(r"相应|随之|随着|也有所|同步|^(?:不是|并
 DIRECTION = {"staff_increase": 1, "staff_decrease": -1, "project_increase": 1, "project_decrease": -1}
 OPPOSITES = {a: b for a in DIRECTION for b in DIRECTION
              if a != b and a.split("_")[0] == b.split("_")[0]}
+# A staff label needs a change in the number of people (codebook rules 2, 3, 16): the model
+# may not read one into "人员经费增加" or "人员工资福利支出增加" (江苏 部门预算 2017–2019).
+STAFF = ("staff_increase", "staff_decrease")
+_PEOPLE = re.compile(r"\d+\s*(?:人|名)|人数|编制|在编|在职|增人|减员|自然减员|调入|调出|调离|招录|招聘|"
+                     r"遴选|新进|退休\d|退休(?:人员)?(?:增加|减少)|人员(?:增加|减少|变化|变动|调整|流动)|离职|去世")
 
 HERE = Path(__file__).parent
 MODEL_DIR = HERE / "model"  # the same directory nlp.model.train_shipped writes
-# Everything whose change can change a label: the version hashes these and the model.
-RULE_FILES = ["normalize.py", "clauses.py", "cues.py", "rules.py", "classifier.py",
-              "segment.py", "data/fiscal_dict.txt"]
 
 
 class TextModel(Protocol):
@@ -64,7 +65,7 @@ class Classifier:
         self.rules = rules or CueRules()
         self.model_alone = model_alone
         self.model_extra = model_extra
-        self.version = _version(model, (model_alone, model_extra))
+        self.version = _version(model, self.rules, (model_alone, model_extra))
 
     def classify(self, text: str) -> dict:
         return self.classify_many([text])[0]
@@ -94,9 +95,10 @@ class Classifier:
         for label in result.hits:
             scores[label] = max(scores[label], RULE_SCORE)
         rule_substantive = [l for l in LABELS if l in result.hits and l not in EXCLUSIVE]
+        counts_people = bool(_PEOPLE.search(result.text))
         substantive = rule_substantive or [
             l for l in LABELS if l not in EXCLUSIVE and scores[l] >= self.model_alone
-            and _agrees(l, result.stated_direction)
+            and _agrees(l, result.stated_direction) and (l not in STAFF or counts_people)
         ]
         best = max([scores[l] for l in substantive], default=0)
         if "no_difference" in result.hits:
@@ -144,7 +146,8 @@ class Classifier:
                 scores = next(scored)
                 for label in LABELS:
                     if (label in EXCLUSIVE or label in hits or scores[label] < self.model_extra
-                            or OPPOSITES.get(label) in hits):
+                            or OPPOSITES.get(label) in hits
+                            or (label in STAFF and not _PEOPLE.search(clause.text))):
                         continue
                     if _agrees(label, _direction_of(clause.text)):
                         extra.setdefault(index, {}).setdefault(label, (scores[label], clause))
@@ -168,8 +171,19 @@ class Classifier:
             "labels": labels,
             "scores": {label: round(score, 4) for label, score in scores.items()},
             "spans": spans,
+            "confidence": self._confidence(labels, scores, result),
             "model": self.version,
         }
+
+    def _confidence(self, labels: list[str], scores: dict[str, float], result: RuleResult) -> float:
+        """How far the decision is from flipping: the smallest distance between a score the
+        model gave and the bar it had to clear (labels a rule decided are not in doubt, nor
+        then `other` and `no_difference`, which a rule label excludes).
+        Near 0 the decision is a coin toss: `gongkai labels review` lists those first."""
+        settled = set(result.hits) | (set(EXCLUSIVE) if result.hits else set())
+        margins = [scores[label] - self.model_alone if label in labels else self.model_alone - scores[label]
+                   for label in LABELS if label not in settled]
+        return round(max(0.0, min(margins, default=1.0)), 4)
 
 
 def _agrees(label: str, direction: int) -> bool:
@@ -190,16 +204,19 @@ def _best_clause(label: str, result: RuleResult, clause_scores: list[dict] | Non
     return result.clauses[best]
 
 
-def _version(model: TextModel | None, bars: tuple[float, float]) -> str:
-    digest = hashlib.sha256(repr(bars).encode())
-    for name in RULE_FILES:
-        path = HERE / name
-        digest.update(name.encode())
-        digest.update(path.read_bytes() if path.exists() else b"")
-    for path in (model.files if model is not None else []):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return f"{'hybrid' if model is not None else 'rules'}-{digest.hexdigest()[:12]}"
+def _version(model: TextModel | None, rules: CueRules, bars: tuple[float, float]) -> str:
+    """Changes with the rules in use, the decision logic, the labels and the model bytes
+    only (nlp/version.py): a comment or a docstring leaves it, and the archive, alone."""
+    import sys
+
+    from . import clauses, cues, labels, normalize, rules as rule_module, segment
+    from .version import fingerprint
+
+    modules = [normalize, segment, clauses, cues, rule_module, labels, sys.modules[__name__]]
+    tables = [repr(bars)] + [f"{label}:{pattern.pattern}" for label, pattern in rules.patterns] + [
+        p.pattern for p in (*rules.other, rules.staff_change, rules.used_for)]
+    files = [segment.FISCAL_DICTIONARY] + (model.files if model is not None else [])
+    return f"{'hybrid' if model is not None else 'rules'}-{fingerprint(modules, tables, files)[:12]}"
 
 
 @lru_cache(maxsize=None)

@@ -20,7 +20,9 @@ from .errors import BadTrainingData
 from .labels import EXCLUSIVE, LABELS
 from .normalize import normalize_text
 
-REASONS = Path(__file__).parent / "data" / "reasons.jsonl"
+DATA = Path(__file__).parent / "data"
+REASONS = DATA / "reasons.jsonl"
+REAL = DATA / "real.jsonl"
 DEV_SHARE = 5  # one example in five is dev
 
 
@@ -29,6 +31,11 @@ class Example:
     text: str
     labels: tuple[str, ...]
     source: str = "written"
+    # Real reasons only: where the text was published, and whether it is the reason as
+    # the extractor emits it (``reason``) or the whole sentence (``sentence``).
+    province: str | None = None
+    document: str | None = None
+    form: str | None = None
 
     def to_json(self) -> str:
         return json.dumps({"text": self.text, "labels": list(self.labels), "source": self.source},
@@ -51,6 +58,24 @@ def check_labels(labels: Iterable[str], where: str) -> tuple[str, ...]:
 def load_examples(path: Path = REASONS) -> list[Example]:
     """Every example in ``path``, the last one winning for a repeated text."""
     by_text: dict[str, Example] = {}
+    for example in _read(path):
+        by_text.pop(normalize_text(example.text), None)
+        by_text[normalize_text(example.text)] = example
+    return list(by_text.values())
+
+
+def load_real(path: Path = REAL) -> list[Example]:
+    """The real reasons, every line kept (the same words in two documents are two
+    examples), each with its province and document."""
+    examples = _read(path)
+    for number, example in enumerate(examples, 1):
+        if not (example.province and example.document):
+            raise BadTrainingData(f"{path}: example {number} has no province or document")
+    return examples
+
+
+def _read(path: Path) -> list[Example]:
+    examples = []
     with open(path, encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():
@@ -64,10 +89,9 @@ def load_examples(path: Path = REASONS) -> list[Example]:
                 raise BadTrainingData(f"{where}: not a JSON object with text and labels ({error})")
             if not text:
                 raise BadTrainingData(f"{where}: empty text")
-            example = Example(text, check_labels(labels, where), record.get("source", "written"))
-            by_text.pop(normalize_text(text), None)
-            by_text[normalize_text(text)] = example
-    return list(by_text.values())
+            examples.append(Example(text, check_labels(labels, where), record.get("source", "written"),
+                                    record.get("province"), record.get("document"), record.get("form")))
+    return examples
 
 
 def split_of(text: str) -> str:
@@ -83,7 +107,23 @@ def train_dev(examples: list[Example]) -> tuple[list[Example], list[Example]]:
     return train, dev
 
 
-def append_examples(examples: Iterable[Example], path: Path = REASONS) -> int:
+def province_folds(examples: list[Example], k: int) -> list[list[str]]:
+    """Provinces in ``k`` groups of about equal size (largest first, each to the smallest
+    group so far; ties by name), so every province is tested once, by a model that never
+    saw it."""
+    sizes: dict[str, int] = {}
+    for example in examples:
+        sizes[example.province] = sizes.get(example.province, 0) + 1
+    groups: list[list[str]] = [[] for _ in range(k)]
+    totals = [0] * k
+    for province in sorted(sizes, key=lambda p: (-sizes[p], p)):
+        smallest = totals.index(min(totals))
+        groups[smallest].append(province)
+        totals[smallest] += sizes[province]
+    return [sorted(group) for group in groups if group]
+
+
+def append_examples(examples: Iterable[Example], path: Path) -> int:
     """Append examples (human corrections) to the labelled data; returns how many."""
     lines = [example.to_json() + "\n" for example in examples]
     with open(path, "a", encoding="utf-8") as out:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .baseline import baseline_labels
 from .classifier import THRESHOLD, Classifier
-from .dataset import REASONS, Example, load_examples, train_dev
+from .dataset import REAL, REASONS, Example, load_examples, load_real, province_folds, train_dev
+from .normalize import normalize_text
 from .labels import EXCLUSIVE, LABELS
 from .model import TextcatModel, model_text, train
 
@@ -135,10 +136,49 @@ def cross_validate(examples: list[Example], k: int = 5, max_epochs: int | None =
     return {name: score(ordered, predicted) for name, predicted in predictions.items()}
 
 
+def province_splits(written: list[Example], real: list[Example], groups: list[list[str]]
+                    ) -> Iterator[tuple[list[Example], list[Example]]]:
+    """(train, test) per group of provinces: test is the group's real reasons; train is the
+    written reasons and the other provinces' real ones, less any text the test holds."""
+    for provinces in groups:
+        test_part = [e for e in real if e.province in provinces]
+        tested = {normalize_text(e.text) for e in test_part}
+        train_part = [e for e in written + [e for e in real if e.province not in provinces]
+                      if normalize_text(e.text) not in tested]
+        yield train_part, test_part
+
+
+def province_evaluation(written: list[Example], real: list[Example], k: int = 5,
+                        max_epochs: int | None = None) -> dict:
+    """Grouped by province: for each group, train on the written reasons and the real
+    reasons of the other provinces, and score every system on the group's real reasons
+    (documents of provinces the model never saw). A written example with the same
+    normalized text as a tested one is left out of that fold's training."""
+    ordered: list[Example] = []
+    predictions: dict[str, list[list[str]]] = {}
+    groups = province_folds(real, k)
+    for train_part, test_part in province_splits(written, real, groups):
+        model = train(train_part, max_epochs=max_epochs)
+        texts = [e.text for e in test_part]
+        ordered.extend(test_part)
+        for name, predict in {"baseline": baseline_predict,
+                              "rules": classifier_predict(Classifier()),
+                              "model": model_only(model),
+                              "hybrid": classifier_predict(Classifier(model))}.items():
+            predictions.setdefault(name, []).extend(predict(texts))
+    results = {name: score(ordered, predicted).to_dict() for name, predicted in predictions.items()}
+    by_form = {form: {name: score([e for e in ordered if e.form == form],
+                                  [p for e, p in zip(ordered, predicted) if e.form == form]).to_dict()
+                      for name, predicted in predictions.items()}
+               for form in sorted({e.form for e in ordered if e.form})}
+    return {"systems": results, "by_form": by_form, "groups": groups, "size": len(ordered)}
+
+
 def run_evaluation(data: Path = REASONS, holdout: Path | None = HOLDOUT, k: int = 5,
-                   model_dir: Path | None = None) -> dict:
+                   model_dir: Path | None = None, real: Path | None = REAL) -> dict:
     """Everything ``gongkai evaluate`` prints: the shipped model on the dev split (and on
-    the hold-out set), and k-fold cross-validation over all labelled examples."""
+    the hold-out set), k-fold cross-validation over the written examples, and the
+    province-grouped evaluation on real reasons."""
     from .classifier import load_classifier
 
     examples = load_examples(data)
@@ -154,13 +194,18 @@ def run_evaluation(data: Path = REASONS, holdout: Path | None = HOLDOUT, k: int 
     if k > 1:
         results["cross_validation"] = {name: r.to_dict() for name, r in cross_validate(examples, k).items()}
         results["folds"] = k
+        if real is not None and Path(real).exists():
+            grouped = province_evaluation(examples, load_real(real), k)
+            results["unseen_provinces"] = grouped["systems"]
+            results["unseen_provinces_size"] = f"{grouped['size']} real reasons, {len(grouped['groups'])} province groups"
+            results["unseen_provinces_by_form"] = grouped["by_form"]
     return results
 
 
 def format_evaluation(results: dict) -> str:
     """The evaluation as text tables: per label for the hybrid, then every system's F1."""
     lines = [f"model {results['model_version']}"]
-    for part in ("dev", "holdout", "cross_validation"):
+    for part in ("dev", "holdout", "cross_validation", "unseen_provinces"):
         if part not in results:
             continue
         size = results.get(f"{part}_size") or f"{results.get('folds')}-fold"

@@ -24,6 +24,10 @@ _MORE_REASON = re.compile(r"增加|增多|增长|新增|新建|新进|新开|扩
 _SUBJECT_OF_REASON = re.compile(
     r"[^,;:。]{0,8}?(?:减少|增加|下降|增长)?(?:的)?(?:主要)?(?:原因)?(?:是由于|是因为|主要是|原因是|系|源于|是)")
 _COMPLETION = re.compile(r"完成(?:年初)?预算(?:数)?的(\d+(?:\.\d+)?)%")
+# A gap that is not zero ("比去年增加 1.05 万元", "大于预算数"): stated after a no-difference
+# phrase in front of the reason, it is the gap the reason explains (梧州 2020 三公 说明:
+# "…比预算无增减变化,比去年增加 1.05 万元,…增加原因主要是…").
+_NONZERO_GAP = re.compile(r"(?:增加|减少|增长|下降|上升|降低|节约)了?\s*(?!0(?:\.0+)?\s*(?:万元|元|%))\d|[大小高低]于")
 
 
 @dataclass
@@ -78,6 +82,8 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
     result = RuleResult(text, (start, end), clauses)
     # No-difference and zero-change statements anywhere in the sentence (rules 4, 11).
     for match in rules.find(text, labels=("no_difference",)):
+        if match.end <= start and _NONZERO_GAP.search(text, match.end, start):
+            continue
         result.add("no_difference", clause_at(whole, match.start))
     subject = text[:start]
     for match in rules.find(text, start, end):

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from gongkai.archive import SCHEMA_VERSION, Archive, ArchiveTooNew, data_dir_for
+from gongkai.archive import SCHEMA_VERSION, Archive, ArchiveTooNew, FileVersion, data_dir_for
 
 
 def record(pages: int = 3, reason: str = "人员增加") -> dict:
@@ -117,3 +117,24 @@ def test_a_writer_killed_with_sigkill_leaves_whole_documents(tmp_path):
                WHERE d.page_count != (SELECT count(*) FROM pages p WHERE p.document_id = d.id)"""))
         assert broken == []
         assert len(archive.files_to_extract("1")) == 20 - archive.db["documents"].count
+
+
+def test_the_last_version_of_each_file_url_and_the_runs_left_running(tmp_path):
+    with Archive(tmp_path / "a.db", synchronous="NORMAL") as archive:
+        assert archive.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        first, second = archive.start_run(["http://x/"]), archive.start_run(["http://x/"])
+        for run, body, etag in ((first, b"v1", '"a"'), (second, b"v2", '"b"')):
+            sha, _ = archive.store_file(body, url="http://x/a.pdf", file_format="pdf")
+            archive.record_fetch(run_id=run, url="http://x/a.pdf", kind="file", sha256=sha,
+                                 etag=etag, outcome="new")
+        archive.record_fetch(run_id=second, url="http://x/a.pdf", kind="file", status=404,
+                             outcome="error")
+        archive.record_fetch(run_id=second, url="http://x/", kind="page", outcome="new")
+        archive.finish_run(first)
+        latest = FileVersion(hashlib.sha256(b"v2").hexdigest(), '"b"', None)
+        assert archive.latest_file_version("http://x/a.pdf") == latest
+        assert archive.latest_file_version("http://x/") is None
+        assert archive.latest_file_versions() == {"http://x/a.pdf": latest}
+        assert archive.running_runs() == [second]
+    with pytest.raises(ValueError):
+        Archive(tmp_path / "a.db", synchronous="OFF")

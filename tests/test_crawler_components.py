@@ -144,7 +144,7 @@ def test_redis_url_switches_to_a_shared_frontier():
     settings = crawl_settings({"start_urls": ["http://x.gov.cn/"], "archive_path": "a.db",
                                "redis_url": "redis://127.0.0.1:6379/0", "frontier": "gongkai:x"})
     assert settings["SCHEDULER"] == "scrapy_redis.scheduler.Scheduler"
-    assert settings["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
+    assert settings["DUPEFILTER_CLASS"] == "gongkai.crawler.frontier.RedisDupeFilter"
     assert settings["SCHEDULER_QUEUE_KEY"] == "gongkai:x:requests"
 
 

@@ -102,13 +102,6 @@ def test_json_api_urls(script, expected):
     assert jsonlist.api_urls(f"<script>{script}</script>", "http://x.gov.cn/col/index.html") == expected
 
 
-def test_json_links_pair_urls_with_titles():
-    body = '{"data": {"list": [{"DOCTITLE": "2023年部门决算", "DOCPUBURL": "/art/2024/1.html"},' \
-           ' {"title": "无链接"}, {"name": "附件", "fileUrl": "./P01.pdf"}]}}'
-    assert jsonlist.links_from_json(body, "http://x.gov.cn/api/list") == [
-        ("http://x.gov.cn/art/2024/1.html", "2023年部门决算"), ("http://x.gov.cn/api/P01.pdf", "附件")]
-
-
 @pytest.mark.parametrize("header,name", [
     (b"attachment; filename*=UTF-8''%E9%83%A8%E9%97%A8%E5%86%B3%E7%AE%97.pdf", "部门决算.pdf"),
     ('attachment; filename="部门预算.pdf"'.encode("gbk"), "部门预算.pdf"),

@@ -145,6 +145,45 @@ def test_a_human_correction_survives_re_extraction_by_build(sample_archive, tmp_
     assert facts and all(json.loads(row[0]) == ["carryover", "payment_timing"] for row in facts)
 
 
+def test_a_researcher_reviews_the_least_sure_labels_first(sample_archive, tmp_path):
+    from gongkai import nlp
+
+    copy = copy_archive(sample_archive, tmp_path)
+    review = tmp_path / "review.csv"
+    gongkai("labels", "review", "--archive", str(copy), "--limit", "4", str(review))
+    with open(review, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    explained = query(copy, "SELECT count(DISTINCT explanation_id) FROM explanation_categories")[0][0]
+    assert len(rows) == min(4, explained) and rows
+    classifier = nlp.load_classifier()
+    confidences = [float(row["confidence"]) for row in rows]
+    assert confidences == sorted(confidences)
+    assert confidences == [classifier.classify(row["reason"])["confidence"] for row in rows]
+    # nothing left out is less sure than what was listed
+    every = tmp_path / "every.csv"
+    gongkai("labels", "review", "--archive", str(copy), "--limit", "1000", str(every))
+    with open(every, encoding="utf-8-sig", newline="") as f:
+        all_rows = list(csv.DictReader(f))
+    assert len(all_rows) == explained
+    assert max(confidences) <= min(float(r["confidence"]) for r in all_rows[len(rows):] or [{"confidence": 1}])
+    # the researcher corrects the least sure one; import stores it, the next review skips it
+    first = dict(rows[0], labels="other" if rows[0]["model_labels"] != "other" else "staff_increase")
+    with open(review, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow(first)
+    training = tmp_path / "reasons.jsonl"
+    training.write_text("", encoding="utf-8")
+    gongkai("labels", "import", "--archive", str(copy), "--data", str(training), str(review))
+    human = query(copy, "SELECT label FROM explanation_categories WHERE source = 'human' AND explanation_id = ?",
+                  int(first["explanation_id"]))
+    assert [row[0] for row in human] == [first["labels"]]
+    again = tmp_path / "again.csv"
+    gongkai("labels", "review", "--archive", str(copy), "--limit", "1000", str(again))
+    with open(again, encoding="utf-8-sig", newline="") as f:
+        assert first["explanation_id"] not in {row["explanation_id"] for row in csv.DictReader(f)}
+
+
 def test_a_build_killed_with_sigkill_is_completed_by_the_next(sample_archive, tmp_path):
     copy = copy_archive(sample_archive, tmp_path)
     tables = ["documents", "pages", "line_items", "explanations", "explanation_categories",

@@ -150,6 +150,10 @@ def test_unmapped_glyphs_are_a_broken_font_map_finding():
          "主要原因是人员减少。", set()),
         ("全年预算为 6.1 万元，决算数 6.10 万元，完成全年预算的 100%，决算数与预算数无差异。", set()),
         ("全年预算为 6.10 万元，决算数 6.30 万元，决算数与预算数无差异。", {"no_difference_contradicted"}),
+        # A rate cut at its printed decimals, not rounded: 954.60 / 1000.01 is 95.459%, printed 95.45%.
+        ("年初预算为 1,000.01 万元，支出决算为 954.60 万元，完成年初预算的 95.45%，主要原因是人员减少。", set()),
+        ("年初预算为 1,000.01 万元，支出决算为 954.70 万元，完成年初预算的 95.45%，主要原因是人员减少。",
+         {"rate_mismatch"}),
         # Rounded figures: 4.33 / 6.1 is 70.98% within the precision printed.
         ("年初预算数为 6.1 万元，决算数 4.33 万元，完成年初预算的 70.98%，主要原因是财政收入减少。", set()),
     ],
@@ -161,3 +165,56 @@ def test_stated_figures(text, rules):
 
     found = stated_figure_mismatches(explanations([Paragraph(text, 1)]))
     assert {finding.rule for finding in found} == rules
+
+
+def _table(name: str, rows: list[list], page: int = 1):
+    from gongkai.extract.tables import Table
+
+    return Table(name=name, code=None, page_start=page, page_end=page, columns=["科目编码", "科目名称", "金额"],
+                 rows=rows, row_pages=[page] * len(rows), width=3)
+
+
+# The economic-classification rows of js-rendachang-2019-tables.pdf 公开表十一 (they add up).
+RUNNING_COSTS = [[None, "合计", 1642.08], ["302", "商品和服务支出", 1642.08], ["30201", "办公费", 642.08],
+                 ["30211", "差旅费", 1000.0]]
+FUNCTIONS = [[None, "合计", 300.0], ["201", "一般公共服务支出", 300.0], ["20101", "人大事务", 300.0],
+             ["2010101", "行政运行", 300.0]]
+
+
+@pytest.mark.parametrize(
+    "tables,rows",
+    [
+        # Two tables of one name are two tables: their rows never mix (121 false findings on
+        # the Jiangsu PDFs came from summing 302 of one table with 201 of another).
+        ([_table("部门支出预算表", RUNNING_COSTS, 1), _table("部门支出预算表", FUNCTIONS, 2)], []),
+        ([_table("机关运行经费支出预算表", [*RUNNING_COSTS[:3], ["30211", "差旅费", 900.0]])],
+         ["302 商品和服务支出"]),
+        # A total left blank beside its parts is a cell not read, not a zero.
+        ([_table("机关运行经费支出预算表", [[None, "合计", 1642.08], ["302", "商品和服务支出", None],
+                                             *RUNNING_COSTS[2:]])], []),
+        # Text in a figure column, a code out of outline order or twice: not read with certainty.
+        ([_table("机关运行经费支出预算表", [*RUNNING_COSTS[:3], ["30211", "差旅费", "1,0OO.00"]])], []),
+        ([_table("机关运行经费支出预算表", [*RUNNING_COSTS[:2], ["30101", "基本工资", 642.08],
+                                             ["30211", "差旅费", 1.0]])], []),
+        ([_table("机关运行经费支出预算表", [*RUNNING_COSTS, ["30211", "差旅费", 1.0]])], []),
+    ],
+)
+def test_sums_are_checked_only_on_tables_read_with_certainty(tables, rows):
+    from gongkai.extract.findings import sum_mismatches
+
+    found = sum_mismatches(tables)
+    assert [finding.evidence["row"] for finding in found] == rows
+    assert all(finding.evidence["stated"] == 1642.08 and finding.evidence["table_page"] == 1 for finding in found)
+
+
+def test_a_row_that_differs_in_several_columns_is_one_finding():
+    from gongkai.extract.findings import sum_mismatches
+    from gongkai.extract.tables import Table
+
+    table = Table(name="支出决算表", code=None, page_start=3, page_end=3,
+                  columns=["科目编码", "科目名称", "合计", "基本支出"],
+                  rows=[["201", "一般公共服务支出", 10.0, 8.0], ["20101", "人大事务", 12.0, 9.0]],
+                  row_pages=[3, 3], width=4)
+    [finding] = sum_mismatches([table])
+    assert [column["column"] for column in finding.evidence["columns"]] == ["合计", "基本支出"]
+    assert finding.page == 3 and "printed 10" in finding.message

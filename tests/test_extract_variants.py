@@ -16,7 +16,7 @@ import pytest
 
 from gongkai import extract
 
-from gongkai.extract.catalog import canonical_code, table_code, table_name_in
+from gongkai.extract.catalog import canonical_code, table_code, table_name, table_name_in
 
 VARIANTS = Path(__file__).resolve().parent / "fixtures" / "documents" / "variants"
 EXPECTED = json.loads((VARIANTS / "expected.json").read_text(encoding="utf-8"))
@@ -133,3 +133,39 @@ def test_canonical_code_follows_the_tables_template(code, name, canonical):
 )
 def test_a_title_split_over_two_lines_names_its_table(lines, found):
     assert table_name_in(lines) == found
+
+
+@pytest.mark.parametrize(
+    "line,name",
+    [
+        # A standard table under another template's wording, with a year, a department or a
+        # qualifier around it (the 22 Jiangsu PDFs in tests' real corpus print all of these).
+        ("收支预算总表", "部门收支预算表"),
+        ("收入预算总表", "部门收入预算表"),
+        ("五、2017年度江苏省高级人民法院部门一般公共预算支出预算表", "一般公共预算支出预算表"),
+        ("一般公共预算支出预算表（功能科目）", "一般公共预算支出预算表"),
+        ("财政拨款政府性基金支出预算表", "政府性基金支出预算表"),
+        ("表一、收入支出决算总表", "收入支出决算总表"),
+        # Tables outside the standard list keep their own name: never the shorter standard name
+        # their title ends with (公开表十一 was taken for 部门支出预算表 and accused).
+        ("财政拨款支出预算表", "财政拨款支出预算表"),
+        ("一般公共预算机关运行经费支出预算表", "一般公共预算机关运行经费支出预算表"),
+        ("财政拨款基本支出预算表（经济科目）", "财政拨款基本支出预算表（经济科目）"),
+        ("“三公”经费、会议费、培训费支出预算表（一般公共预算）", "“三公”经费、会议费、培训费支出预算表（一般公共预算）"),
+        ("2019年政府采购预算表", "政府采购预算表"),
+        ("江苏省高级人民法院财政拨款支出预算表", "财政拨款支出预算表"),
+        ("附件1：2023年度部门整体支出绩效自评表", "部门整体支出绩效自评表"),
+        # Not titles: a cover, a part heading, a sentence, a page number glued to a name.
+        ("省级部门预算公开报表", None),
+        ("第二部分 2019年度部门预算表", None),
+        ("2019 年度部门预算公开表附后。", None),
+        ("部门：江苏省政协办公厅 单位：万元", None),
+        ("- 5 -部门收入预算表", None),
+    ],
+)
+def test_a_title_names_its_table(line, name):
+    assert table_name(line) == name
+
+
+def test_a_title_wrapped_before_a_shorter_standard_name_is_the_longer_table():
+    assert table_name_in(["一般公共预算机关运行经费", "支出预算表"]) == (0, "一般公共预算机关运行经费支出预算表")

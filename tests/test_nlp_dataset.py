@@ -10,7 +10,10 @@ import pytest
 
 from gongkai import nlp
 
-from gongkai.nlp.dataset import REASONS, Example, append_examples, load_examples, split_of, train_dev
+from gongkai.nlp.dataset import (REAL, REASONS, Example, append_examples, load_examples, load_real,
+                                 province_folds, split_of, train_dev)
+from gongkai.nlp.evaluate import province_splits
+from gongkai.nlp.normalize import normalize_text
 from gongkai.nlp.errors import BadTrainingData
 
 CODEBOOK = Path(nlp.__file__).parent / "codebook.md"
@@ -79,3 +82,47 @@ def test_appended_correction_wins(tmp_path):
     assert len(after) == before
     assert after["人员经费变动"].labels == ("staff_increase",)
     assert after["人员经费变动"].source == "human"
+
+
+@pytest.fixture(scope="module")
+def real():
+    return load_real()
+
+
+def test_real_reasons_come_from_real_documents_of_many_provinces(real):
+    assert len(real) >= 700
+    assert len({e.province for e in real}) >= 18
+    assert len({e.document for e in real}) >= 60
+    assert {e.form for e in real} == {"reason", "sentence"}
+    assert all(e.source == "real" and e.province and e.document for e in real)
+    counts = Counter(label for e in real for label in e.labels)
+    assert sum(n >= 10 for n in counts.values()) >= 12
+    records = [json.loads(line) for line in REAL.read_text(encoding="utf-8").splitlines()]
+    assert all(r["url"].startswith(("http://", "https://", "samples/source/")) for r in records)
+    # a sentence and its reason, as the extractor emits both, carry the same document
+    by_document = Counter((e.document, e.form) for e in real)
+    assert sum(form == "sentence" for _, form in by_document) >= 60
+
+
+def test_real_lines_need_a_province_and_a_document(tmp_path):
+    path = tmp_path / "real.jsonl"
+    path.write_text(json.dumps({"text": "人员增加", "labels": ["staff_increase"], "source": "real"}) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(BadTrainingData, match="no province or document"):
+        load_real(path)
+
+
+def test_province_groups_hold_every_province_once(real):
+    groups = province_folds(real, 5)
+    provinces = [p for group in groups for p in group]
+    assert sorted(provinces) == sorted({e.province for e in real})
+    assert len(provinces) == len(set(provinces))
+    assert province_folds(real, 5) == groups  # no randomness
+
+
+def test_a_tested_province_is_never_trained_on(real, examples):
+    groups = province_folds(real, 5)
+    for (train, test), provinces in zip(province_splits(examples, real, groups), groups):
+        assert test and {e.province for e in test} <= set(provinces)
+        assert not {e.province for e in train} & set(provinces)
+        assert not {normalize_text(e.text) for e in train} & {normalize_text(e.text) for e in test}

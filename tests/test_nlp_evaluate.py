@@ -10,7 +10,7 @@ from gongkai import nlp
 
 from gongkai.cli import main
 from gongkai.nlp.baseline import baseline_labels, codebook_cues
-from gongkai.nlp.dataset import Example, load_examples, train_dev
+from gongkai.nlp.dataset import REAL, Example, load_examples, load_real, train_dev
 from gongkai.nlp.evaluate import HOLDOUT, compare, folds, score
 
 SCORE_CASES = [
@@ -80,12 +80,21 @@ def test_train_and_evaluate_commands(tmp_path):
     result = CliRunner().invoke(main, ["train", "--data", str(data), "--output", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     assert "trained on" in result.output and (tmp_path / "m" / "config.cfg").exists()
-    result = CliRunner().invoke(main, ["evaluate", "--data", str(data), "--folds", "2", "--json"])
+    real = tmp_path / "real.jsonl"
+    lines = REAL.read_text(encoding="utf-8").splitlines()
+    real.write_text("\n".join(line for line in lines if json.loads(line)["province"] in
+                               ("河南", "安徽")) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "--data", str(data), "--real", str(real),
+                                       "--folds", "2", "--json"])
     assert result.exit_code == 0, result.output
     results = json.loads(result.output)
     assert set(results["dev"]) == {"baseline", "rules", "model", "hybrid"}
     assert set(results["cross_validation"]) == {"baseline", "rules", "model", "hybrid"}
     assert 0 < results["cross_validation"]["hybrid"]["macro_f1"] <= 1
+    unseen = results["unseen_provinces"]
+    assert set(unseen) == {"baseline", "rules", "model", "hybrid"}
+    assert sum(row["support"] for row in unseen["hybrid"]["per_label"].values()) >= len(load_real(real))
+    assert set(results["unseen_provinces_by_form"]) == {"reason", "sentence"}
     text = CliRunner().invoke(main, ["evaluate", "--data", str(data), "--folds", "0"]).output
     assert "macro-F1" in text and "worst confusions" in text and "staff_increase" in text
 

@@ -11,7 +11,6 @@ from click.testing import CliRunner
 from gongkai import nlp
 
 from gongkai.archive import Archive
-from gongkai.archive.labels import apply_corrections
 from gongkai.cli import main
 from gongkai.nlp.dataset import REASONS, load_examples
 
@@ -133,7 +132,7 @@ def test_corrections_survive_reextraction(archive_path, tmp_path, training_data)
     with Archive(archive_path) as archive:
         sha256 = archive.conn.execute("SELECT sha256 FROM documents").fetchone()[0]
         archive.save_document(sha256, record(), extractor_version="t2", categorize=categorize)
-        assert apply_corrections(archive) == 1
+        assert archive.apply_corrections() == 1
         labels = [r[0] for r in archive.conn.execute(
             "SELECT label FROM explanation_categories JOIN explanations ON explanations.id = "
             "explanation_id WHERE reason = ? AND source = 'human' ORDER BY label", (rows[0]["reason"],))]

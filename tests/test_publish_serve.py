@@ -234,7 +234,7 @@ def test_publish_writes_a_directory_that_serves(tmp_path, archive_path):
     result = gongkai("publish", "--archive", str(archive_path), str(out))
     assert "published 24 documents, 24 files" in result.stdout
     for name in ["archive.db", "metadata.json", "inspect-data.json", "requirements.txt",
-                 "run.sh", "plugins/gongkai.py", "lib/archive/datasette_plugin.py",
+                 "run.sh", "plugins/gongkai.py", "lib/gongkai/archive/datasette_plugin.py",
                  "templates/gongkai_search.html"]:
         assert (out / name).exists(), name
     port = free_port()

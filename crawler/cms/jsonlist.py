@@ -1,15 +1,14 @@
 """Lists filled by JavaScript from a JSON API.
 
 Newer portals ship an empty ``<ul>`` and a script that calls ``fetch("/api/list?…")`` or
-``$.getJSON(…)`` and writes the items.  Instead of running the script we find the API
-URL in it, fetch the JSON as a page, and take every object that pairs a URL with a title.
+``$.getJSON(…)`` and writes the items.  When the API URL is written out in the script we
+fetch it as a page without a browser (``crawler.endpoints`` reads its items); when the
+script assembles it, the page is rendered once in Chromium instead.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any, Iterator
 from urllib.parse import urljoin
 
 # The first string argument of fetch/ajax/get/getJSON/axios calls, or a ``url:`` option.
@@ -18,9 +17,6 @@ _CALL = re.compile(
     r"""\s*\(\s*['"`]([^'"`\s]+)['"`]"""
     r"""|\burl\s*:\s*['"`]([^'"`\s]+)['"`]"""
 )
-_URL_KEYS = ("url", "href", "link", "path", "docpuburl", "fileurl", "file_url", "attachurl", "src")
-_TITLE_KEYS = ("title", "name", "doctitle", "text", "filename", "file_name", "label", "subject")
-_URLISH = re.compile(r"^(?:https?://|/|\./|\.\./)|\.(?:s?html?|jsp|do|aspx?|php|pdf|docx?|xlsx?|wps|et|zip)(?:\?|$)", re.I)
 
 
 def api_urls(html: str, base_url: str) -> list[str]:
@@ -32,28 +28,3 @@ def api_urls(html: str, base_url: str) -> list[str]:
             if url and not url.startswith(("javascript:", "#")) and not url.endswith((".js", ".css")):
                 found.append(urljoin(base_url, url))
     return list(dict.fromkeys(found))
-
-
-def links_from_json(body: bytes | str, base_url: str) -> list[tuple[str, str]]:
-    """``(url, title)`` of every object in a JSON document that has both."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return []
-    return [(urljoin(base_url, url), title) for url, title in _pairs(data)]
-
-
-def _pairs(node: Any) -> Iterator[tuple[str, str]]:
-    if isinstance(node, dict):
-        lowered = {str(k).lower(): v for k, v in node.items()}
-        url = next((lowered[k] for k in _URL_KEYS if isinstance(lowered.get(k), str)
-                    and _URLISH.search(lowered[k])), None)
-        if url:
-            title = next((lowered[k] for k in _TITLE_KEYS if isinstance(lowered.get(k), str)), "")
-            yield url, title.strip()
-        for value in node.values():
-            if isinstance(value, (dict, list)):
-                yield from _pairs(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _pairs(value)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from scrapy.exceptions import NotConfigured
 
-from ..state import FileState, load_file_state
+from gongkai.archive import FileVersion
+
+from ..state import load_file_state
 
 
 class ConditionalRequestMiddleware:
-    def __init__(self, state: dict[str, FileState]):
+    def __init__(self, state: dict[str, FileVersion]):
         self.state = state
 
     @classmethod
@@ -26,7 +28,9 @@ class ConditionalRequestMiddleware:
 
     def process_request(self, request):
         known = self.state.get(request.url)
-        if known is None or request.meta.get("kind") != "file" or request.meta.get("playwright"):
+        # Pages too: an HTML disclosure is a known URL with a stored version.
+        if known is None or request.meta.get("kind") not in ("file", "page") or request.meta.get("playwright") \
+                or request.meta.get("render"):
             return None
         if known.etag:
             request.headers.setdefault("If-None-Match", known.etag)

@@ -7,31 +7,24 @@ parameters removed; the duplicate filter then sees one URL per page.
 
 from __future__ import annotations
 
-import re
 from typing import Any, AsyncIterator, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
-_PATH_PARAM = re.compile(r";(?:jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
+from ..canonical import SESSION_PATH_PARAM, is_session_param
 
 
 def strip_session_ids(url: str, params: Iterable[str]) -> str:
     """``url`` without ``;jsessionid=…`` path parameters and session-id query parameters."""
     names = {p.lower() for p in params}
     parts = urlsplit(url)
-    path = _PATH_PARAM.sub("", parts.path)
+    path = SESSION_PATH_PARAM.sub("", parts.path)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if not _is_session_param(k, names)]
+    kept = [(k, v) for k, v in pairs if not is_session_param(k, names)]
     query = parts.query if len(kept) == len(pairs) else urlencode(kept)
     return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
-
-
-def _is_session_param(name: str, names: set[str]) -> bool:
-    """ASP names its parameter ``ASPSESSIONIDxxxx``: match that prefix too."""
-    lowered = name.lower()
-    return lowered in names or ("aspsessionid" in names and lowered.startswith("aspsessionid"))
 
 
 class SessionIdMiddleware:

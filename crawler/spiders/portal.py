@@ -9,22 +9,28 @@ first page or the page that links it says it is a 预算/决算.  Every request 
 
 from __future__ import annotations
 
+import os
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy_playwright.page import PageMethod
 from twisted.internet.error import DNSLookupError, TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
-from .. import focus, links
+from gongkai.archive import Archive
+
+from .. import article, endpoints, focus, links, scripted
+from ..canonical import canonical_url
+from ..endpoints import ListEndpoint
+from ..frontier import request_seen
 from ..disposition import filename_from_disposition
 from ..domains import portal_domains
 from ..firstpage import first_page_text
-from ..items import Fetch
+from ..items import Fetch, LearnedEndpoint
 
 # Content types of attachments served without a telling URL (download servlets).
 FORMAT_BY_CONTENT_TYPE = {
@@ -79,6 +85,8 @@ class PortalSpider(scrapy.Spider):
         self.javascript = javascript
         self.list_selectors = list(list_selectors or [])
         self.pages_requested: set[str] = set()
+        self.known_endpoints: dict[str, list[dict]] = {}
+        self.render_lists = True
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "PortalSpider":
@@ -88,6 +96,10 @@ class PortalSpider(scrapy.Spider):
             spider.max_drift = settings.getint("FOCUS_MAX_DRIFT")
         if spider.max_pages is None and settings.getint("GONGKAI_MAX_PAGES"):
             spider.max_pages = settings.getint("GONGKAI_MAX_PAGES")
+        spider.render_lists = settings.getbool("RENDER_ENABLED")
+        if settings.get("GONGKAI_ARCHIVE") and os.path.exists(settings["GONGKAI_ARCHIVE"]):
+            with Archive(settings["GONGKAI_ARCHIVE"]) as archive:
+                spider.known_endpoints = archive.list_endpoints()
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -102,10 +114,11 @@ class PortalSpider(scrapy.Spider):
 
     def page_request(self, url: str, *, drift: int, link_text: str | None,
                      page_title: str | None = None) -> scrapy.Request | None:
-        if self.max_pages is not None and url not in self.pages_requested \
+        key = canonical_url(url)
+        if self.max_pages is not None and key not in self.pages_requested \
                 and len(self.pages_requested) >= self.max_pages:
             return None
-        self.pages_requested.add(url)
+        self.pages_requested.add(key)
         meta = {"kind": "page", "drift": drift, "link_text": link_text, "page_title": page_title}
         if self.javascript:
             meta.update(playwright=True, playwright_context="render",
@@ -126,17 +139,47 @@ class PortalSpider(scrapy.Spider):
         if _is_file_response(response):
             yield from self.parse_file(response)
             return
-        yield from _redirect_hops(response)
-        yield _fetch(response, kind="page", outcome="fetched")
+        if response.status == 304:  # an HTML disclosure archived before (middlewares/conditional.py)
+            yield _fetch(response, kind="file", outcome="not_modified")
+            return
+        rendered = response.meta.get("rendered")
+        if rendered is not None:
+            yield from self._browser_fetches(rendered, response.url)
+        elif not isinstance(response, TextResponse) or response.meta.get("endpoint") or _is_json(response):
+            yield from _redirect_hops(response)
+            yield _fetch(response, kind="page", outcome="fetched")
         if not isinstance(response, TextResponse):
             return
-        if _is_json(response):
-            found, title = links.json_links(response.body, response.url), response.meta.get("page_title") or ""
-            listed, apis = set(), []
-        else:
-            found, title = links.page_links(response), links.page_title(response)
-            listed, apis = links.listed_urls(response, self.list_selectors), links.api_urls(response)
-        drift = 0 if focus.DISCLOSURE_TERMS.search(title) else response.meta.get("drift", 0)
+        if response.meta.get("endpoint") or _is_json(response):
+            yield from self._parse_listing(response)
+            return
+        found, title = links.page_links(response), links.page_title(response)
+        if rendered is None:
+            yield from _redirect_hops(response)
+            if article.is_disclosure_article(title, links.page_text(response)):
+                yield _fetch(response, kind="file", outcome="stored", body=response.body, file_format="html",
+                             filename=focus.file_name_from_url(response.url) or "index.html")
+            else:
+                yield _fetch(response, kind="page", outcome="fetched")
+        listed, apis = links.listed_urls(response, self.list_selectors), links.api_urls(response)
+        if rendered is not None:
+            found, listed = self._rendered_links(rendered, response, found, listed)
+        yield from self._follow(found, listed, title, response.meta.get("drift", 0))
+        apis = [api for api in apis if self.in_scope(api)]
+        for api in apis:
+            # Written out in the script: no browser needed to page through it.
+            yield self.endpoint_request(endpoints.from_url(canonical_url(response.url), api), None, page_title=title)
+        if rendered is not None:
+            yield from self._learn_endpoints(rendered, response.url, title)
+        elif canonical_url(response.url) in self.known_endpoints:
+            for endpoint in self.known_endpoints[canonical_url(response.url)]:
+                yield self.endpoint_request(ListEndpoint(**endpoint), endpoint["first"], page_title=title)
+        elif not apis and self.render_lists and not self.javascript and scripted.needs_rendering(
+                response.text, response.url, found, title=title, link_text=response.meta.get("link_text")):
+            yield self.render_request(response, title)
+
+    def _follow(self, found: list[tuple[str, str]], listed: set[str], title: str, drift: int) -> Iterator[Any]:
+        drift = 0 if focus.DISCLOSURE_TERMS.search(title) else drift
         for url, text in found:
             if not self.in_scope(url):
                 continue
@@ -147,10 +190,84 @@ class PortalSpider(scrapy.Spider):
             next_drift = 0 if url in listed else focus.follow_drift(text, url, drift, self.max_drift)
             if next_drift is not None:
                 yield from self._page(url, drift=next_drift, link_text=text, page_title=title)
-        for api in apis:
-            if self.in_scope(api):
-                yield from self._page(api, drift=drift, link_text="JSON list " + urlsplit(api).path,
-                                      page_title=title)
+
+    # -- lists built by scripts ---------------------------------------------------------
+
+    def render_request(self, response: TextResponse, title: str) -> scrapy.Request:
+        """Render this page once in Chromium from the body we have (``middlewares/render.py``)."""
+        self.crawler.stats.inc_value("gongkai/rendered_pages")
+        meta = {"kind": "page", "render": True, "render_body": response.body,
+                "render_content_type": _header(response, "Content-Type") or None,
+                "drift": response.meta.get("drift", 0), "link_text": response.meta.get("link_text"),
+                "page_title": title}
+        return scrapy.Request(response.url, callback=self.parse_page, errback=self.failed, dont_filter=True,
+                              priority=focus.link_priority(title, response.url, 0), meta=meta)
+
+    def endpoint_request(self, endpoint: ListEndpoint, value: int | None, *, page_title: str,
+                         previous: str | None = None) -> scrapy.Request:
+        """Page ``value`` of a list endpoint (None: the call as seen), as a plain request."""
+        value = endpoint.first if value is None else value
+        url, method, body = endpoint.request(value)
+        headers = {"X-Requested-With": "XMLHttpRequest", "Referer": endpoint.page_url}
+        if body:
+            headers["Content-Type"] = endpoint.content_type or (
+                "application/json" if endpoint.location == "json" else "application/x-www-form-urlencoded")
+        meta = {"kind": "page", "endpoint": endpoint.as_dict(), "page_number": value, "previous_items": previous,
+                "link_text": f"list endpoint page {value}", "page_title": page_title, "drift": 0}
+        return scrapy.Request(url, method=method, body=body, headers=headers, callback=self.parse_page,
+                              errback=self.failed, priority=3, meta=meta)
+
+    def _parse_listing(self, response: TextResponse) -> Iterator[Any]:
+        """Items of a JSON (or fragment) answer, then the endpoint's next page while pages
+        bring new items and the stated page count allows."""
+        found = links.json_links(response.text, response.url)
+        title = response.meta.get("page_title") or ""
+        yield from self._follow(found, {url for url, _ in found}, title, 0)
+        if not response.meta.get("endpoint"):
+            return
+        endpoint = ListEndpoint(**response.meta["endpoint"])
+        items = "|".join(sorted(url for url, _ in found))
+        if not endpoint.page_param or not found or items == response.meta.get("previous_items"):
+            return
+        number = response.meta["page_number"]
+        total = endpoints.total_pages(response.text, endpoint, len(found))
+        if total is None or (number - endpoint.first) // endpoint.step + 1 < total:
+            yield self.endpoint_request(endpoint, number + endpoint.step, page_title=title, previous=items)
+
+    def _rendered_links(self, rendered: dict, response: TextResponse, found, listed):
+        """Links of every DOM snapshot (a "next" control may replace the list) and of the
+        calls' answers; all of them are list items."""
+        every = dict(found)
+        for html in rendered["snapshots"]:
+            snapshot = HtmlResponse(response.url, body=html.encode("utf-8"), encoding="utf-8")
+            for url, text in links.page_links(snapshot):
+                if url not in every or (text and not every[url]):
+                    every[url] = text
+        for call in rendered["calls"]:
+            for url, text in links.json_links(call["text"], call["url"]):
+                every.setdefault(url, text)
+        plain = {url for url, _ in found}
+        return list(every.items()), listed | (set(every) - plain)
+
+    def _learn_endpoints(self, rendered: dict, page_url: str, title: str) -> Iterator[Any]:
+        calls = [endpoints.Call(c["url"], c["method"], c["body"], c["content_type"], c["text"])
+                 for c in rendered["calls"]]
+        for endpoint in endpoints.learn(canonical_url(page_url), calls):
+            yield LearnedEndpoint(endpoint.as_dict())
+            if not endpoint.page_param:
+                continue
+            seen = [endpoints.page_value(endpoint, call) for call in calls]
+            last = max((v for v in seen if v is not None), default=endpoint.first)
+            yield self.endpoint_request(endpoint, last + endpoint.step, page_title=title)
+
+    def _browser_fetches(self, rendered: dict, page_url: str) -> Iterator[Fetch]:
+        """Requests Chromium made are fetch rows, and seen: the spider does not repeat them."""
+        for row in rendered["fetches"]:
+            method, body = row.pop("method", "GET"), row.pop("post_data", None)
+            if row["outcome"] == "fetched":
+                request_seen(self.crawler, scrapy.Request(row["url"], method=method or "GET",
+                                                          body=(body or "").encode("utf-8")))
+            yield Fetch(**row)
 
     def _page(self, url: str, **kwargs: Any) -> Iterator[scrapy.Request]:
         request = self.page_request(url, **kwargs)
@@ -184,7 +301,8 @@ class PortalSpider(scrapy.Spider):
         verdict = focus.name_verdict(link_text, disposition_name, url_name)
         if verdict is focus.Verdict.UNKNOWN and file_format == "pdf":
             verdict = focus.text_verdict(first_page_text(response.body))
-        if verdict is focus.Verdict.UNKNOWN and focus.says_nothing(link_text):
+        if verdict is focus.Verdict.UNKNOWN:
+            # Names that leave it open (附件1, 绩效目标表): the article that links it decides.
             verdict = focus.name_verdict(response.meta.get("page_title"))
         if verdict is not focus.Verdict.DISCLOSURE or file_format is None:
             yield _fetch(response, kind="file", outcome="skipped", filename=filename,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import archive_option
+from .options import archive_option, model_option
 
 
 @click.command()
@@ -12,7 +12,8 @@ from .options import archive_option
 @click.option("--workers", type=int, default=None, help="Extraction processes [default: one per core].")
 @click.option("--timeout", type=float, default=120, show_default=True,
               help="Seconds allowed per file; slower files are recorded with kind 'timeout'.")
-def build(archive_path: str, workers: int | None, timeout: float) -> None:
+@model_option
+def build(archive_path: str, workers: int | None, timeout: float, model_dir: str | None) -> None:
     """Extract, classify and load every archived file that has no current document.
 
     Idempotent: a second run adds nothing; a run killed at any moment is completed by the
@@ -28,7 +29,8 @@ def build(archive_path: str, workers: int | None, timeout: float) -> None:
         progress = progress or Progress("build", total=total)
         progress.update(1, item=name)
 
-    report = run_build(archive_path, workers=workers, timeout=timeout, on_progress=on_progress)
+    report = run_build(archive_path, workers=workers, timeout=timeout, on_progress=on_progress,
+                       model_dir=model_dir)
     if progress:
         progress.close()
     click.echo(

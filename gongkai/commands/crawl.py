@@ -72,4 +72,37 @@ def crawl(urls, archive_path, max_pages, sites_file, site_names, all_sites, list
         raise SystemExit(1)
 
 
-COMMANDS = [crawl]
+@click.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--into", "target", required=True, type=click.Path(dir_okay=False),
+              help="The archive that receives them (created when missing).")
+def merge(sources, target):
+    """Merge archives that crawl workers wrote into one archive.
+
+    Keeps every file (bytes copied into the target's -files directory), run, fetch, list
+    endpoint and label correction once; safe to re-run and to kill.  Then run
+    `gongkai build` on the target.  Exits 1 when a source could not be merged.
+
+    \b
+    Example:
+      gongkai merge worker1.db worker2.db --into archive.db
+    """
+    from gongkai.archive import Archive, MergeError
+
+    failed = False
+    with Archive(target) as archive:
+        for source in sources:
+            try:
+                report = archive.merge(source)
+            except MergeError as error:
+                click.echo(f"{error.kind}: {error}", err=True)
+                failed = True
+                continue
+            click.echo(f"{source}: {report.runs} runs, {report.fetches} fetches, {report.files} files "
+                       f"({report.bytes / 1e6:.1f} MB), {report.endpoints} list endpoints, "
+                       f"{report.corrections} label corrections added")
+    if failed:
+        raise SystemExit(1)
+
+
+COMMANDS = [crawl, merge]

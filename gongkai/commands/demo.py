@@ -25,7 +25,7 @@ def demo(archive_path: str, port: int, no_serve: bool) -> None:
     # Port 8000 is where sites.yaml's ``demo`` site expects the portal, and the same URLs
     # let a second demo re-crawl incrementally; any free port when 8000 is taken.
     with serve_directory(port=8000, fallback_to_free_port=True) as portal_url:
-        click.echo(f"1. sample portal serving samples/portal/ at {portal_url}")
+        click.echo(f"1. the sample portal (samples/portal/) is served at {portal_url}")
         click.echo("2. crawling it with the Scrapy spider …")
         plan = crawl_plan(urls=[portal_url + "index.html"], sites_file=None, site_names=[],
                           all_sites=False, archive_path=archive_path)
@@ -36,9 +36,7 @@ def demo(archive_path: str, port: int, no_serve: bool) -> None:
     report = build(archive_path)
     with Archive(archive_path) as archive:
         counts = archive.counts()
-        errors = archive.db.execute(
-            "SELECT count(*) FROM documents WHERE status = 'error'"
-        ).fetchone()[0]
+        errors = archive.count_documents("error")
     click.echo(
         f"\nDone. Last crawl: {run['pages']} pages, {run['files_new']} new files, "
         f"{run['files_unchanged']} unchanged, {run['errors']} fetch errors.\n"

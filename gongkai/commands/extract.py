@@ -58,4 +58,45 @@ def _report(path: str, error: dict, as_json: bool) -> None:
         click.echo(f"{path}: {error['kind']}: {error['message']}", err=True)
 
 
-COMMANDS = [extract]
+@click.command("evaluate-extract")
+@click.argument("corpus", default="tests/real", type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report (every document's misses too) as JSON.")
+@click.option("--workers", type=click.IntRange(1), default=None, help="Extraction processes [default: every core].")
+@click.option("--only", default=None, help="Only documents whose slug.rendering matches this regular expression.")
+@click.option("--check-floors", is_flag=True, help="Exit 1 when a field is below its floor in CORPUS/floors.json.")
+@click.option("--raise-floors", is_flag=True, help="Raise CORPUS/floors.json to today's scores (never lowers one).")
+def evaluate_extract(corpus: str, as_json: bool, workers: int | None, only: str | None,
+                     check_floors: bool, raise_floors: bool) -> None:
+    """Measure extraction on the real corpus: facts, tables, explanations, findings.
+
+    Scores each field against the hand-checked truth in CORPUS/truth/, overall, per
+    rendering and per province.  Example: gongkai evaluate-extract tests/real --check-floors
+    """
+    from pathlib import Path
+
+    from gongkai import extract_eval
+
+    try:
+        report = extract_eval.evaluate(corpus, workers=workers, only=only)
+    except extract_eval.CorpusError as error:
+        raise click.ClickException(str(error))
+    click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json
+               else extract_eval.format_report(report))
+    floors_path = Path(corpus) / "floors.json"
+    if not (check_floors or raise_floors):
+        return
+    if not floors_path.exists():
+        raise click.ClickException(f"{floors_path} does not exist")
+    floors = json.loads(floors_path.read_text(encoding="utf-8"))
+    if raise_floors:
+        floors = extract_eval.raised_floors(report, floors)
+        floors_path.write_text(json.dumps(floors, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        click.echo(f"floors written to {floors_path}", err=True)
+    problems = extract_eval.check_floors(report, floors)
+    for problem in problems:
+        click.echo(f"below floor: {problem}", err=True)
+    if problems:
+        raise SystemExit(1)
+
+
+COMMANDS = [extract, evaluate_extract]

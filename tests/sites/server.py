@@ -24,9 +24,12 @@ picks (HTTPS when given a certificate) and prints its base URL.  Files under ROO
   list); ``/module/download/downfile.jsp?filename=F`` the ``pdfs.json`` file ``/jcms/F``.
 - ``/api/…json`` is sent as application/json.
 - ``/changing/…`` PDFs render version ``?`` set by ``/_set?version=N``.
+- A request with a query or a POST body (form or JSON) is answered by the file
+  ``PATH@k1=v1&k2=v2`` when there is one (parameters sorted, jQuery's ``_`` cache buster
+  left out): list endpoints of any shape, page by page.
 - ``/_set?etag=off`` stops ETag/Last-Modified (a server without conditional support).
-- ``/_log`` returns every request seen (method, path, host, status, headers) as JSON;
-  ``/_log/clear`` empties it.
+- ``/_log`` returns every request seen (method, path, host, status, headers, and ``time``:
+  when its first bytes reached this machine) as JSON; ``/_log/clear`` empties it.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ import io
 import json
 import random
 import re
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -46,7 +51,7 @@ import time
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, urlsplit
 
 LOGGED_HEADERS = ("User-Agent", "Cookie", "If-None-Match", "If-Modified-Since", "Referer")
 FIXED_MTIME = email.utils.formatdate(1_700_000_000, usegmt=True)
@@ -108,6 +113,32 @@ def _file_bytes(path: str, lines: list[str]) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
+# Linux's SO_TIMESTAMPNS (the asm-generic value, as on x86-64 and arm64); Python does not name it.
+SO_TIMESTAMPNS = 35
+
+
+class StampedReader(io.RawIOBase):
+    """A plain socket's reader that keeps the kernel's receive time of the first bytes read
+    since ``arrived`` was cleared.  The kernel stamps a segment when it arrives, so a server
+    thread scheduled late under load does not make a request look later than it came (the
+    politeness tests measure gaps between requests)."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.arrived: float | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        size, ancillary, _, _ = self.sock.recvmsg_into([buffer], socket.CMSG_SPACE(16))
+        for level, kind, data in ancillary:
+            if self.arrived is None and level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                seconds, nanoseconds = struct.unpack("qq", data[:16])
+                self.arrived = seconds + nanoseconds / 1e9
+        return size
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "FixturePortal/1.0"
     state: PortalState
@@ -115,16 +146,45 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # keep test output quiet
         pass
 
-    def do_GET(self) -> None:
+    def setup(self) -> None:
+        super().setup()
+        self.stamps: StampedReader | None = None
+        if type(self.connection) is socket.socket:  # not TLS: its records hide the segments
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+            except OSError:
+                return
+            self.stamps = StampedReader(self.connection)
+            self.rfile.close()
+            self.rfile = io.BufferedReader(self.stamps)
+
+    def handle_one_request(self) -> None:
+        if self.stamps is not None:
+            self.stamps.arrived = None
+        super().handle_one_request()
+
+    def arrival(self) -> float:
+        """When the request's first bytes reached this machine (the kernel's stamp when the
+        socket gives one, else now)."""
+        return (self.stamps.arrived if self.stamps is not None else None) or time.time()
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        self.do_GET(method="POST")
+
+    def do_GET(self, method: str = "GET") -> None:
         # Logged when the request arrives, so a request the client gave up on still counts.
         self.entry = {
-            "method": "GET",
+            "method": method,
             "path": self.path,
             "host": self.headers.get("Host", ""),
             "status": None,
-            "time": time.monotonic(),
+            "time": self.arrival(),
             "headers": {h: self.headers.get(h) for h in LOGGED_HEADERS if self.headers.get(h)},
         }
+        if method == "POST":
+            self.entry["body"] = self.body
         if not self.path.startswith("/_log"):
             with self.state.lock:
                 self.state.log.append(self.entry)
@@ -173,6 +233,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_file(self.state.changing(path), "application/pdf")
         if path in self.state.files:
             return self.send_file(self.state.files[path], _content_type(path))
+        keyed = self.keyed_file(path, parts.query)
+        if keyed is not None:
+            data = keyed.read_bytes()
+            kind = "application/json" if data.lstrip()[:1] in (b"{", b"[") else "text/html"
+            return self.send(200, data, kind + "; charset=utf-8")
         target = (self.state.root / path.lstrip("/")).resolve()
         if path.endswith("/"):
             target = target / "index.html"
@@ -181,6 +246,21 @@ class Handler(BaseHTTPRequestHandler):
         if target.suffix in (".html", ".htm"):
             return self.page(path, target.read_text("utf-8"))
         return self.send_file(target.read_bytes(), _content_type(path))
+
+    def keyed_file(self, path: str, query: str) -> Path | None:
+        """``PATH@k=v&…`` for a request's query and body parameters, if that file exists."""
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        body = getattr(self, "body", "")
+        if body.lstrip().startswith("{"):
+            params.update({k: str(v) for k, v in json.loads(body).items()})
+        elif body:
+            params.update(parse_qsl(body, keep_blank_values=True))
+        params.pop("_", None)
+        if not params:
+            return None
+        name = path.lstrip("/") + "@" + "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+        target = (self.state.root / name).resolve()
+        return target if target.is_file() and self.state.root.resolve() in target.parents else None
 
     def page(self, path: str, html: str) -> None:
         html = html.replace("{{OTHER_ORIGIN}}", f"http://localhost:{self.server.server_port}")

@@ -1,0 +1,258 @@
+"""Is this a department's 预算/决算 disclosure?  Rules where they are certain, a small
+model learned from real titles for the rest.
+
+In: 部门预算, 部门决算, 单位预算, 单位决算 and their 公开 tables, 说明 and 附件.  Out: the
+government's own budget (政府预算, 总预算, 本级预算, 财政决算, 预算执行情况, 预算草案),
+notices about budgets (关于编制2025年部门预算的通知), procurement and tenders, and
+绩效评价 reports.  Titles full of the right words are often of the wrong kind, so the
+rules below decide only what a title says beyond doubt; the model (character n-grams,
+naive Bayes, trained on ``crawler/data/titles.jsonl``: real titles with their source
+URLs) judges the rest, and says "unknown" when it is unsure.
+
+Pure functions: no Scrapy, no HTTP.  ``python -m gongkai.crawler.relevance`` retrains the
+shipped model and prints precision and recall on the held-out sites.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import urlsplit
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+TITLES_PATH = DATA_DIR / "titles.jsonl"
+MODEL_PATH = DATA_DIR / "relevance-model.json"
+
+
+class Verdict(enum.Enum):
+    """What a title (link text, file name, first page) says about a file or page."""
+
+    DISCLOSURE = "disclosure"
+    NOT_DISCLOSURE = "not_disclosure"
+    UNKNOWN = "unknown"
+
+
+# -- rules: only what is beyond doubt ----------------------------------------------------
+
+# Announcements that mention a 预算 (金额) but are never a department's budget.
+ANNOUNCEMENT = re.compile(
+    r"招标|中标|投标|采购公告|采购意向|采购需求|采购合同|成交|询价|磋商|竞争性|比选|遴选|"
+    r"会议通知|培训|报名|申报指南|征求意见|招聘|拍卖|挂牌|出让"
+)
+# Documents about budgets rather than budgets: notices, rules, replies, decisions.
+NOTICE = re.compile(
+    r"(?:通知|通告|通报|办法|细则|规定|规程|意见|批复|决定|决议|函|方案|指南|纪要|工作要点)"
+    r"\s*(?:[（(][^）)]*[)）])?\s*$"
+    r"|^\s*关于(?:印发|做好|编制|开展|报送|下达|批复|组织|进一步|加强|推进|转发)"
+)
+# The government's (a region's) own budget and its reports to the people's congress.
+GOVERNMENT = re.compile(
+    r"政府预算|政府决算|总预算|总决算|本级预算|本级决算|财政预算|财政决算|[省市县区州旗镇乡]级预算|"
+    r"[省市县区州旗镇乡]级决算|预算执行情况|预算草案|决算草案|预算调整方案|"
+    r"一般公共预算收入|政府性基金预算收入|国有资本经营预算收入|社会保险基金|政府债务|债券|"
+    r"税收返还|转移支付(?:分地区|分项目|决算表|预算表|执行)"
+)
+# A performance evaluation report (of a project or another body), not the budget itself.
+EVALUATION = re.compile(r"绩效.{0,8}(?:评价|自评|评估|监控|审计)")
+# What a department's disclosure calls itself.
+DEPARTMENT = re.compile(
+    r"(?:部门|单位|机关|局|委|办|院|所|中心|学校|[小中大]学|幼儿园|医院|馆|站|队)(?:\s*[（(][^）)]*[)）])?"
+    r"(?:\d{4}\s*年(?:度)?)?[^，。,；;]{0,8}?(?:预算|决算)"
+    r"|(?:部门|单位)(?:预算|决算|预决算)"
+    r"|(?:预算|决算)(?:公开|信息公开|情况说明|编制说明|报表|公开表|明细表|总表|表)"
+)
+BUDGET = re.compile(r"预算|决算")
+# Link text that names nothing ("附件1", "下载", the file's own numbered name).
+GENERIC = re.compile(
+    r"^\s*(?:附件\s*\d*|附件下载|下载|点击下载|点此下载|查看|详情|原文|全文|"
+    r"P0\d+|[A-Za-z0-9_\-.]+\.(?:pdf|docx?|xlsx?|wps|et|zip))?\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def rule_verdict(title: str) -> Verdict:
+    """Decide a title by the rules alone; UNKNOWN where they are not certain."""
+    text = _clean(title)
+    if not text or GENERIC.match(text):
+        return Verdict.UNKNOWN
+    if ANNOUNCEMENT.search(text) or NOTICE.search(text) or EVALUATION.search(text):
+        return Verdict.NOT_DISCLOSURE
+    if not BUDGET.search(text):
+        return Verdict.UNKNOWN
+    department = DEPARTMENT.search(text)
+    if GOVERNMENT.search(text) and not re.search(r"部门|单位", text):
+        return Verdict.NOT_DISCLOSURE
+    if department and not GOVERNMENT.search(text):
+        return Verdict.DISCLOSURE
+    return Verdict.UNKNOWN
+
+
+# -- the model -------------------------------------------------------------------------
+
+NGRAMS = (1, 2, 3)
+THRESHOLD = 0.5        # P(disclosure) above which an undecided title counts as one
+UNSURE = 0.2           # within this distance of THRESHOLD the model says "unknown"
+HELD_OUT_SHARE = 0.25  # share of sites (hashed) kept out of training for evaluation
+
+
+def features(title: str) -> Counter[str]:
+    """Character n-grams of a title with years and numbers folded (2024年 → 0年)."""
+    text = re.sub(r"\d+", "0", _clean(title))
+    grams: Counter[str] = Counter()
+    for n in NGRAMS:
+        grams.update(text[i:i + n] for i in range(len(text) - n + 1))
+    return grams
+
+
+@dataclass
+class Model:
+    """Multinomial naive Bayes over character n-grams (two classes)."""
+
+    log_prior: dict[str, float]
+    log_prob: dict[str, dict[str, float]]
+    log_unseen: dict[str, float]
+
+    def probability(self, title: str) -> float:
+        """P(disclosure | title)."""
+        scores = dict(self.log_prior)
+        for gram, count in features(title).items():
+            for label in scores:
+                scores[label] += count * self.log_prob[label].get(gram, self.log_unseen[label])
+        top = max(scores.values())
+        odds = {label: math.exp(score - top) for label, score in scores.items()}
+        return odds["1"] / sum(odds.values())
+
+    def to_json(self) -> dict:
+        return {"log_prior": self.log_prior, "log_prob": self.log_prob, "log_unseen": self.log_unseen}
+
+
+def train(examples: Iterable[dict], min_count: int = 1) -> Model:
+    """Fit the model on ``{"title", "label"}`` examples (label 1: a disclosure)."""
+    counts = {"0": Counter(), "1": Counter()}
+    documents = Counter()
+    for example in examples:
+        label = str(int(example["label"]))
+        documents[label] += 1
+        counts[label].update(features(example["title"]))
+    vocabulary = {g for c in counts.values() for g, n in c.items() if n >= min_count}
+    total_documents = sum(documents.values())
+    log_prior, log_prob, log_unseen = {}, {}, {}
+    for label, grams in counts.items():
+        total = sum(grams[g] for g in vocabulary) + len(vocabulary) + 1
+        log_prior[label] = math.log((documents[label] + 1) / (total_documents + 2))
+        log_prob[label] = {g: round(math.log((grams[g] + 1) / total), 5) for g in sorted(vocabulary) if grams[g]}
+        log_unseen[label] = math.log(1 / total)
+    return Model(log_prior, log_prob, log_unseen)
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Model:
+    data = json.loads(MODEL_PATH.read_text("utf-8"))
+    return Model(data["log_prior"], data["log_prob"], data["log_unseen"])
+
+
+def model_verdict(title: str, model: Model | None = None) -> Verdict:
+    probability = (model or load_model()).probability(title)
+    if abs(probability - THRESHOLD) < UNSURE:
+        return Verdict.UNKNOWN
+    return Verdict.DISCLOSURE if probability > THRESHOLD else Verdict.NOT_DISCLOSURE
+
+
+def title_verdict(title: str | None, model: Model | None = None) -> Verdict:
+    """Rules first; the model only for titles that mention 预算/决算 and that the rules leave open."""
+    if not title:
+        return Verdict.UNKNOWN
+    verdict = rule_verdict(title)
+    if verdict is not Verdict.UNKNOWN or GENERIC.match(_clean(title)) or not BUDGET.search(title):
+        return verdict
+    return model_verdict(title, model)
+
+
+def judge(*titles: str | None, model: Model | None = None) -> Verdict:
+    """Judge a file or page by all its names (link text, file name, Content-Disposition
+    name, article title): any certain "no" wins, then any "yes"."""
+    verdicts = [title_verdict(t, model) for t in titles if t]
+    if Verdict.NOT_DISCLOSURE in verdicts:
+        return Verdict.NOT_DISCLOSURE
+    if Verdict.DISCLOSURE in verdicts:
+        return Verdict.DISCLOSURE
+    return Verdict.UNKNOWN
+
+
+def says_nothing(text: str | None) -> bool:
+    """Link text like ``附件1`` or ``下载``: the file is judged by its page and contents."""
+    return not text or bool(GENERIC.match(text))
+
+
+def _clean(text: str | None) -> str:
+    """A title without its file extension, whitespace or the 【】 tags of list pages."""
+    text = re.sub(r"\.(?:pdf|docx?|xlsx?|wps|et|zip|html?)$", "", (text or "").strip(), flags=re.I)
+    return re.sub(r"\s+", "", text)
+
+
+# -- data and evaluation -----------------------------------------------------------------
+
+def load_titles(path: Path = TITLES_PATH) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def site_of(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def is_held_out(example: dict) -> bool:
+    """Held out by site: every title of one portal is on one side of the split."""
+    digest = hashlib.sha256(site_of(example["url"]).encode()).digest()
+    return digest[0] / 256 < HELD_OUT_SHARE
+
+
+def evaluate(examples: list[dict], decide) -> dict[str, float]:
+    """Precision and recall of ``decide(title) -> Verdict`` (UNKNOWN counts as "no")."""
+    tp = fp = fn = tn = 0
+    for example in examples:
+        said = decide(example["title"]) is Verdict.DISCLOSURE
+        if said and example["label"]:
+            tp += 1
+        elif said:
+            fp += 1
+        elif example["label"]:
+            fn += 1
+        else:
+            tn += 1
+    return {"n": len(examples), "precision": tp / (tp + fp) if tp + fp else 0.0,
+            "recall": tp / (tp + fn) if tp + fn else 0.0, "false_positives": fp, "false_negatives": fn}
+
+
+def main() -> None:
+    """Retrain the shipped model on the training sites, save it, report the held-out figures."""
+    examples = load_titles()
+    training = [e for e in examples if not is_held_out(e)]
+    held_out = [e for e in examples if is_held_out(e)]
+    model = train(training)
+    MODEL_PATH.write_text(json.dumps(model.to_json(), ensure_ascii=False, sort_keys=True), "utf-8")
+    load_model.cache_clear()
+    sites = {site_of(e["url"]) for e in held_out}
+    print(f"titles: {len(examples)} ({sum(e['label'] for e in examples)} disclosures), "
+          f"training {len(training)}, held out {len(held_out)} from {len(sites)} sites")
+    for name, decide in [("rules + model", lambda t: title_verdict(t, model)),
+                         ("model alone", lambda t: model_verdict(t, model)),
+                         ("rules alone", rule_verdict),
+                         ("old keyword rule (预算|决算)", lambda t: Verdict.DISCLOSURE if BUDGET.search(t)
+                          else Verdict.UNKNOWN)]:
+        figures = evaluate(held_out, decide)
+        print(f"{name:28} precision {figures['precision']:.3f}  recall {figures['recall']:.3f}  "
+              f"(fp {figures['false_positives']}, fn {figures['false_negatives']})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""The relevance decision: hard negatives whose titles are full of the right words, the
+department disclosures they resemble, and the shipped model as its training data makes it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gongkai.crawler import relevance
+from gongkai.crawler.relevance import Verdict
+
+D, N, U = Verdict.DISCLOSURE, Verdict.NOT_DISCLOSURE, Verdict.UNKNOWN
+
+
+@pytest.mark.parametrize("title", [
+    "2024年部门预算公开",
+    "示例区教育局2023年度部门决算",
+    "重庆市梁平区明达镇天台完全小学2024年单位预算情况说明",
+    "2023年度泸州市中医医院单位决算",
+    "2024年度民乐县卫生健康局(本级)部门决算",
+    "收入支出决算总表.xls",
+    "一般公共预算财政拨款“三公”经费支出决算表",
+    "附件2：2025年部门预算公开表.xlsx",
+])
+def test_department_disclosures_are_in(title):
+    assert relevance.judge(title) is D
+
+
+@pytest.mark.parametrize("title", [
+    "渌口区2024年政府预算公开",                                     # the government's budget
+    "下陆区政府2023年政府决算公开",
+    "关于下陆区2023年财政决算草案的报告",                               # 财政决算
+    "渌口区2023年预算执行情况和2024年预算草案的报告",                    # 预算执行情况 / 预算草案
+    "2024年区级一般公共预算基本支出明细表",                              # a region's tables
+    "关于编制2025年部门预算的通知",                                    # a notice
+    "关于做好2025年双塔区部门预算信息公开工作的通知",
+    "红河州数据发展中心2024年度项目支出绩效单位自评报告",                    # 绩效评价 reports
+    "南县住房和城乡建设局2018年度整体支出 绩效评价报告",
+    "示例区政务中心物业服务采购项目招标公告",                              # 招标 / 采购
+    "2024年度办公设备采购意向公开（预算金额50万元）",
+])
+def test_hard_negatives_are_out(title):
+    assert relevance.judge(title) is N
+
+
+@pytest.mark.parametrize("titles,verdict", [
+    (["附件1", "P020241015123456.pdf"], U),          # names that say nothing
+    (["2024年部门预算", "办公设备采购公告.pdf"], N),     # any certain "no" wins
+    (["部门整体支出绩效目标表", "示例区教育局2025年部门预算"], D),  # a table named by its article
+    ([None, ""], U),
+])
+def test_several_names(titles, verdict):
+    assert relevance.judge(*titles) is verdict
+
+
+def test_every_labelled_title_has_a_real_source():
+    titles = relevance.load_titles()
+    assert len({t["title"] for t in titles}) == len(titles)
+    assert all(t["url"].startswith(("http://", "https://")) and t["label"] in (0, 1) for t in titles)
+
+
+def test_the_shipped_model_is_the_one_its_data_makes():
+    training = [t for t in relevance.load_titles() if not relevance.is_held_out(t)]
+    retrained = relevance.train(training).to_json()
+    shipped = json.loads(relevance.MODEL_PATH.read_text("utf-8"))
+    assert json.dumps(retrained, sort_keys=True, ensure_ascii=False) == json.dumps(shipped, sort_keys=True,
+                                                                                   ensure_ascii=False)
+
+
+def test_held_out_sites_never_train_the_model():
+    titles = relevance.load_titles()
+    held_out_sites = {relevance.site_of(t["url"]) for t in titles if relevance.is_held_out(t)}
+    training_sites = {relevance.site_of(t["url"]) for t in titles if not relevance.is_held_out(t)}
+    assert held_out_sites and not held_out_sites & training_sites
+
+
+def test_held_out_precision_beats_the_old_keyword_rule():
+    held_out = [t for t in relevance.load_titles() if relevance.is_held_out(t)]
+    ours = relevance.evaluate(held_out, relevance.title_verdict)
+    keyword = relevance.evaluate(held_out, lambda t: D if relevance.BUDGET.search(t) else U)
+    assert ours["precision"] > keyword["precision"]
+    assert ours["recall"] >= 0.8

@@ -1,0 +1,145 @@
+"""The real corpus (tests/real/): its truth is well formed, and extraction stays above the floors.
+
+The truth was read from the documents by hand (tests/real/README.md says how); the floors in
+tests/real/floors.json are the scores the extractor has reached, raised as it improves
+(``gongkai evaluate-extract tests/real --raise-floors``), never lowered.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from gongkai.cli import main
+from gongkai.extract.catalog import BUDGET_NAMES, FINAL_ACCOUNT_NAMES
+from gongkai.extract_eval import (
+    FACTS, FIGURES, check_floors, evaluate, finding_verdict, load_cases, match_statements,
+    reason_key, subject_key, subject_matches,
+)
+
+CORPUS = Path(__file__).resolve().parent / "real"
+TRUTHS = sorted((CORPUS / "truth").glob("*.yaml"))
+KINDS = {"budget_vs_actual", "year_over_year"}
+
+
+@pytest.fixture(scope="module")
+def report():
+    return evaluate(CORPUS, workers=2)
+
+
+def test_extraction_stays_above_the_floors(report):
+    floors = json.loads((CORPUS / "floors.json").read_text(encoding="utf-8"))
+    problems = check_floors(report, floors)
+    assert not problems, "\n".join(problems) + "\n(see tests/real/README.md: a drop is a regression)"
+
+
+def test_every_pdf_is_measured(report):
+    pdfs = sorted(CORPUS.glob("jiangsu/*.pdf")) + sorted(CORPUS.glob("rendered/*.pdf"))
+    assert {Path(doc["file"]).name for doc in report["documents"]} == {pdf.name for pdf in pdfs}
+    assert report["cases"] == len(pdfs)
+
+
+@pytest.mark.parametrize("path", TRUTHS, ids=[path.stem for path in TRUTHS])
+def test_truth_is_well_formed(path):
+    truth = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for name in ["province", "level", "source", *FACTS]:
+        assert name in truth, f"{path.name}: no {name}"
+    assert truth["doc_type"] in {"预算", "决算"}
+    standard = set(BUDGET_NAMES) | set(FINAL_ACCOUNT_NAMES)
+    for table in truth.get("tables") or []:
+        assert table["name"] is None or table["name"] in standard, table
+    for statement in truth["explanations"]:
+        assert statement["kind"] in KINDS, statement
+        assert statement.get("subject"), f"{path.name}: every statement names its subject: {statement['text']}"
+        for figure in FIGURES:
+            assert statement.get(figure) is None or isinstance(statement[figure], (int, float))
+        if statement.get("reason"):  # as printed, inside its statement
+            assert reason_key(statement["reason"]) in unicodedata.normalize("NFKC", statement["text"]), statement
+        assert statement.get("reason") or statement.get("no_difference"), \
+            f"{path.name}: a statement gives a reason or says there is no difference: {statement['text']}"
+    for finding in truth.get("findings") or []:
+        assert isinstance(finding["verdict"], bool) and finding.get("why"), finding
+
+
+def test_cases_pair_each_truth_with_its_pdfs():
+    cases = load_cases(CORPUS)
+    assert {case.slug for case in cases} == {path.stem for path in TRUTHS}
+    assert all(case.pdf.is_file() for case in cases)
+
+
+# --- the scorer itself -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("truth,got,same", [
+    ("法院（款）行政运行（项）", "法院(款)行政运行(项)", True),           # width of brackets
+    ("收、支预算总计", "收支 预算总计", True),                           # punctuation, spaces
+    ("1．公共安全（类）", "公共安全（类）", True),                       # an item number
+    ("一般公共预算财政拨款支出", "财政拨款支出", False),
+])
+def test_subject_comparison(truth, got, same):
+    assert (subject_key(truth) == subject_key(got)) is same
+
+
+def test_subject_may_be_named_two_ways_in_one_statement():
+    assert subject_matches(["收、支预算总计", "收入、支出预算总计"], "收入、支出预算总计")
+    assert not subject_matches("基本支出", None)
+
+
+@pytest.mark.parametrize("truth,got,same", [
+    ("人员经费增加", "人员经费增加。", True),
+    ("因新增机构而增加了在职人数", "新增机构而增加了在职人数", True),
+    ("调整社保基数标准", "调整社保基数标", False),                    # cut at a line wrap
+])
+def test_reason_comparison(truth, got, same):
+    assert (reason_key(truth) == reason_key(got)) is same
+
+
+def test_a_statement_without_its_opening_sentence_is_found_and_one_matches_one():
+    truth = [{"text": "省检察院2019年财政拨款预算支出24,169.74万元，占本年支出合计的100%。"
+                      "与上年相比，财政拨款支出增加2228.78万元，增长10.15%。主要原因是住房补贴增加。"},
+             {"text": "项目支出预算数为4335.3万元。与上年相比减少了1237.7万元。主要原因是压减。"}]
+    got = [{"text": "与上年相比，财政拨款支出增加 2228.78万元，增长 10.15 %。主要原因是住房补贴增加。"},
+           {"text": "与上年相比，财政拨款支出增加 2228.78万元，增长 10.15 %。主要原因是住房补贴增加。"}]
+    assert list(match_statements(truth, got)) == [0]  # found once; the copy is one too many
+
+
+def test_finding_verdicts_need_the_rule_page_and_figures():
+    entries = [{"rule": "change_pct_mismatch", "page": 22, "figures": [79.05, 865.57], "verdict": True}]
+    finding = {"rule": "change_pct_mismatch", "page": 22,
+               "message": "stated change 79.05% but 865.57 on a previous amount of 1094.42 is 79.09%"}
+    assert finding_verdict(entries, finding, "original") is entries[0]
+    assert finding_verdict(entries, {**finding, "page": 23}, "original") is None
+    assert finding_verdict(entries, {**finding, "page": 23}, "libreoffice") is entries[0]  # pages move
+    assert finding_verdict(entries, {**finding, "message": "stated change 79.05%"}, "original") is None
+
+
+def test_cli_reports_and_enforces_floors(tmp_path):
+    corpus = tmp_path / "real"
+    (corpus / "truth").mkdir(parents=True)
+    (corpus / "jiangsu").mkdir()
+    slug = "js-shengwei-2019-tables"
+    shutil.copy(CORPUS / "truth" / f"{slug}.yaml", corpus / "truth")
+    shutil.copy(CORPUS / "jiangsu" / f"{slug}.pdf", corpus / "jiangsu")
+    (corpus / "floors.json").write_text(json.dumps({"all": {"facts.department": 0.5, "facts.title": 0.0}}))
+    runner = CliRunner()
+    result = runner.invoke(main, ["evaluate-extract", str(corpus), "--json", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)["groups"]["all"]
+    assert scores["facts.department"]["total"] == 1
+    assert scores["tables.found"]["total"] == 12
+
+    (corpus / "floors.json").write_text(json.dumps({"all": {"tables.named": 1.01}}))
+    result = runner.invoke(main, ["evaluate-extract", str(corpus), "--workers", "1", "--check-floors"])
+    assert result.exit_code == 1
+    assert "tables.named" in result.output
+
+    (corpus / "floors.json").write_text(json.dumps({"all": {"facts.department": 0.0}}))
+    result = runner.invoke(main, ["evaluate-extract", str(corpus), "--workers", "1", "--raise-floors"])
+    assert result.exit_code == 0, result.output
+    raised = json.loads((corpus / "floors.json").read_text())["all"]["facts.department"]
+    assert raised == scores["facts.department"]["score"]
