@@ -17,7 +17,7 @@ from .errors import (
 )
 from .limit import extract_with_limit
 
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 
 __all__ = [
     "EXTRACTOR_VERSION",

@@ -18,11 +18,14 @@ from .pdf import read_pages
 from .tables import find_tables
 
 
-def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: float = 120) -> dict:
+def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: float = 120,
+                  engine: str | None = None) -> dict:
     """Extract one disclosure file (PDF, or an office format LibreOffice converts).
 
     :param data: the file's bytes.
     :param filename: where they came from; used in messages and to tell office formats apart.
+    :param engine: the PDF engine (``pdfium`` or ``pdfminer``); by default PDFium, and pdfminer
+        for a file PDFium cannot read.  The record's ``engine`` says which one read it.
     :raises ExtractError: (a subclass per kind) when the file cannot be extracted.
     """
     name = Path(filename).name if filename else None
@@ -32,7 +35,7 @@ def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: 
     if file_format is None:
         raise NotPdf("the bytes are neither a PDF nor an office document", name)
     pdf_bytes = data if file_format == "pdf" else to_pdf(data, file_format, name, convert_timeout)
-    pages = read_pages(pdf_bytes, name)
+    pages = read_pages(pdf_bytes, name, engine)
     return build_record(pages, data, name, file_format)
 
 
@@ -82,6 +85,7 @@ def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict
         "region": metadata.region(department),
         "published": metadata.published(pages),
         "format": file_format,
+        "engine": pages[0].engine,
         "unit": units.most_common(1)[0][0] if units else "万元",
         "tables": [table.record() for table in tables],
         "totals": totals(tables),

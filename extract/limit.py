@@ -1,9 +1,9 @@
 """A per-file time limit, so one pathological PDF cannot stall a build.
 
-In the main thread (the CLI, and each ``ProcessPoolExecutor`` worker of ``gongkai build``)
-the limit is a SIGALRM timer: no extra process, and pdfminer is pure Python, so the alarm
-interrupts it anywhere.  Elsewhere (a thread) the work runs in a forked child that is killed
-when time is up.
+In the main thread (the CLI, and each ``ProcessPoolExecutor`` worker of gongkai/pool.py)
+the limit is a SIGALRM timer: no extra process; Python runs the handler between two calls
+into PDFium (a page at most) or anywhere in pdfminer.  Elsewhere (a thread) the work runs in
+a forked child that is killed when time is up.
 """
 
 from __future__ import annotations
@@ -23,16 +23,18 @@ class _Expired(BaseException):
     """Raised by the alarm; a BaseException so pdfminer's ``except Exception`` cannot eat it."""
 
 
-def extract_with_limit(data: bytes, filename: str | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> dict:
+def extract_with_limit(data: bytes, filename: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+                       engine: str | None = None) -> dict:
     """:func:`extract_bytes`, giving up after ``timeout`` seconds.
 
+    :param engine: force a PDF engine (:func:`extract_bytes`).
     :raises ExtractTimeout: when the limit is reached (kind ``timeout``).
     """
     if not timeout or timeout <= 0:
-        return extract_bytes(data, filename)
+        return extract_bytes(data, filename, engine=engine)
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        return _with_alarm(data, filename, timeout)
-    return _in_child(data, filename, timeout)
+        return _with_alarm(data, filename, timeout, engine)
+    return _in_child(data, filename, timeout, engine)
 
 
 def _timeout_error(filename: str | None, timeout: float) -> ExtractTimeout:
@@ -44,12 +46,12 @@ def _on_alarm(signum, frame):
     raise _Expired()
 
 
-def _with_alarm(data: bytes, filename: str | None, timeout: float) -> dict:
+def _with_alarm(data: bytes, filename: str | None, timeout: float, engine: str | None) -> dict:
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     try:
         try:
             signal.setitimer(signal.ITIMER_REAL, timeout)
-            return extract_bytes(data, filename, convert_timeout=timeout)
+            return extract_bytes(data, filename, convert_timeout=timeout, engine=engine)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _Expired:
@@ -58,19 +60,19 @@ def _with_alarm(data: bytes, filename: str | None, timeout: float) -> dict:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _child(connection, data: bytes, filename: str | None, timeout: float) -> None:
+def _child(connection, data: bytes, filename: str | None, timeout: float, engine: str | None) -> None:
     try:
-        connection.send(("ok", extract_bytes(data, filename, convert_timeout=timeout)))
+        connection.send(("ok", extract_bytes(data, filename, convert_timeout=timeout, engine=engine)))
     except ExtractError as error:
         connection.send(("error", error))
     except Exception as error:  # noqa: BLE001 - handed to the parent, which re-raises it
         connection.send(("crash", repr(error)))
 
 
-def _in_child(data: bytes, filename: str | None, timeout: float) -> dict:
+def _in_child(data: bytes, filename: str | None, timeout: float, engine: str | None) -> dict:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, data, filename, timeout), daemon=True)
+    process = context.Process(target=_child, args=(sender, data, filename, timeout, engine), daemon=True)
     process.start()
     sender.close()
     try:

@@ -45,3 +45,31 @@ def test_json_record_includes_pages_by_default():
     record = json.loads(result.stdout)
     assert len(record["pages"]) == record["page_count"]
     assert record["sha256"] == __import__("hashlib").sha256(path.read_bytes()).hexdigest()
+
+
+def test_many_files_on_every_core_come_out_in_the_order_given():
+    # Two workers: the long file first, so the short ones finish before it and wait their turn.
+    files = [FIXTURES / "zhongzhan-2023-juesuan.libreoffice.pdf", FIXTURES / "truncated.pdf",
+             FIXTURES / "xuchang-2025-yusuan.reportlab.pdf", FIXTURES / "yanshi-2025-yusuan.libreoffice.pdf"]
+    result = CliRunner().invoke(main, ["extract", "--json", "--no-pages", "--workers", "2", *map(str, files)])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["file"] for line in lines] == [str(path) for path in files]
+    assert lines[1]["error"]["kind"] == "truncated"
+    assert [line.get("engine") for line in lines] == ["pdfium", None, "pdfium", "pdfium"]
+    assert [line["fiscal_year"] for line in lines if "error" not in line] == [2023, 2025, 2025]
+
+
+def test_the_time_limit_holds_in_every_worker():
+    files = [FIXTURES / "yanshi-2024-juesuan.libreoffice.pdf", FIXTURES / "weibin-2024-juesuan.libreoffice.pdf"]
+    result = CliRunner().invoke(main, ["extract", "--json", "--timeout", "0.01", *map(str, files)])
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 1
+    assert [(line["file"], line["error"]["kind"]) for line in lines] == [(str(path), "timeout") for path in files]
+
+
+def test_the_engine_can_be_chosen():
+    path = FIXTURES / "yanshi-2024-juesuan.reportlab.pdf"
+    result = CliRunner().invoke(main, ["extract", "--json", "--no-pages", "--engine", "pdfminer", str(path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["engine"] == "pdfminer"
