@@ -171,7 +171,7 @@ def _read_page(objects: PageObjects, continuing: bool = False) -> Page:
         aligned, extents, open_table = find_aligned_tables(page_layout.words, number, continuing)
     bboxes = [table.bbox for table in found] + [(0, top, objects.width, bottom) for top, bottom in extents]
     if bboxes:
-        page_layout = layout.read([char for char in chars if _outside(char, bboxes)])
+        page_layout = layout.read(_outside(chars, bboxes))
     lines = [
         Line(map_radicals(line["text"]), line["x0"], line["x1"], line["top"], line["bottom"])
         for line in page_layout.lines
@@ -258,8 +258,15 @@ def _index(edges: list[float], value: float) -> int:
     return after
 
 
-def _outside(obj: dict, bboxes: list[tuple[float, float, float, float]]) -> bool:
-    """Keep a character for the narrative when its centre lies outside every table."""
-    cx = (obj["x0"] + obj["x1"]) / 2
-    cy = (obj["top"] + obj["bottom"]) / 2
-    return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in bboxes)
+def _outside(chars: list[dict], bboxes: list[tuple[float, float, float, float]]) -> list[dict]:
+    """The characters for the narrative: those whose centre lies outside every table."""
+    kept = []
+    for char in chars:
+        cx = (char["x0"] + char["x1"]) / 2
+        cy = (char["top"] + char["bottom"]) / 2
+        for x0, top, x1, bottom in bboxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                break
+        else:
+            kept.append(char)
+    return kept

@@ -11,6 +11,7 @@ kind ``crashed`` and the others still extract.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -21,7 +22,6 @@ from typing import Any, Iterable, Iterator
 log = logging.getLogger("gongkai.pool")
 
 DEFAULT_TIMEOUT = 120  # seconds per file; one pathological PDF must not stall a run
-TASKS_PER_WORKER = 20  # a worker is replaced after this many files, so nothing it leaks grows
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ def extract_many(
         as files finish (as ``gongkai build`` stores them).
     :param engine: force a PDF engine (extract.extract_bytes).
     """
+    from gongkai import extract  # noqa: F401 - imported once here, the workers fork with it
+
     jobs = list(jobs)
     pending = list(range(len(jobs)))
     isolate = False  # after a crash, the rest one file per pool
@@ -55,7 +57,10 @@ def extract_many(
         batch = pending[:1] if isolate else list(pending)
         size = 1 if isolate else max(1, min(workers or os.cpu_count() or 1, len(batch)))
         try:
-            with ProcessPoolExecutor(max_workers=size, max_tasks_per_child=TASKS_PER_WORKER) as pool:
+            # Forked, not spawned: workers start in milliseconds with extract already imported.
+            # (No max_tasks_per_child: it spawns, and on Python 3.11 a pool whose worker
+            # retires with files still queued can hang; gh-115634.)
+            with ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("fork")) as pool:
                 futures = {
                     pool.submit(extract_path, jobs[i].path, jobs[i].filename, timeout, engine): i
                     for i in batch

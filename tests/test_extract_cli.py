@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from gongkai.cli import main
@@ -73,3 +74,24 @@ def test_the_engine_can_be_chosen():
     result = CliRunner().invoke(main, ["extract", "--json", "--no-pages", "--engine", "pdfminer", str(path)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["engine"] == "pdfminer"
+
+
+@pytest.mark.timeout(120)
+def test_a_worker_goes_on_past_any_number_of_files(tmp_path):
+    # A pool that retires workers after N tasks hangs on Python 3.11 once a worker has more
+    # than N files queued (CPython gh-115634): one worker, 30 one-page files.
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from gongkai.pool import Job, extract_many
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    page = canvas.Canvas(str(tmp_path / "one.pdf"))
+    page.setFont("STSong-Light", 12)
+    page.drawString(72, 720, "2025 年度部门预算公开")
+    page.showPage()
+    page.save()
+    jobs = [Job(str(tmp_path / "one.pdf"), f"copy-{n}.pdf", n) for n in range(30)]
+    done = [(job.key, record["fiscal_year"]) for job, record in extract_many(jobs, workers=1, ordered=True)]
+    assert done == [(n, 2025) for n in range(30)]

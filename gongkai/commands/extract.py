@@ -36,8 +36,6 @@ def extract(files: tuple[str, ...], as_json: bool, timeout: float, workers: int 
     if len(jobs) == 1 or workers == 1:  # no pool to start: extract here, file by file
         results = ((job, extract_path(job.path, job.filename, timeout, engine)) for job in jobs)
     else:
-        from gongkai import extract as extract_lib  # noqa: F401 - workers fork with it imported
-
         results = extract_many(jobs, workers=workers, timeout=timeout, ordered=True, engine=engine)
     failed = 0
     for job, record in results:
