@@ -1,9 +1,10 @@
 """Open PDF bytes once and read every page once: text, text lines and ruled tables.
 
 Each page is parsed a single time, by PDFium (pdfium_pages.py) or, for a file PDFium cannot
-open, by pdfminer (pdfminer_pages.py); both give the same pdfplumber page objects, which
-serve text, tables and narrative alike.  A page's objects are dropped before the next page
-is read, so memory stays flat on long documents.
+read, by pdfminer (pdfminer_pages.py); both give the same page objects (characters and ruling
+edges), from which ruled tables (rulings.py), words and lines (layout.py) serve text, tables
+and narrative alike.  A page's objects are dropped before the next page is read, so memory
+stays flat on long documents.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from . import layout, rulings
 from .errors import NoTextLayer, NotPdf, TruncatedPdf
 from .text import CID_GLYPH, map_radicals
+
 
 @dataclass
 class PageObjects:
@@ -103,7 +105,7 @@ def check_header(data: bytes, filename: str | None) -> None:
 
 
 def read_pages(data: bytes, filename: str | None = None, engine: str | None = None) -> list[Page]:
-    """Every page of a PDF, parsed once, by PDFium or (when PDFium cannot open the file) pdfminer.
+    """Every page of a PDF, parsed once, by PDFium or (for a file PDFium cannot read) pdfminer.
 
     :param engine: force one engine (``pdfium`` or ``pdfminer``), as the engine comparison does.
     :raises EncryptedPdf, TruncatedPdf, NoTextLayer: when the PDF cannot yield text.

@@ -21,7 +21,6 @@ pdfminer reads it and its "(cid:N)" glyphs are reported as a broken font map.
 
 from __future__ import annotations
 
-import bisect
 import ctypes as C
 import math
 from contextlib import contextmanager
@@ -380,15 +379,17 @@ def _with_blanks(chars: list[dict], blanks: list[tuple[float, float]]) -> list[d
     """
     if not blanks or not chars:
         return chars
-    by_bottom = sorted(range(len(chars)), key=lambda i: chars[i]["bottom"])
-    bottoms = [chars[i]["bottom"] for i in by_bottom]
     tallest = max(char["size"] for char in chars)
+    step = max(tallest, 1.0)
+    rows: dict[int, list[int]] = {}  # characters by their bottom, in bands of the tallest size
+    for index, char in enumerate(chars):
+        rows.setdefault(int(char["bottom"] // step), []).append(index)
     inserts: dict[int, list[dict]] = {}
     for x, baseline in blanks:
         # a character's bottom lies up to its descent (under 0.4 em) below its baseline
-        window = by_bottom[bisect.bisect_left(bottoms, baseline - 0.1 * tallest):
-                           bisect.bisect_right(bottoms, baseline + 0.4 * tallest)]
-        line = [i for i in window if chars[i]["text"] != " "
+        near = [i for band in range(int((baseline - 0.1 * tallest) // step), int((baseline + 0.4 * tallest) // step) + 1)
+                for i in rows.get(band, ())]
+        line = [i for i in near if chars[i]["text"] != " "
                 and -0.1 * chars[i]["size"] <= chars[i]["bottom"] - baseline <= 0.4 * chars[i]["size"]]
         before = [i for i in line if chars[i]["x1"] <= x + 0.5]
         after = [chars[i]["x0"] for i in line if chars[i]["x0"] >= x - 0.5]
