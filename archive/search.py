@@ -29,12 +29,11 @@ BREAK = "\ue000"
 
 _CJK_RANGES = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
                "\U00020000-\U0002ffff")
-# One token: a CJK character (ideographs, kana, hangul), or a run of anything else but space.
-_TOKEN = re.compile(f"[{_CJK_RANGES}]|[^\\s{_CJK_RANGES}]+")
-# A run of punctuation (anything not a letter, digit or space; "_" too) becomes one break,
-# spaces between punctuation included.
-_PUNCTUATION = re.compile(r"(?:[^\w\s]|_)+")
-_BREAKS = re.compile(f"{BREAK}(?:\\s*{BREAK})+")
+_CJK = re.compile(f"[{_CJK_RANGES}]")
+# Punctuation: anything not a letter, digit or space ("_" too).
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+# A run of breaks, spaces between them included, is one break.
+_BREAK_RUN = re.compile(f"{BREAK}(?:\\s*{BREAK})*")
 
 
 def _compatibility_class() -> re.Pattern:
@@ -97,13 +96,29 @@ def normalize(text: str) -> str:
     return _COMPATIBILITY.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
+class _IndexForms(dict):
+    """``codepoint → the text it stands for in the index``, filled as characters are met
+    (``str.translate`` looks each one up; a page then costs one C loop, not a regex pass
+    per rule): compatibility characters normalized, each CJK character spaced apart,
+    punctuation a break."""
+
+    def __missing__(self, codepoint: int) -> str:
+        form = normalize(chr(codepoint))
+        self[codepoint] = "".join(
+            BREAK if _PUNCTUATION.match(char) else f" {char} " if _CJK.match(char) else char
+            for char in form)
+        return self[codepoint]
+
+
+_INDEX_FORMS = _IndexForms()
+
+
 def fts_text(text: str | None) -> str:
-    """Text as index tokens: CJK characters spaced apart, punctuation runs as one break."""
+    """Text as index tokens separated by whitespace: each CJK character a token, Latin words
+    and numbers whole, a run of punctuation one break."""
     if not text:
         return ""
-    text = normalize(text)
-    text = _BREAKS.sub(BREAK, _PUNCTUATION.sub(f" {BREAK} ", text))
-    return " ".join(_TOKEN.findall(text))
+    return _BREAK_RUN.sub(f" {BREAK} ", text.translate(_INDEX_FORMS))
 
 
 def fts_query(query: str | None) -> str:

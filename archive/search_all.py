@@ -1,8 +1,9 @@
-"""Search every index at once: the newest or best hits of each table, with a snippet.
+"""Search every index at once: the best or newest hits of each table, with a snippet.
 
 Shaped by benchmarks/search_bench.py at a million pages: each table's hits are read
-from its FTS index with a LIMIT (never ``id IN (all hits)``), the count is capped, and
-bm25 ranking is used only when the hits are few enough for it to be cheap.
+from its FTS index with a LIMIT (never ``id IN (all hits)``), the count is capped at
+``COUNT_CAP`` ("10,000+"), and bm25 ranks at most ``RANK_WINDOW`` hits (all of them when
+there are no more, else the newest ``RANK_WINDOW``), since bm25 reads every hit it ranks.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from .search import SOURCES, fts_query, normalize, source_for
+from .search import SOURCES, SearchError, fts_query, normalize, source_for
+from .table_search import COUNT_CAP, WINDOW as RANK_WINDOW
 
-COUNT_CAP = 1000
+ORDERS = ("relevance", "newest")
 SNIPPET_CHARS = 40
 
 # What each hit shows: its heading, its body text, and its page number where it has one.
@@ -45,21 +47,27 @@ class Hit:
 
 @dataclass
 class TableHits:
+    """One table's page of hits. ``ranked``: by bm25, over every hit or (``rank_window``)
+    over the newest ``RANK_WINDOW``; else newest first."""
+
     table: str
     count: int
     capped: bool
     ranked: bool
     hits: list[Hit] = field(default_factory=list)
     next: dict[str, int] | None = None
+    rank_window: bool = False
 
     @property
     def count_label(self) -> str:
         return f"{self.count}+" if self.capped else str(self.count)
 
 
-def search_all(conn: sqlite3.Connection, query: str, limit: int = 10) -> list[TableHits]:
+def search_all(conn: sqlite3.Connection, query: str, limit: int = 10,
+               order: str = "relevance", tables: list[str] | None = None) -> list[TableHits]:
     """Hits for ``query`` in every searchable table, documents first."""
-    return [search_table(conn, source.table, query, limit) for source in SOURCES]
+    return [search_table(conn, source.table, query, limit, order=order) for source in SOURCES
+            if tables is None or source.table in tables]
 
 
 def search_table(
@@ -70,11 +78,14 @@ def search_table(
     *,
     before: int | None = None,
     offset: int = 0,
+    order: str = "relevance",
 ) -> TableHits:
-    """One page of hits in one table. Up to ``COUNT_CAP`` hits are ranked by bm25 and paged
-    by ``offset``; more are shown newest first and paged by rowid (``before``), which
-    stays fast at any depth. ``TableHits.next`` holds the parameters of the next page.
+    """One page of hits in one table, by ``order``: ``relevance`` ranks by bm25 and pages
+    by ``offset``; ``newest`` pages by rowid (``before``), which stays fast at any depth.
+    ``TableHits.next`` holds the parameters of the next page.
     """
+    if order not in ORDERS:
+        raise SearchError("unknown_order", f"order is one of {', '.join(ORDERS)}, not {order!r}")
     fts = source_for(table).fts_table
     match = fts_query(query)
     count = conn.execute(
@@ -82,19 +93,25 @@ def search_table(
         (match, COUNT_CAP + 1),
     ).fetchone()[0]
     capped = count > COUNT_CAP
-    if capped:
+    result = TableHits(table, min(count, COUNT_CAP), capped, order == "relevance")
+    if order == "newest":
         rowids = [r[0] for r in conn.execute(
             f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? AND rowid < ? "
             "ORDER BY rowid DESC LIMIT ?",
             (match, before if before is not None else 2**63 - 1, limit + 1))]
     else:
+        # bm25 over the newest RANK_WINDOW hits when there are more: rowid >= the last of them.
+        bound = conn.execute(
+            f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (match, RANK_WINDOW)).fetchone() if count > RANK_WINDOW else None
+        result.rank_window = bound is not None
         rowids = [r[0] for r in conn.execute(
-            f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
-            (match, limit + 1, offset))]
+            f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? AND rowid > ? ORDER BY rank "
+            "LIMIT ? OFFSET ?",
+            (match, bound[0] if bound else -2**63, limit + 1, offset))]
     more, rowids = len(rowids) > limit, rowids[:limit]
-    result = TableHits(table, min(count, COUNT_CAP), capped, not capped)
     if more:
-        result.next = {"before": rowids[-1]} if capped else {"offset": offset + limit}
+        result.next = {"offset": offset + limit} if result.ranked else {"before": rowids[-1]}
     rows = {
         row[0]: row
         for row in conn.execute(

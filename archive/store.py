@@ -364,7 +364,8 @@ class Archive:
                 "tables",
                 lambda n, t: {
                     "ordinal": n,
-                    "name": t["name"],
+                    # a table outside the standard list has no canonical name: its printed title
+                    "name": t["name"] or t.get("printed_name") or "",
                     "code": t.get("code"),
                     "page_start": t.get("page_start"),
                     "page_end": t.get("page_end"),
@@ -460,6 +461,14 @@ class Archive:
         ):
             yield {**row, "model_labels": json.loads(row["model_labels"]),
                    "human_labels": json.loads(row["human_labels"])}
+
+    def explains(self, sha256: str, reason: str) -> bool:
+        """Whether the document of file ``sha256`` has an explanation with this reason (or,
+        without a reason, this text): what a correction must name."""
+        return self.conn.execute(
+            f"""SELECT 1 FROM explanations JOIN documents ON documents.id = explanations.document_id
+                WHERE documents.sha256 = ? AND {_REASON} = ? LIMIT 1""", (sha256, reason),
+        ).fetchone() is not None
 
     def corrected_reasons(self) -> set[tuple[str, str]]:
         """(sha256, reason) of every stored correction."""

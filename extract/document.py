@@ -55,14 +55,15 @@ def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict
     story = narrative(paragraphs(pages))
     tables = find_tables(pages)
     items = line_items(tables)
-    found_explanations = explanations(story)
-    for explanation in found_explanations:
-        explanation.subject_code = match_subject(explanation.subject, items)
     captions = [line for page in pages for table in page.tables for line in table.caption]
     title = metadata.title(pages)
-    department = metadata.department(pages, captions, title)
-    kind = metadata.doc_type(title, [table.name for table in tables])
-    found_findings = (
+    department = metadata.department(pages, captions, title, name)
+    found_explanations = explanations(story, department)
+    for explanation in found_explanations:
+        explanation.subject_code = match_subject(explanation.subject, items)
+    year = metadata.fiscal_year(title, pages, name)
+    kind = metadata.doc_type(title, [table.name for table in tables], pages, name)
+    found_findings = findings.distinct(
         findings.missing_tables(kind, tables, pages)
         + findings.total_mismatches(tables)
         + findings.sum_mismatches(tables)
@@ -70,6 +71,7 @@ def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict
         + findings.change_mismatches(found_explanations)
         + findings.narrative_mismatches(found_explanations, items)
         + findings.structure_mismatches(story, items, tables)
+        + findings.sangong_mismatches(story, tables, kind, year)
         + findings.share_over_100(story)
         + findings.font_findings(pages)
     )
@@ -80,7 +82,7 @@ def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict
         "page_count": len(pages),
         "title": title,
         "doc_type": kind,
-        "fiscal_year": metadata.fiscal_year(title, pages),
+        "fiscal_year": year,
         "department": department,
         "region": metadata.region(department),
         "published": metadata.published(pages),

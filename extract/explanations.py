@@ -1,10 +1,14 @@
 """Statements in the narrative that explain a gap, or say there is none.
 
-A statement ends at a sentence holding a reason (原因是 / 原因为 / 原因：) or a no-difference
-phrase (无差异 / 不存在差异); it starts after the previous such sentence in the paragraph, at
-the numbered item that names the subject ("1. 一般公共服务支出（类）…（项）。年初预算数为…")
-or at the sentence that makes the comparison.  Figures are read only from the statement's own
-text, with the spaces converters put inside numbers removed ("599. 47" → 599.47).
+The narrative is read as clauses, each with its own figures: a sentence (to 。), cut further
+at a ；or a comma where a new comparison with figures of its own begins ("比预算增加 0 万元,
+比去年增加 1.55 万元").  A statement is the clause that makes a comparison, with the clauses
+before it that name its subject (a numbered item, "项目支出预算数为 4,968.34 万元。"), closed
+by the reason it gives (主要原因是 / 原因为 / 增长原因是 / 下降原因主要是 / 主要是由于 / 系 …)
+or by words saying there is no gap (无差异, 持平, 与上年数一致, 无增减变化, 增加 0 万元 …).
+A numbered item ("1.工资福利支出较上年增…") always starts a statement of its own: it is never
+the reason of the one before.  Figures are read from the statement's clauses only, amounts in
+元 converted to 万元.
 """
 
 from __future__ import annotations
@@ -13,36 +17,14 @@ import re
 from dataclasses import dataclass, field
 
 from .narrative import Paragraph
-from .text import NUMBER, compact, parse_number, tidy
+from .subjects import subject
+from .text import compact, parse_number, tidy
+from .wording import (
+    ACTUAL, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, COMPARISON,
+    ITEM_NUMBER, NO_DIFFERENCE, RATE, REASON, SUBJECT_MARK, USE, YEAR_OVER_YEAR, amount_value, signed,
+)
 
-NUM = rf"({NUMBER})"
 SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]|$)")
-REASON = re.compile(r"原因(?:主要)?(?:是|为|在于|如下)[:：]?|原因[:：]")
-# "决算数大于预算数，主要是由于人员增加": a reason without the word 原因, taken only in a
-# statement that makes a comparison.
-CAUSE = re.compile(r"主要(?:是)?(?:由于|因为)|主要系")
-NO_DIFFERENCE = re.compile(r"(?:无|不存在|没有)(?:明显|较大)?差异")
-ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}\s*[.、．](?!\d)|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[)）])\s*")
-
-YEAR_OVER_YEAR = re.compile(
-    r"与上年度?(?:预算|决算)?(?:数)?相比|较上年|比上年|上年度相比|同比"
-    r"|与\d{4}年度?(?:预算|决算)?(?:数)?相比|比\d{4}年度?|较\d{4}年度?"
-)
-BUDGET_VS_ACTUAL = re.compile(
-    r"决算数?与(?:年初|全年|调整后)?预算数?|完成(?:了)?(?:年初|全年|调整后)?预算"
-    r"|(?:年初|全年)预算(?:数|资金)?(?:为|是)?[-−\d]|执行数|执行率|决算数?[大小]于预算"
-    r"|[较比超](?:年初|全年|调整后)预算|与(?:年初|全年|调整后)预算(?:数)?相比"
-)
-COMPARISON = re.compile(f"{YEAR_OVER_YEAR.pattern}|{BUDGET_VS_ACTUAL.pattern}|预算数|决算数")
-SUBJECT_MARK = re.compile(r"[（(]\s*[类款项]\s*[)）]")
-
-BUDGET = re.compile(rf"(?:年初|全年|调整后)?预算(?:数|资金)?(?:为|是)?[:：]?{NUM}万元")
-ACTUAL = re.compile(rf"(?:(?:支出)?决算(?:数)?|执行数)(?:为|是)?[:：]?{NUM}万元")
-RATE = re.compile(rf"(?:完成(?:了)?(?:年初|全年|调整后)?预算(?:数)?的?|执行率(?:为|是)?){NUM}[%％]")
-_UP = "增加|增长|上升|超支|增"
-_DOWN = "减少|下降|降低|节约|减"
-CHANGE = re.compile(rf"({_UP}|{_DOWN}){NUM}万元")
-CHANGE_PCT = re.compile(rf"({_UP}|{_DOWN}){NUM}[%％]")
 
 
 @dataclass
@@ -66,150 +48,323 @@ class Explanation:
 
 
 @dataclass
-class _Sentence:
+class _Clause:
     text: str
     paragraph: Paragraph
     offset: int
     section: str | None
+    item: bool = False  # starts a numbered item
+
+    @property
+    def flat(self) -> str:
+        return compact(self.text)
 
 
-def explanations(items: list[Paragraph]) -> list[Explanation]:
-    """Every explanation statement in the narrative paragraphs, in order."""
+def explanations(items: list[Paragraph], department: str | None = None) -> list[Explanation]:
+    """Every explanation statement in the narrative paragraphs, in order.
+
+    :param department: the document's department, dropped from the front of subjects.
+    """
     found: list[Explanation] = []
     section: str | None = None
-    carry: list[_Sentence] = []
-    for position, paragraph in enumerate(items):
-        if paragraph.level is not None:
-            section = paragraph.text if paragraph.level > 0 else section
+    carry: list[_Clause] = []
+    skip = 0
+    blocks = _blocks(items)
+    for position, block in enumerate(blocks):
+        if block.level is not None:
+            section = block.text if block.level > 0 else section
             carry = []
             continue
-        sentences = _sentences(paragraph, section)
-        pending: list[_Sentence] = []
-        for index, sentence in enumerate(sentences):
-            is_reason = REASON.search(sentence.text) is not None or (
-                CAUSE.search(sentence.text) is not None
-                and COMPARISON.search(compact("".join(s.text for s in pending[-1:] + [sentence])))
-                is not None
-            )
-            is_none = not is_reason and NO_DIFFERENCE.search(sentence.text) is not None
-            if not (is_reason or is_none):
-                pending.append(sentence)
+        clauses = _clauses(block, section)
+        pending: list[_Clause] = []
+        index, skip = skip, 0  # clauses the statement before took as its reason
+        while index < len(clauses):
+            clause = clauses[index]
+            if clause.item and pending:
+                pending = []  # "1.工资福利支出较上年增…" is a statement of its own
+            reason_at = _reason_start(clause, pending)
+            no_gap = reason_at is None and _says_no_gap(clause, pending)
+            if reason_at is None and not no_gap:
+                pending.append(clause)
+                index += 1
                 continue
-            if not pending and index == 0 and carry and re.match(r"\s*(?:主要)?原因", sentence.text):
+            if no_gap and index + 1 < len(clauses):
+                # The sentence after a gap of zero closes the statement when it gives the reason
+                # or says so in words: "…增加（减少）0万元。主要原因是本部门无此项支出。",
+                # "全年预算为 0.00 万元，支出决算为 0.00 万元。决算数与预算数无差异。"
+                following = clauses[index + 1]
+                next_reason = _reason_start(following, pending + [clause])
+                if (next_reason is not None and next_reason[0] <= 2) or (
+                    NO_DIFFERENCE.search(following.flat) and not re.search(AMOUNT, following.flat)
+                    and not following.item
+                ):
+                    pending.append(clause)
+                    index += 1
+                    clause, reason_at = following, next_reason
+            if not pending and index == 0 and carry and reason_at is not None \
+                    and reason_at[0] <= 2:
                 # "…下降 56.15%。" then a new paragraph "主要原因：减少项目经费支出。"
                 pending = carry
-            kept = _trim(pending)
-            before = pending[: len(pending) - len(kept)][-1:]
-            statement = kept + [sentence]
-            following = sentences[index + 1 :]
-            if not following and position + 1 < len(items) and items[position + 1].level is None:
+            statement = _trim(pending) + [clause]
+            before = pending[: len(pending) - len(statement) + 1][-1:]
+            following = clauses[index + 1:]
+            overleaf = not following and position + 1 < len(blocks) and blocks[position + 1].level is None
+            if overleaf:
                 # "…存在差异的主要原因：" with the reasons in the next paragraph
-                following = _sentences(items[position + 1], section)
-            found.append(_explanation(statement, is_reason, following, before))
+                following = _clauses(blocks[position + 1], section)
+            explanation, used = _explanation(statement, reason_at, following, before, department)
+            if explanation is not None:
+                found.append(explanation)
             pending = []
+            index += 1 + (0 if overleaf else used)
+            skip = used if overleaf else 0
         carry = pending
     return found
 
 
-def _sentences(paragraph: Paragraph, section: str | None) -> list[_Sentence]:
-    """Sentences (to 。), further cut at a ； that starts a new comparison or reason.
+# --- clauses ------------------------------------------------------------------------------
 
-    "…原因是人员调资及新招录人员2人；项目支出 18.00 万元，与 2024 年相比减少…，主要原因是…"
-    holds two statements; "原因是：一是…；二是…。" holds one.
-    """
+def _blocks(items: list[Paragraph]) -> list[Paragraph]:
+    """Paragraphs joined where a sentence runs on: a page break, or a line the layout broke
+    early, splits a sentence into two paragraphs ("…机关事业单位基本养老保险缴费支出" /
+    "（项）415.33 万元，与上年相比…": js-zhengxie-2019-doc page 13)."""
+    blocks: list[Paragraph] = []
+    for item in items:
+        previous = blocks[-1] if blocks else None
+        if (
+            previous is not None
+            and previous.level is None
+            and item.level is None
+            and not re.search(r"[。！？!?；;：:]\s*$", previous.text)
+            and not ITEM_NUMBER.match(item.text)
+            and not re.match(r"\s*[一二三四五六七八九十]+\s*[、.．]", item.text)
+        ):
+            offset = len(previous.text)
+            breaks = previous.page_breaks + [(offset, item.page)] + [
+                (start + offset, page) for start, page in item.page_breaks
+            ]
+            blocks[-1] = Paragraph(previous.text + item.text, previous.page, None, breaks)
+            continue
+        blocks.append(item)
+    return blocks
+
+
+def _clauses(paragraph: Paragraph, section: str | None) -> list[_Clause]:
+    """Sentences (to 。), further cut where another statement begins inside one: at a ；
+    before a new comparison or reason, at a comma before a comparison with figures of its
+    own when the clause so far has its own, and before a numbered item after a colon."""
     result = []
-    for match in SENTENCE.finditer(paragraph.text):
+    text = paragraph.text
+    for match in SENTENCE.finditer(text):
         sentence, start = match.group(), match.start()
         if not sentence.strip():
             continue
-        cut = 0
+        cuts = [0]
+        for colon in re.finditer(r"[：:]", sentence):
+            if ITEM_NUMBER.match(sentence[colon.end():]) and re.match(r"\s*(?:\d|[（(]\d|[①-⑳])", sentence[colon.end():]):
+                cuts.append(colon.end())
         for semicolon in re.finditer(r"[；;]", sentence):
             clause = re.split(r"[；;]", sentence[semicolon.end():])[0]
-            if COMPARISON.search(compact(clause)) or REASON.search(clause):
-                result.append(_Sentence(sentence[cut : semicolon.end()], paragraph, start + cut, section))
-                cut = semicolon.end()
-        result.append(_Sentence(sentence[cut:], paragraph, start + cut, section))
+            if COMPARISON.search(compact(clause)) or REASON.search(clause) or NO_DIFFERENCE.search(compact(clause)):
+                cuts.append(semicolon.end())
+        for comma in re.finditer(r"[，,]", sentence):
+            rest = re.split(r"[，,；;。]", sentence[comma.end():])[0]
+            head = sentence[max(c for c in cuts if c <= comma.start()):comma.start()]
+            if _compares_with_figures(rest) and _compares_with_figures(head):
+                cuts.append(comma.end())
+        cuts = sorted(set(cuts))
+        for first, last in zip(cuts, cuts[1:] + [len(sentence)]):
+            piece = sentence[first:last]
+            if piece.strip():
+                item = bool(ITEM_NUMBER.match(piece)) and (first > 0 or _starts_item(text, start))
+                result.append(_Clause(piece, paragraph, start + first, section, item))
     return result
 
 
-def _trim(pending: list[_Sentence]) -> list[_Sentence]:
-    """Drop leading sentences that neither name a subject nor make a comparison."""
+def _starts_item(text: str, start: int) -> bool:
+    return start == 0 or re.search(r"[。；;：:]\s*$", text[:start]) is not None
+
+
+def _compares_with_figures(clause: str) -> bool:
+    """A clause that makes its own comparison and prints its own change: "比去年增加1.55 万元"."""
+    flat = compact(clause)
+    mark = re.search(f"{YEAR_OVER_YEAR.pattern}|[较比](?:年初|全年|调整后)?预算", flat)
+    return bool(mark and (CHANGE.search(flat[mark.start():]) or CHANGE_PCT.search(flat[mark.start():])))
+
+
+def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | None:
+    """(start, end) of the reason marker in a clause, if the clause gives a reason."""
+    match = REASON.search(clause.text)
+    if match:
+        return match.start(), match.end()
+    for match in CAUSE.finditer(clause.text):
+        if not COMPARISON.search(compact("".join(c.text for c in pending[-2:] + [clause]))):
+            return None
+        if USE.match(clause.text[match.end():]):
+            head = compact(clause.text[: match.start()])
+            if not (CHANGE.search(head) or CHANGE_PCT.search(head)):
+                continue
+        return match.start(), match.end()
+    return None
+
+
+def _says_no_gap(clause: _Clause, pending: list[_Clause]) -> bool:
+    """Words saying the figures compared do not differ, or a change of zero printed beside a
+    comparison ("比上年增加 0 万元"), or a budget and an actual both printed as zero."""
+    flat = clause.flat
+    if NO_DIFFERENCE.search(flat):
+        context = compact("".join(c.text for c in pending[-2:])) + flat
+        return bool(COMPARISON.search(context) or re.search(r"与上年|上年数|较\d{4}年|比\d{4}年", context))
+    change = CHANGE.search(flat)
+    if change and COMPARISON.search(flat[: change.start()] or flat) and amount_value(change.group(2), change.group(3)) == 0:
+        pct = CHANGE_PCT.search(flat)
+        return pct is None or parse_number(pct.group(2)) == 0
+    budget, actual = BUDGET.search(flat), ACTUAL.search(flat)
+    return bool(budget and actual and amount_value(*budget.groups()) == 0 and amount_value(*actual.groups()) == 0
+                and not CHANGE.search(flat))
+
+
+def _trim(pending: list[_Clause]) -> list[_Clause]:
+    """The clauses that belong to the statement: from its numbered item, or from the first
+    that names a subject or makes a comparison, with the one before it when that one states
+    the amount compared ("项目支出预算数为 4,968.34 万元。" / "与上年相比增加…")."""
     keep_from = len(pending)
-    for index, sentence in enumerate(pending):
-        text = compact(sentence.text)
-        if (
-            ITEM_NUMBER.match(sentence.text)
-            or SUBJECT_MARK.search(text)
-            or COMPARISON.search(text)
-        ):
+    for index, clause in enumerate(pending):
+        if clause.item:
             keep_from = index
-            break
+    if keep_from == len(pending):
+        for index, clause in enumerate(pending):
+            if SUBJECT_MARK.search(clause.flat) or COMPARISON.search(clause.flat):
+                keep_from = index
+                break
+        if keep_from > 0 and _names_amount(pending[keep_from - 1]):
+            keep_from -= 1
     return pending[keep_from:]
 
 
+def _names_amount(clause: _Clause) -> bool:
+    """A clause stating an amount ("…预算数为 4,968.34 万元。", also with the figure left out:
+    "…政府性基金支出预算支出万元。")."""
+    flat = clause.flat
+    return bool(re.search(rf"{AMOUNT}|万元", flat)) and not COMPARISON.search(flat) \
+        and not re.search(r"其中[:：]?$", flat)
+
+
+# --- one statement ------------------------------------------------------------------------
+
 def _explanation(
-    statement: list[_Sentence], is_reason: bool, following: list[_Sentence],
-    before: list[_Sentence],
-) -> Explanation:
-    text = "".join(sentence.text for sentence in statement).strip()
-    context = "".join(sentence.text for sentence in before + statement)
-    flat = compact(text)
+    statement: list[_Clause], reason_at: tuple[int, int] | None, following: list[_Clause],
+    before: list[_Clause], department: str | None,
+) -> tuple[Explanation | None, int]:
+    """The explanation a statement makes, and how many following clauses its reason took."""
     anchor = statement[-1]
+    flat = compact("".join(clause.text for clause in statement))
+    kind = _kind(flat, anchor.flat)
+    used = 0
     reason = None
-    if is_reason:
-        match = REASON.search(anchor.text) or CAUSE.search(anchor.text)
-        reason = tidy(anchor.text[match.end() :]).rstrip("。.!！?？；;").strip()
-        if not reason and following:
-            reason = tidy(following[0].text).rstrip("。.!！?？；;").strip() or None
-    change = _signed(CHANGE.search(flat))
-    change_pct = _signed(CHANGE_PCT.search(flat))
-    first = statement[0]
-    kind = _kind(flat, compact(anchor.text))
-    # 预算/决算/完成率 belong to a budget-vs-actual statement; in "机关运行经费预算 14.20 万元，
-    # 与 2024 年相比增加 3.70 万元" the 预算 is this year's amount, not a budget compared.
+    figures = "".join(clause.text for clause in statement)
+    stated = anchor.text  # the anchor's words without its reason: where figures and subject are
+    if reason_at is not None:
+        start, end = reason_at
+        rest = anchor.text[end:]
+        if re.match(r"\s*(?:这|这是|是)?由于|\s*因为", anchor.text[start:]) and re.search(r"[，,]", rest) \
+                and COMPARISON.search(compact(re.split(r"[，,]", rest, maxsplit=1)[1])):
+            # "由于人员增加，基本支出较上年增加 10 万元": the reason comes first
+            reason, stated = re.split(r"[，,]", rest, maxsplit=1)
+        else:
+            extra = _continued_reason(rest, following)
+            used = len(extra)
+            reason = rest.rstrip(" ：:") + "".join(clause.text for clause in extra)
+            stated = anchor.text[:start]
+        reason = tidy(reason).strip().rstrip("。.!！?？；;，,").lstrip("：:，, ").strip() or None
+        figures = "".join(clause.text for clause in statement[:-1]) + stated
+    change, change_pct = _changes(compact(figures) or flat)
+    no_difference = reason_at is None or (change == 0 and not change_pct)
+    if reason is None and not no_difference:
+        return None, used  # "主要变动原因如下：" over items that are statements of their own
     compared = kind == "budget_vs_actual"
-    return Explanation(
+    first = statement[0]
+    explanation = Explanation(
         kind=kind,
         section=anchor.section,
-        subject=_subject(first.text),
+        subject=subject([c.text for c in statement[:-1]] + [stated], department),
         budget=_figure(BUDGET, flat) if compared else None,
         actual=_figure(ACTUAL, flat) if compared else None,
-        rate=_figure(RATE, flat) if compared else None,
+        rate=_rate(flat) if compared else None,
         change=change,
         change_pct=change_pct,
-        reason=reason or None,
-        no_difference=not is_reason,
+        reason=reason,
+        no_difference=no_difference,
         page=first.paragraph.page_at(first.offset),
-        text=text,
-        context=context,
+        text="".join(clause.text for clause in statement).strip(),
+        context="".join(clause.text for clause in before + statement),
     )
+    return explanation, used
+
+
+_ENUMERATION = re.compile(r"\s*(?:[一二三四五六七八九十]是|其[一二三四五]|第[一二三四五]|[（(]?[1-9一二三四五][)）.、．])")
+
+
+def _continued_reason(reason: str, following: list[_Clause]) -> list[_Clause]:
+    """The sentences a reason goes on into: after "主要原因：" with nothing else, after
+    "由以下因素…", and after a first point ("增加原因，一是…。含…。二是…。": js-jianchayuan-2018
+    page 23), up to the next statement; never a numbered item that makes its own comparison
+    ("主要变动原因如下：" then "1.工资福利支出较上年增…")."""
+    bare = reason.strip(" 。.；;：:，,")
+    if bare and not _ENUMERATION.match(bare) and not re.search(r"以下|如下", bare):
+        return []
+    taken: list[_Clause] = []
+    for clause in following:
+        flat = clause.flat
+        if (COMPARISON.search(flat) or REASON.search(clause.text) or NO_DIFFERENCE.search(flat)
+                or re.fullmatch(r"其中[:：]?", flat) or (clause.item and SUBJECT_MARK.search(flat))):
+            break
+        if bare and not _ENUMERATION.match(clause.text) and not re.match(r"\s*(?:含|包括|即|具体)", clause.text):
+            break  # a point's own detail ("含…", "包括…") goes on; other sentences do not
+        taken.append(clause)
+    return taken
 
 
 def _kind(flat: str, anchor: str) -> str:
+    if BUDGET.search(flat) and ACTUAL.search(flat) and not YEAR_OVER_YEAR.search(flat):
+        return "budget_vs_actual"  # "预算数为 0.00 万元，支出决算数为 0.00 万元"
     for scope in (anchor, flat):
         yoy = [m.start() for m in YEAR_OVER_YEAR.finditer(scope)]
         bva = [m.start() for m in BUDGET_VS_ACTUAL.finditer(scope)]
         if yoy or bva:
             return "year_over_year" if max(yoy, default=-1) > max(bva, default=-1) else "budget_vs_actual"
+    if re.search(r"上年数|上年预算", flat):
+        return "year_over_year"
     return "other"
 
 
 def _figure(pattern: re.Pattern, flat: str) -> float | None:
     match = pattern.search(flat)
+    return amount_value(match.group(1), match.group(2)) if match else None
+
+
+def _rate(flat: str) -> float | None:
+    match = RATE.search(flat)
     return parse_number(match.group(1)) if match else None
 
 
-def _signed(match: re.Match | None) -> float | None:
-    if not match:
-        return None
-    value = parse_number(match.group(2))
-    if value is None:
-        return None
-    return -abs(value) if re.fullmatch(_DOWN, match.group(1)) else value
-
-
-def _subject(first_sentence: str) -> str | None:
-    """The 类/款/项 text of a numbered item as printed (spaces dropped), else None."""
-    flat = compact(ITEM_NUMBER.sub("", first_sentence, count=1))
-    marks = list(SUBJECT_MARK.finditer(flat))
-    return flat[: marks[-1].end()] if marks else None
+def _changes(flat: str) -> tuple[float | None, float | None]:
+    """(change, change %) of the comparison: the first change after its marker, and the
+    percentage in the same clause (never one from another sentence)."""
+    mark = COMPARISON.search(flat)
+    scope = flat[mark.start():] if mark else flat
+    change = CHANGE.search(scope)
+    value = None
+    if change:
+        value = signed(change.group(1), amount_value(change.group(2), change.group(3)))
+    bracketed = BRACKETED_PCT.search(scope)
+    if bracketed:
+        pct = parse_number(bracketed.group(4))
+        return value, (-abs(pct) if pct and value is not None and value < 0 else pct)
+    clause = scope[change.start():] if change else scope
+    clause = re.split(r"[。；;]", clause)[0]
+    pct_match = CHANGE_PCT.search(clause)
+    pct = None
+    if pct_match:
+        pct = signed(pct_match.group(1), parse_number(pct_match.group(2)))
+    return value, pct

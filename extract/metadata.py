@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .catalog import BUDGET_NAMES, FINAL_ACCOUNT_NAMES
+from pathlib import Path
+
+from .catalog import BUDGET_NAMES, FINAL_ACCOUNT_NAMES, table_code, table_name
 from .pdf import Page
-from .text import join_lines, squash, tidy
+from .text import PAGE_NUMBER, join_lines, squash, tidy
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
 _CN = "〇零○一二三四五六七八九十"
@@ -18,7 +20,7 @@ COVER_DATE = re.compile(
 )
 FISCAL_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 DEPARTMENT_LABEL = re.compile(
-    r"(?:部门名称|预算部门|预算单位|编制部门|编制单位|填报单位|单位名称|部门)\s*[:：]\s*"
+    r"(?:部门名称|预算部门|预算单位|编制部门|编制单位|填报单位|单位名称|部\s*门)\s*[:：]\s*"
     r"(?P<name>[^\s:：]{2,40})"
 )
 REGION = re.compile(
@@ -42,41 +44,70 @@ def _cn_number(text: str) -> int:
     return _CN_DIGITS.get(text, 0)
 
 
+def _visual_lines(page: Page) -> list[str]:
+    """A page's lines in reading order, with pieces of one printed line joined: a year set in
+    a larger font sits a little lower than the words beside it ("年部门预算" / "2017":
+    js-jianchayuan-2017-doc's cover)."""
+    rows: list[list] = []
+    for line in sorted(page.lines, key=lambda line: line.top):
+        height = max(line.bottom - line.top, 1.0)
+        row = rows[-1] if rows else None
+        if row and min(line.bottom, max(l.bottom for l in row)) - max(line.top, min(l.top for l in row)) > 0.4 * height:
+            row.append(line)
+        else:
+            rows.append([line])
+    return [" ".join(line.text.strip() for line in sorted(row, key=lambda line: line.x0)) for row in rows]
+
+
 def cover_lines(pages: list[Page]) -> list[str]:
-    """The lines of the first page before its table of contents or first part."""
+    """The lines of the first page before its table of contents or first part, page numbers
+    left out."""
     if not pages:
         return []
     lines = []
-    for line in pages[0].text.splitlines():
+    for line in _visual_lines(pages[0]) or pages[0].text.splitlines():
         if TOC_OR_PART.match(line.strip()):
             break
-        if line.strip():
+        if line.strip() and not PAGE_NUMBER.match(line.strip()):
             lines.append(line.strip())
     return lines
 
 
+# Where a cover title stops: the 部门/单位 line, who printed it, a table's own title.
+_COVER_END = re.compile(r"(?:部\s*门|单\s*位|编制)\s*[:：]|印制|^\s*单位\s*[:：]")
+
+
 def title(pages: list[Page]) -> str | None:
-    """The cover title: the cover lines up to the date, joined ("2023 年度…部门决算公开")."""
+    """The cover title: the cover lines up to the date, joined ("2023 年度…部门决算公开");
+    None for a file of tables that starts with its first table."""
     parts = []
     for line in cover_lines(pages)[:8]:
         if COVER_DATE.search(line) and not re.search(r"预算|决算", line):
             break
-        if re.search(r"[。，；,;]", line):  # body text: a cover title is not a sentence
+        if re.search(r"[。，；,;]", line) or _COVER_END.search(line):  # a sentence, 部门：…
             break
+        if table_name(line) or table_code(line):
+            break  # a table: the file has no cover
         parts.append(line)
     text = join_lines(parts)
     if re.search(r"预算|决算", text):
         return tidy(squash(text))
     for page in pages[:3]:  # no cover: the first line that reads like a disclosure title
         for line in page.text.splitlines():
-            if TITLE_LIKE.search(line) and len(line.strip()) <= 60 and not re.search(r"[。，；：:]", line):
+            if (TITLE_LIKE.search(line) and len(line.strip()) <= 60 and not re.search(r"[。，；：:]", line)
+                    and not TOC_OR_PART.match(line.strip()) and not table_name(line)):
                 return tidy(squash(line))
     return None
 
 
-def doc_type(title_text: str | None, table_names: list[str]) -> str | None:
-    """决算 or 预算, from the title, else from the standard tables found; None otherwise
-    (a 招标公告 that mentions 预算金额 is neither)."""
+_DISCLOSURE_WORDS = re.compile(r"(?:部门|单位)(预算|决算)|(预算|决算)(?:信息)?公开")
+
+
+def doc_type(title_text: str | None, table_names: list[str], pages: list[Page] | None = None,
+             filename: str | None = None) -> str | None:
+    """决算 or 预算, from the title, else from the standard tables found, else from the words
+    the text (部门预算, 决算公开 …) or the file name use most; None otherwise (a 招标公告 that
+    mentions 预算金额 is neither)."""
     if title_text:
         if "决算" in title_text:
             return "决算"
@@ -86,11 +117,25 @@ def doc_type(title_text: str | None, table_names: list[str]) -> str | None:
         return "决算"
     if any(name in BUDGET_NAMES for name in table_names):
         return "预算"
-    return None
+    words = Counter(
+        "".join(match.groups(""))
+        for page in (pages or [])[:10]
+        for match in _DISCLOSURE_WORDS.finditer(re.sub(r"\s+", "", page.text))
+    )
+    if words:
+        return words.most_common(1)[0][0]
+    match = _DISCLOSURE_WORDS.search(filename or "") or re.search(r"(预算|决算)", filename or "")
+    return next(group for group in match.groups() if group) if match else None
 
 
-def fiscal_year(title_text: str | None, pages: list[Page]) -> int | None:
-    """The year the figures are for: the title's year, else the most common "20NN 年度"."""
+_YEAR_OF_FIGURES = re.compile(
+    r"(20\d{2})\s*年\s*(?:度|(?=部门|单位|政府采购|预算|决算|一般公共|[“\"]?三公|收支|省级|市级|县级))"
+)
+
+
+def fiscal_year(title_text: str | None, pages: list[Page], filename: str | None = None) -> int | None:
+    """The year the figures are for: the title's year, else the most common "20NN 年度" /
+    "20NN年部门…" in the text, else the year in the file name."""
     if title_text:
         match = FISCAL_YEAR.search(title_text)
         if match:
@@ -98,9 +143,12 @@ def fiscal_year(title_text: str | None, pages: list[Page]) -> int | None:
     years = Counter(
         int(match.group(1))
         for page in pages[:20]
-        for match in re.finditer(r"(20\d{2})\s*年度", page.text)
+        for match in _YEAR_OF_FIGURES.finditer(page.text)
     )
-    return years.most_common(1)[0][0] if years else None
+    if years:
+        return years.most_common(1)[0][0]
+    match = re.search(r"(20\d{2})(?!\d)", filename or "")
+    return int(match.group(1)) if match else None
 
 
 def published(pages: list[Page]) -> str | None:
@@ -124,24 +172,54 @@ def published(pages: list[Page]) -> str | None:
     return None
 
 
-def department(pages: list[Page], captions: list[str], title_text: str | None) -> str | None:
-    """The department's full name as printed beside the tables (部门名称：…), most common first.
+# A department's name ends like an organ's: 局, 厅, 委员会, 中心, 医院, 学校, 办公室 …
+_ORGAN_END = re.compile(r"[局厅委办院心部会室站所队处馆校园社团署府司台场科组庭狱大镇乡]"
+                        r"(?:[（(](?:本级|汇总)[)）])?$")
+_NOT_A_NAME = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|一般公共|政府性|国有资本|财政|合计|项目|单位[:：]|本)")
 
-    Falls back to the title without its year and "部门决算公开" words.
-    """
+
+def _name(text: str) -> str | None:
+    """A department name as printed, cut before a year glued to it ("…民防办公室2022年度");
+    None for a fragment ("一、", "一般公共")."""
+    text = re.split(r"\s*(?:20\d{2}|[〇零○一二三四五六七八九]{4})\s*年", text.strip())[0].strip(" ：:")
+    text = re.sub(r"\s+", "", text)
+    if len(text) < 3 or _NOT_A_NAME.match(text) or not _ORGAN_END.search(text):
+        return None
+    return text
+
+
+def department(pages: list[Page], captions: list[str], title_text: str | None,
+               filename: str | None = None) -> str | None:
+    """The department's full name as printed beside the tables (部门名称：…), most common first;
+    else the name before or after the year in the title ("江苏省委办公厅2018年度部门预算公开",
+    "2017年度江苏省高级人民法院部门预算公开"); else the same in the file name."""
     names = Counter()
     for line in captions + [line for page in pages for line in page.text.splitlines()]:
         for match in DEPARTMENT_LABEL.finditer(line):
-            name = match.group("name").strip()
-            if not re.match(r"^(?:万?元|\d)", name):
+            name = _name(match.group("name"))
+            if name:
                 names[name] += 1
     if names:
         return names.most_common(1)[0][0]
-    if not title_text:
-        return None
-    name = re.sub(r"^.*?20\d{2}\s*年度?", "", title_text.replace(" ", ""))
-    name = re.sub(r"(?:部门|单位)?(?:整体)?(?:预算|决算).*$", "", name)
-    return name or None
+    for text in (title_text, Path(filename).stem if filename else None):
+        if text:
+            name = _name_in_title(text)
+            if name:
+                return name
+    return None
+
+
+def _name_in_title(text: str) -> str | None:
+    text = re.sub(r"\s+", "", text)
+    year = re.search(r"(?:20\d{2}|[〇零○一二三四五六七八九]{4})年度?", text)
+    before = text[: year.start()] if year else ""
+    after = text[year.end():] if year else text
+    after = re.sub(r"(?:部门|单位)?(?:整体)?(?:预算|决算).*$", "", after)
+    for candidate in (before, after):
+        name = _name(candidate)
+        if name:
+            return name
+    return None
 
 
 def region(department_name: str | None) -> str | None:

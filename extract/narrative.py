@@ -91,8 +91,13 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
             current.clear()
             pages_of_lines.clear()
 
+    furniture = _running_lines(pages)
     for page in pages:
         lines = [line for line in page.lines if not PAGE_NUMBER.match(line.text.strip())]
+        if lines and _furniture_key(lines[0].text) in furniture:
+            lines = lines[1:]
+        if lines and _furniture_key(lines[-1].text) in furniture:
+            lines = lines[:-1]
         if any(TOC.match(squash(line.text)) for line in lines):
             flush()
             previous = None
@@ -118,6 +123,22 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
     return _merge_part_titles(result)
 
 
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _running_lines(pages: list[Page]) -> set[str]:
+    """Running headers and footers: a first or last line of a page printed the same (page
+    numbers aside) on at least three pages and a third of them, which would otherwise land in
+    the middle of a sentence that runs over the page break."""
+    counts: dict[str, int] = {}
+    for page in pages:
+        lines = [line for line in page.lines if not PAGE_NUMBER.match(line.text.strip())]
+        for key in {_furniture_key(line.text) for line in lines[:1] + lines[-1:]}:
+            counts[key] = counts.get(key, 0) + 1
+    return {key for key, count in counts.items() if count >= 3 and count * 3 >= len(pages) and len(key) <= 40}
+
+
 def _ends_paragraph(
     previous: Line, right: float, size: float, current: list[str], text: str
 ) -> bool:
@@ -131,8 +152,11 @@ def _ends_paragraph(
         return False
     closed = re.search(r"[。！？；：:!?;]$", previous.text.strip()) is not None
     numbered = any(pattern.match(text) for _, pattern in HEADING_LEVELS) or PART.match(text)
-    if closed and numbered:
-        return True  # "…的支出。" then "八、国有资本…": a full last line still ends it
+    if numbered and (closed or heading_level(text) is not None):
+        # "…的支出。" then "八、国有资本…": a full last line still ends it; so does a
+        # whole heading line after a sentence left without its full stop ("…无差异" /
+        # "六、一般公共预算财政拨款基本支出决算情况说明": luolong-2024 page 18)
+        return True
     if previous.x1 >= right - 2 * size:
         return False
     if closed or numbered or heading_level(join_lines(current)) is not None:
@@ -140,12 +164,22 @@ def _ends_paragraph(
     return previous.x1 - previous.x0 < 0.7 * (right - previous.x0)
 
 
+PART_TITLE_END = re.compile(r"(?:说明|概况|解释|附件|附表|[预决]算表|公开表|报表|情况|目录)\s*$")
+
+
 def _merge_part_titles(items: list[Paragraph]) -> list[Paragraph]:
-    """Join "第三部分" with the title line that follows it ("2023 年度部门决算情况说明")."""
+    """Join "第三部分" with the title line that follows it ("2023 年度部门决算情况说明"), also
+    a part title wrapped after the department ("第三部分 江苏省人大常委会办公厅" /
+    "2017 年度部门预算情况说明": js-rendachang-2017-doc page 23)."""
     merged: list[Paragraph] = []
     for item in items:
-        if merged and merged[-1].level == 0 and PART.fullmatch(merged[-1].text.strip()):
-            merged[-1] = Paragraph(f"{merged[-1].text.strip()} {item.text}", merged[-1].page, 0)
+        previous = merged[-1] if merged else None
+        if previous and previous.level == 0 and (
+            PART.fullmatch(previous.text.strip())
+            or (not PART_TITLE_END.search(previous.text) and len(item.text) <= 30
+                and not re.search(r"[。，,；;]", item.text) and PART_TITLE_END.search(item.text))
+        ):
+            merged[-1] = Paragraph(f"{previous.text.strip()} {item.text}", previous.page, 0)
             continue
         merged.append(item)
     return merged

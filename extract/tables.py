@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .catalog import UNIT, canonical_code, table_code, table_name, table_name_in
+from .catalog import UNIT, canonical_code, is_standard, printed_title, table_code, table_name, table_name_in
 from .pdf import Page, RawTable
 from .text import EMPTY_CELL, cell_unit, parse_number
 
@@ -38,10 +38,19 @@ class Table:
     width: int = 0
     columns_x: list[float] = field(default_factory=list)
     bbox_x: tuple[float, float] = (0.0, 0.0)
+    printed_name: str | None = None
+
+    @property
+    def standard(self) -> bool:
+        """Whether the table is one of the standard tables (``name`` is its canonical name)."""
+        return is_standard(self.name)
 
     def record(self) -> dict:
+        """The table as the record gives it: ``name`` the standard name (None for any other
+        table), ``printed_name`` the title as printed."""
         return {
-            "name": self.name,
+            "name": self.name if self.standard else None,
+            "printed_name": self.printed_name or self.name,
             "code": self.code,
             "page_start": self.page_start,
             "page_end": self.page_end,
@@ -74,7 +83,7 @@ def find_tables(pages: list[Page]) -> list[Table]:
                                   if raw.bbox[1] - 1 <= line.top and line.bottom <= raw.bbox[3] + 1]
             caption = (carried + raw.caption)[-CAPTION_LINES:] + beside
             carried = []
-            name, code, unit, cells = _identify(caption, raw)
+            name, printed, code, unit, cells = _identify(caption, raw)
             if name is not None and current and name == current.name and _continues(current, raw) \
                     and raw.page == current.page_end + 1 and _same_header(current, raw, cells):
                 name = None  # the title repeated on a continuation page
@@ -87,6 +96,7 @@ def find_tables(pages: list[Page]) -> list[Table]:
                     current = None
                 continue
             current = _start(name, code, unit, raw, cells)
+            current.printed_name = printed
             result.append(current)
         carried = page.trailing[-CAPTION_LINES:]
     return result
@@ -120,7 +130,8 @@ def _clean(text: str | None) -> str | None:
 
 
 def _identify(caption: list[str], raw: RawTable):
-    """(name, code, unit, cells without title rows) from the caption and the grid's top rows.
+    """(name, printed title, code, unit, cells without title rows) from the caption and the
+    grid's top rows.
 
     Excel exports print the title, 部门 and 单位 inside the grid, one cell holding several
     lines ("收支预算总表\n部门：… 单位：万元": js-*-tables.pdf): each line is read alone.
@@ -141,7 +152,12 @@ def _identify(caption: list[str], raw: RawTable):
         code = next((table_code(line) for line in reversed(lines[max(titled[0] - 2, 0):titled[0]])
                      if table_code(line)), None)
     name = titled[1] if titled else None
-    return name, canonical_code(code, name) if name else code, unit or "万元", cells[top:]
+    printed = None
+    if titled:
+        first = lines[titled[0]]
+        wrapped = table_name(first) != name and titled[0] + 1 < len(lines)
+        printed = printed_title(first + (lines[titled[0] + 1] if wrapped else ""))
+    return name, printed, canonical_code(code, name) if name else code, unit or "万元", cells[top:]
 
 
 def _is_title_row(row: list[str | None]) -> bool:

@@ -42,7 +42,7 @@ RADICALS = _radical_table()
 CID_GLYPH = re.compile(r"\(cid:\d+\)")
 # A page number line: "- 12 -", "12", "第 3 页", "第3页 共20页", "Page 2 of 9".
 PAGE_NUMBER = re.compile(
-    r"^(?:[-—–\s]*\d{1,4}[-—–\s]*|(?:Page|第)\s*\d+\s*页?(?:\s*(?:of|/|[,，]?\s*共)\s*\d+\s*页?)?)$", re.I
+    r"^(?:[-—–─━－\s]*\d{1,4}[-—–─━－\s]*|(?:Page|第)\s*\d+\s*页?(?:\s*(?:of|/|[,，]?\s*共)\s*\d+\s*页?)?)$", re.I
 )
 
 

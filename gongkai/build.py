@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from gongkai.archive import Archive
-from gongkai.pool import DEFAULT_TIMEOUT, Job, extract_many
+from gongkai.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Job, extract_many
 
 
 @dataclass
@@ -35,6 +35,7 @@ def build(
     *,
     workers: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int = DEFAULT_MEMORY_MB,
     on_progress: Callable[[int, int, str], None] | None = None,
     model_dir: str | os.PathLike | None = None,
 ) -> BuildReport:
@@ -42,6 +43,7 @@ def build(
 
     :param workers: extraction processes; default one per core.
     :param timeout: seconds allowed per file before it is recorded as kind ``timeout``.
+    :param memory_mb: MiB allowed per file before it is recorded as kind ``too_large``.
     :param on_progress: called as ``(done, total, filename)`` after each file.
     :param model_dir: the classifier's model [default: ``gongkai.paths.trained_model()``,
         else the shipped one].
@@ -54,7 +56,8 @@ def build(
         pending = archive.files_to_extract(extract.EXTRACTOR_VERSION)
         categorize = _categorizer(classifier)
         jobs = [Job(str(archive.file_path(item["sha256"])), item.get("filename"), item) for item in pending]
-        for done, (job, record) in enumerate(extract_many(jobs, workers=workers, timeout=timeout), 1):
+        extracted = extract_many(jobs, workers=workers, timeout=timeout, memory_mb=memory_mb)
+        for done, (job, record) in enumerate(extracted, 1):
             item = job.key
             archive.save_document(
                 item["sha256"],

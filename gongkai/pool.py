@@ -1,11 +1,11 @@
 """Extraction in worker processes: many files over every core, for ``gongkai build`` and
 ``gongkai extract``.
 
-Each file is extracted in a worker under the per-file time limit; its record comes back, or
+Each file is extracted by a worker under the per-file time and memory limits (a child of the
+worker per file: extract.extract_with_limit); its record comes back, or
 ``{"error": {"kind", "message"}}`` for a file that cannot be extracted.  A worker that dies
-(out of memory, a crash in PDFium's C code, which runs in the worker) breaks the pool: the
-files not yet handed back are extracted again one per pool, so the culprit is recorded as
-kind ``crashed`` and the others still extract.
+itself breaks the pool: the files not yet handed back are extracted again one per pool, so
+the culprit is recorded as kind ``crashed`` and the others still extract.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-log = logging.getLogger("gongkai.pool")
+from gongkai.extract.limit import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
-DEFAULT_TIMEOUT = 120  # seconds per file; one pathological PDF must not stall a run
+log = logging.getLogger("gongkai.pool")
 
 
 @dataclass(frozen=True)
@@ -38,18 +38,19 @@ def extract_many(
     *,
     workers: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int | None = DEFAULT_MEMORY_MB,
     ordered: bool = False,
     engine: str | None = None,
 ) -> Iterator[tuple[Job, dict]]:
     """Yield (job, record) for each job, extracting in worker processes.
 
     :param workers: processes; default one per core.
+    :param timeout: seconds per file (kind ``timeout``); ``memory_mb``: MiB per file (kind
+        ``too_large``), both enforced by extract.extract_with_limit.
     :param ordered: yield in the order of ``jobs`` (as ``gongkai extract`` prints) rather than
         as files finish (as ``gongkai build`` stores them).
     :param engine: force a PDF engine (extract.extract_bytes).
     """
-    from gongkai import extract  # noqa: F401 - imported once here, the workers fork with it
-
     jobs = list(jobs)
     pending = list(range(len(jobs)))
     isolate = False  # after a crash, the rest one file per pool
@@ -62,7 +63,7 @@ def extract_many(
             # retires with files still queued can hang; gh-115634.)
             with ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("fork")) as pool:
                 futures = {
-                    pool.submit(extract_path, jobs[i].path, jobs[i].filename, timeout, engine): i
+                    pool.submit(extract_path, jobs[i].path, jobs[i].filename, timeout, memory_mb, engine): i
                     for i in batch
                 }
                 for index, record in _results(futures, ordered):
@@ -92,12 +93,14 @@ def _results(futures: dict, ordered: bool) -> Iterator[tuple[int, dict]]:
             yield futures[future], future.result()
 
 
-def extract_path(path: str, filename: str | None, timeout: float, engine: str | None = None) -> dict[str, Any]:
+def extract_path(path: str, filename: str | None, timeout: float = DEFAULT_TIMEOUT,
+                 memory_mb: int | None = DEFAULT_MEMORY_MB, engine: str | None = None) -> dict[str, Any]:
     """Extract one file in a worker; errors come back as records, never raised."""
     from gongkai import extract
 
     try:
-        return extract.extract_with_limit(Path(path).read_bytes(), filename, timeout=timeout, engine=engine)
+        return extract.extract_with_limit(Path(path).read_bytes(), filename, timeout=timeout,
+                                          memory_mb=memory_mb, engine=engine)
     except extract.ExtractError as error:
         return {"error": error.to_dict()}
     except Exception as error:  # a bug or an unforeseen PDF: record it, go on with the others

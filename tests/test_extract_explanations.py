@@ -25,7 +25,7 @@ CASES = [
     pytest.param(
         "2023年度收、支总计均为 599.47 万元。与上年度相比,收、支总计各减少 123.84 万元,下降17.12%。"
         "主要原因是一是新建中站区新型智慧城市平台服务项目支出减少,二是部分办公费用年底未支付完成,国库退回。",
-        dict(kind="year_over_year", subject=None, budget=None, actual=None, rate=None, change=-123.84,
+        dict(kind="year_over_year", subject="收、支总计", budget=None, actual=None, rate=None, change=-123.84,
              change_pct=-17.12, reason="一是新建中站区新型智慧城市平台服务项目支出减少,二是部分办公费用年底未支付完成,国库退回",
              no_difference=False),
         id="zhongzhan-half-width",
@@ -92,9 +92,70 @@ CASES = [
         "2023 年度一般公共预算财政拨款支出年初预算为 122.23 万元，支出决算为 95.46 万元，完成年初预算的 78.10%。其中：",
         [], id="comparison-without-reason-is-not-one",
     ),
+    # Real wording from other templates (stored portal pages and the Jiangsu PDFs of tests/real).
+    pytest.param(
+        "工资福利支出预算 905709.06 元,占基本支出预算 79.89%,同比增加 21557.64 元,增长 2.44%,增长原因是调整社保基数"
+        "标准,支出增加。",
+        dict(kind="year_over_year", subject="工资福利支出", change=2.155764, change_pct=2.44,
+             reason="调整社保基数标准,支出增加", no_difference=False),
+        id="yuan-增长原因是",
+    ),
+    pytest.param(
+        "机关运行经费支出 12.50 万元，较上年增加 2.30 万元，系新增办公用房物业费。",
+        dict(subject="机关运行经费", change=2.3, reason="新增办公用房物业费"), id="系",
+    ),
+    pytest.param(
+        "由于人员增加，基本支出较上年增加 10.00 万元，增长 5.00%。",
+        dict(subject="基本支出", change=10.0, change_pct=5.0, reason="人员增加"), id="由于-before-the-comparison",
+    ),
+    pytest.param(
+        "（2）政府性基金收入预算0万元，与上年相比增加（减少）0万元，增长（减少）0%。主要原因是本部门无此项收入。",
+        dict(subject="政府性基金收入预算", change=0.0, change_pct=0.0, reason="本部门无此项收入", no_difference=True),
+        id="change-of-zero-keeps-its-reason",
+    ),
+    pytest.param(
+        "2020 年度一般公共预算财政拨款安排的“三公”经费支出决算总额为 5.48 万元,比预算增加 0 万元,比去年增加1.55 万元,"
+        "增长 39.4%,增加原因主要是公务用车运行支出增加。",
+        [dict(kind="budget_vs_actual", change=0.0, no_difference=True, reason=None),
+         dict(kind="year_over_year", change=1.55, change_pct=39.4, reason="公务用车运行支出增加", no_difference=False)],
+        id="two-comparisons-one-sentence",
+    ),
+    pytest.param(
+        "1.一般公共服务（类）支出 10,271.56 万元，主要用于单位行政运行。与上年相比增加 2,444.1 万元，增长 31.22%。"
+        "主要原因是政策性增资。",
+        dict(subject="一般公共服务（类）", change=2444.1, change_pct=31.22, reason="政策性增资"),
+        id="主要用于-is-no-reason",
+    ),
+    pytest.param(
+        "单位预留机动经费预算数为1973.86万元。与上年相比增加1777.14万元，增长903.39%,主要是用于工资福利支出的增加部分。",
+        dict(subject="单位预留机动经费", change=1777.14, change_pct=903.39, reason="用于工资福利支出的增加部分"),
+        id="主要是用于-after-the-change",
+    ),
+    pytest.param(
+        "收入、支出预算总计21,955.35 万元，与上年相比收、支预算总计各增加3,958.67 万元，增长 21.95 %。增加原因，一是政策性"
+        "调整因素。含员额制检察官工资改革。二是省财政加强预算管理。其中：",
+        dict(subject="收入、支出预算总计", change=3958.67, change_pct=21.95,
+             reason="一是政策性调整因素。含员额制检察官工资改革。二是省财政加强预算管理"),
+        id="enumerated-reason-over-sentences",
+    ),
+    pytest.param(
+        "其中，公务用车购置费 0 万元，与上年数一致；公务用车运行维护费156.60 万元，与上年数一致。",
+        [dict(subject="公务用车购置费", no_difference=True), dict(subject="公务用车运行维护费", no_difference=True)],
+        id="two-subjects-one-sentence",
+    ),
+    pytest.param(
+        "3．公务接待费预算支出156.55万元，本年数小于上年预算数29.65万元，主要是省检察院严格贯彻落实中央八项规定。",
+        dict(kind="year_over_year", subject="公务接待费", change=-29.65, reason="省检察院严格贯彻落实中央八项规定"),
+        id="小于上年预算数",
+    ),
+    pytest.param(
+        "项目支出预算数为5853.96万元。与上年持平。",
+        dict(kind="year_over_year", subject="项目支出", no_difference=True, reason=None), id="持平",
+    ),
     pytest.param(
         "2025 年“三公”经费预算 1.20 万元，全部为公务用车运行维护费，较 2024 年无变化。",
-        [], id="无变化-is-not-无差异",
+        dict(kind="year_over_year", subject="“三公”经费", change=None, reason=None, no_difference=True),
+        id="无变化-is-no-difference",
     ),
 ]
 
@@ -129,3 +190,26 @@ def test_reasons_listed_in_the_next_paragraph():
     [item] = found
     assert item.reason == "一是人员减少；二是财政未及时清算"
     assert (item.budget, item.actual, item.rate) == (3.75, 2.8, 74.67)
+
+
+def test_numbered_items_are_statements_not_the_reason_before_them():
+    """Lincang's 预算 说明: the items under "主要变动原因如下：" compare figures of their own."""
+    found = explanations([HEADING, Paragraph("2018年基本支出预算较上年增17.1万元,增幅17.18% 。主要变动原因如下:", 3),
+                          Paragraph("1.工资福利支出较上年增18.67万元,增21.86%。主要原因是:职工职称变,在职人员工资增加。", 3),
+                          Paragraph("2.商品和服务支出较上年无增减。", 3)])
+    assert [(item.subject, item.change, item.change_pct, item.reason, item.no_difference) for item in found] == [
+        ("工资福利支出", 18.67, 21.86, "职工职称变,在职人员工资增加", False),
+        ("商品和服务支出", None, None, None, True),
+    ]
+
+
+def test_a_statement_broken_by_a_page_is_one_statement():
+    found = explanations([
+        HEADING,
+        Paragraph("2.行政事业单位离退休（款）机关事业单位基本养老保险缴费支出", 13),
+        Paragraph("（项）415.33 万元，与上年相比增加 7.52 万元，增长 1.84%。主要原因是缴费基数调", 14),
+        Paragraph("整，支出增加。", 14),
+    ])
+    [item] = found
+    assert item.subject == "行政事业单位离退休（款）机关事业单位基本养老保险缴费支出（项）"
+    assert (item.change, item.change_pct, item.reason, item.page) == (7.52, 1.84, "缴费基数调整，支出增加", 13)

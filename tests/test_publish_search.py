@@ -16,6 +16,7 @@ from test_publish_records import build_archive, records, scan
 from gongkai.archive import Archive, search
 from gongkai.archive.publish import make_datasette
 import gongkai.archive.search_all as search_all_module
+from gongkai.archive import table_search
 from gongkai.archive.search_all import search_all, search_table
 
 QUERIES = ["人员", "经费", "人员增加", "政务云", "智慧城市", "人员增加 经费", "政务云 IDC",
@@ -123,15 +124,14 @@ def test_datasette_table_search_matches_scan(archive_path, table, query):
     assert got == expected and got
 
 
-@pytest.mark.parametrize("cap", [1000, 5])  # ranked pages by offset; newest first by rowid
-def test_search_table_pages_through_every_hit(archive_path, monkeypatch, cap):
-    monkeypatch.setattr(search_all_module, "COUNT_CAP", cap)
+@pytest.mark.parametrize("order", ["relevance", "newest"])  # paged by offset; by rowid
+def test_search_table_pages_through_every_hit(archive_path, order):
     with Archive(archive_path) as archive:
         expected = scan(archive.conn, "pages", "政务云", compacted=True)
         seen, params, pages = [], {}, 0
         while True:
-            result = search_table(archive.conn, "pages", "政务云", limit=4, **params)
-            assert result.ranked is (cap == 1000)
+            result = search_table(archive.conn, "pages", "政务云", limit=4, order=order, **params)
+            assert result.ranked is (order == "relevance") and not result.rank_window
             seen += [hit.id for hit in result.hits]
             pages += 1
             if not result.next:
@@ -139,8 +139,94 @@ def test_search_table_pages_through_every_hit(archive_path, monkeypatch, cap):
             params = result.next
     assert len(seen) == len(set(seen)) and set(seen) == expected
     assert pages == -(-len(expected) // 4)
-    if cap == 5:
+    if order == "newest":
         assert seen == sorted(seen, reverse=True)
+
+
+def test_relevance_ranks_the_newest_hits_when_there_are_many(archive_path, monkeypatch):
+    monkeypatch.setattr(search_all_module, "RANK_WINDOW", 5)
+    monkeypatch.setattr(search_all_module, "COUNT_CAP", 7)
+    with Archive(archive_path) as archive:
+        expected = sorted(scan(archive.conn, "pages", "人员", compacted=True), reverse=True)
+        first = search_table(archive.conn, "pages", "人员", limit=3)
+        second = search_table(archive.conn, "pages", "人员", limit=3, **first.next)
+    assert (first.count, first.capped, first.ranked, first.rank_window) == (7, True, True, True)
+    assert first.count_label == "7+" and len(expected) > 7
+    assert {hit.id for hit in first.hits + second.hits} == set(expected[:5])
+    assert second.next is None
+
+
+def test_search_table_rejects_an_unknown_order(archive_path):
+    with Archive(archive_path) as archive, pytest.raises(search.SearchError) as error:
+        search_table(archive.conn, "pages", "政务云", order="oldest")
+    assert error.value.kind == "unknown_order"
+
+
+def table_pages(datasette, path, **params):
+    """Every page of a table view's JSON, following ``next_url``; returns (rows, first page)."""
+    response = asyncio.run(datasette.client.get(path, params={**params, "_shape": "objects"}))
+    assert response.status_code == 200, response.text
+    first = page = response.json()
+    rows = list(page["rows"])
+    while page.get("next_url"):
+        response = asyncio.run(datasette.client.get(page["next_url"].split("localhost", 1)[1]))
+        page = response.json()
+        rows += page["rows"]
+    return rows, first
+
+
+@pytest.mark.parametrize("sort,newest", [({}, True), ({"_sort": "id"}, False)])
+def test_table_search_with_many_hits_shows_a_window_and_pages_to_every_hit(
+        archive_path, monkeypatch, sort, newest):
+    monkeypatch.setattr(table_search, "WINDOW", 5)
+    monkeypatch.setattr(table_search, "COUNT_CAP", 7)
+    datasette = make_datasette(archive_path)
+    rows, first = table_pages(datasette, "/archive/pages.json", _search="人员", _size=2, **sort)
+    with Archive(archive_path) as archive:
+        expected = sorted(scan(archive.conn, "pages", "人员", compacted=True), reverse=newest)
+    assert [row["id"] for row in rows] == expected  # every hit, once, in order
+    assert first["filtered_table_rows_count"] == 5
+    which = "newest" if newest else "oldest"
+    assert f"7+ rows match; these are the {which} 5" in first["human_description_en"]
+    assert [row["id"] for row in first["rows"]] == expected[:2]
+
+
+def test_table_search_with_filters_is_exact_or_the_newest_passing(archive_path, monkeypatch):
+    monkeypatch.setattr(table_search, "WINDOW", 5)
+    datasette = make_datasette(archive_path)
+    with Archive(archive_path) as archive:
+        hits = scan(archive.conn, "pages", "人员", compacted=True)
+        pages = dict(archive.conn.execute("SELECT id, page FROM pages").fetchall())
+        documents = dict(archive.conn.execute("SELECT id, document_id FROM pages").fetchall())
+    # Few rows pass the filter: each is looked up in the index, the answer is exact.
+    document = documents[max(hits)]
+    rows, first = table_pages(datasette, "/archive/pages.json", _search="人员",
+                              document_id=str(document))
+    assert {row["id"] for row in rows} == {i for i in hits if documents[i] == document}
+    assert "rows match" not in first["human_description_en"]
+    # Many pass: the newest five hits that pass.
+    rows, first = table_pages(datasette, "/archive/pages.json", _search="人员", page__gte="2")
+    passing = sorted((i for i in hits if pages[i] >= 2), reverse=True)
+    assert [row["id"] for row in first["rows"]] == passing[:5]
+    assert "more than 5 pass the filters too" in first["human_description_en"]
+
+
+def test_table_search_facets_count_the_window(archive_path, monkeypatch):
+    monkeypatch.setattr(table_search, "WINDOW", 5)
+    datasette = make_datasette(archive_path)
+    response = asyncio.run(datasette.client.get(
+        "/archive/explanation_facts.json", params={"_search": "人员", "_facet": "region"}))
+    assert response.status_code == 200, response.text
+    page = response.json()
+    counted = sum(value["count"] for value in page["facet_results"]["region"]["results"])
+    assert page["filtered_table_rows_count"] == 5 and counted <= 5 and counted > 0
+
+
+def test_table_search_page_has_the_box_and_a_ranked_link(archive_path):
+    datasette = make_datasette(archive_path)
+    html = asyncio.run(datasette.client.get("/archive/pages", params={"_search": "政务云"})).text
+    assert 'name="_search" value="政务云"' in html
+    assert "/-/search?q=%E6%94%BF%E5%8A%A1%E4%BA%91&amp;table=pages&amp;order=relevance" in html
 
 
 def test_search_table_rejects_an_unknown_table(archive_path):
@@ -165,7 +251,7 @@ def test_refresh_killed_midway_is_finished_by_the_next(tmp_path, archive_path):
     worker = subprocess.Popen([sys.executable, "-c", (
         # Tokenizing slowly, so that the kill lands inside a batch's transaction.
         "import sys, time, pathlib\n"
-        "from archive import Archive, search\n"
+        "from gongkai.archive import Archive, search\n"
         "tokenize = search.fts_text\n"
         "def slow(text):\n"
         "    pathlib.Path(sys.argv[2]).touch()\n"

@@ -17,13 +17,15 @@ engine_option = click.option(
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record per file (JSON Lines).")
 @click.option("--timeout", type=float, default=120, show_default=True,
               help="Seconds allowed per file; slower files fail with kind 'timeout'.")
+@click.option("--max-memory", "memory_mb", type=click.IntRange(min=0), default=768, show_default=True,
+              help="MiB of memory allowed per file (0: no limit); more fails with kind 'too_large'.")
 @click.option("--workers", type=click.IntRange(1), default=None,
               help="Extraction processes for several files [default: one per core].")
 @click.option("--pages/--no-pages", "with_pages", default=True, show_default=True,
               help="Include each page's text in the JSON record.")
 @engine_option
-def extract(files: tuple[str, ...], as_json: bool, timeout: float, workers: int | None,
-            with_pages: bool, engine: str | None) -> None:
+def extract(files: tuple[str, ...], as_json: bool, timeout: float, memory_mb: int,
+            workers: int | None, with_pages: bool, engine: str | None) -> None:
     """Extract disclosure PDFs (or .doc/.docx/.xls/.xlsx/.wps/.et via LibreOffice).
 
     Several files are extracted on every core and printed in the order given.  Files that
@@ -34,9 +36,10 @@ def extract(files: tuple[str, ...], as_json: bool, timeout: float, workers: int 
 
     jobs = [Job(path, path) for path in files]
     if len(jobs) == 1 or workers == 1:  # no pool to start: extract here, file by file
-        results = ((job, extract_path(job.path, job.filename, timeout, engine)) for job in jobs)
+        results = ((job, extract_path(job.path, job.filename, timeout, memory_mb, engine)) for job in jobs)
     else:
-        results = extract_many(jobs, workers=workers, timeout=timeout, ordered=True, engine=engine)
+        results = extract_many(jobs, workers=workers, timeout=timeout, memory_mb=memory_mb,
+                               ordered=True, engine=engine)
     failed = 0
     for job, record in results:
         if "error" in record:
