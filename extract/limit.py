@@ -30,9 +30,11 @@ MB = 1 << 20
 
 def extract_with_limit(data: bytes, filename: str | None = None,
                        timeout: float | None = DEFAULT_TIMEOUT,
-                       memory_mb: int | None = DEFAULT_MEMORY_MB, engine: str | None = None) -> dict:
-    """:func:`extract_bytes` in a child process limited to ``timeout`` seconds and
-    ``memory_mb`` MiB more than this process (``None`` or 0: no limit).
+                       memory_mb: int | None = DEFAULT_MEMORY_MB, attachments=(),
+                       engine: str | None = None) -> dict:
+    """:func:`extract_bytes` (with an HTML article's ``attachments``) in a child process
+    limited to ``timeout`` seconds and ``memory_mb`` MiB more than this process (``None``
+    or 0: no limit).
 
     PDFium runs inside the child: where pdfminer raises, it may abort the process (past the
     memory limit its allocator crashes, where pdfminer's inflation raises ``MemoryError``).
@@ -47,7 +49,7 @@ def extract_with_limit(data: bytes, filename: str | None = None,
     started = time.monotonic()
     try:
         return run_limited(extract_bytes, data, filename,
-                           convert_timeout=timeout or DEFAULT_TIMEOUT, engine=engine,
+                           convert_timeout=timeout or DEFAULT_TIMEOUT, attachments=attachments, engine=engine,
                            filename=filename, timeout=timeout, memory_mb=memory_mb)
     except ExtractCrashed:
         if engine is not None:
@@ -57,7 +59,7 @@ def extract_with_limit(data: bytes, filename: str | None = None,
         name = Path(filename).name if filename else None
         raise ExtractTimeout(f"extraction took longer than the {timeout:g} s limit", name)
     return run_limited(extract_bytes, data, filename,
-                       convert_timeout=left or DEFAULT_TIMEOUT, engine="pdfminer",
+                       convert_timeout=left or DEFAULT_TIMEOUT, attachments=attachments, engine="pdfminer",
                        filename=filename, timeout=left, memory_mb=memory_mb)
 
 

@@ -92,7 +92,7 @@ class Page:
     cid_glyphs: int = 0
     has_images: bool = False
     open_table: bool = False  # ends inside an unruled table that goes on overleaf
-    engine: str = "pdfium"  # which engine parsed it (pdf.ENGINES)
+    engine: str | None = None  # the engine that read it (ENGINES); None: not from a PDF (HTML)
 
 
 ENGINES = ("pdfium", "pdfminer")

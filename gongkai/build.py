@@ -53,9 +53,15 @@ def build(
     report = BuildReport()
     classifier = nlp.load_classifier(model_dir or paths.trained_model())
     with Archive(archive_path) as archive:
+        archive.drop_attachment_documents()
         pending = archive.files_to_extract(extract.EXTRACTOR_VERSION)
+        for item in pending:
+            if item["format"] == "html":  # the article's spreadsheets are its tables
+                item["attachments"] = [(str(archive.file_path(a["sha256"])), a["filename"])
+                                       for a in archive.attachments_of(item["sha256"])]
         categorize = _categorizer(classifier)
-        jobs = [Job(str(archive.file_path(item["sha256"])), item.get("filename"), item) for item in pending]
+        jobs = [Job(str(archive.file_path(item["sha256"])), item.get("filename"), item,
+                    tuple(item.get("attachments", ()))) for item in pending]
         extracted = extract_many(jobs, workers=workers, timeout=timeout, memory_mb=memory_mb)
         for done, (job, record) in enumerate(extracted, 1):
             item = job.key
@@ -72,6 +78,11 @@ def build(
             else:
                 report.extracted += 1
                 report.explanations += len(record.get("explanations") or [])
+                for attachment in record.get("attachments") or []:
+                    if "error" in attachment:  # the article is kept without that file's tables
+                        error = attachment["error"]
+                        report.errors[item["sha256"]] = (
+                            f"attachment {attachment['file']}: {error['kind']}: {error['message']}")
             if on_progress:
                 on_progress(done, len(pending), item.get("filename") or item["sha256"])
         report.reclassified = reclassify(archive, classifier)

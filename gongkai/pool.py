@@ -26,11 +26,13 @@ log = logging.getLogger("gongkai.pool")
 
 @dataclass(frozen=True)
 class Job:
-    """One file to extract: where it is, the name it came under, and the caller's key for it."""
+    """One file to extract: where it is, the name it came under, the caller's key for it, and
+    for an HTML disclosure the (path, filename) of each file it attaches."""
 
     path: str
     filename: str | None = None
     key: Any = None
+    attachments: tuple = ()
 
 
 def extract_many(
@@ -63,7 +65,8 @@ def extract_many(
             # retires with files still queued can hang; gh-115634.)
             with ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("fork")) as pool:
                 futures = {
-                    pool.submit(extract_path, jobs[i].path, jobs[i].filename, timeout, memory_mb, engine): i
+                    pool.submit(extract_path, jobs[i].path, jobs[i].filename, timeout, memory_mb, engine,
+                                jobs[i].attachments): i
                     for i in batch
                 }
                 for index, record in _results(futures, ordered):
@@ -94,13 +97,16 @@ def _results(futures: dict, ordered: bool) -> Iterator[tuple[int, dict]]:
 
 
 def extract_path(path: str, filename: str | None, timeout: float = DEFAULT_TIMEOUT,
-                 memory_mb: int | None = DEFAULT_MEMORY_MB, engine: str | None = None) -> dict[str, Any]:
-    """Extract one file in a worker; errors come back as records, never raised."""
+                 memory_mb: int | None = DEFAULT_MEMORY_MB, engine: str | None = None,
+                 attachments=()) -> dict[str, Any]:
+    """Extract one file in a worker (an HTML disclosure with its attachments, ``(path,
+    filename)`` each); errors come back as records, never raised."""
     from gongkai import extract
 
     try:
-        return extract.extract_with_limit(Path(path).read_bytes(), filename, timeout=timeout,
-                                          memory_mb=memory_mb, engine=engine)
+        return extract.extract_with_limit(
+            Path(path).read_bytes(), filename, timeout=timeout, memory_mb=memory_mb, engine=engine,
+            attachments=[(Path(p).read_bytes(), name) for p, name in attachments])
     except extract.ExtractError as error:
         return {"error": error.to_dict()}
     except Exception as error:  # a bug or an unforeseen PDF: record it, go on with the others
