@@ -18,21 +18,31 @@ from .pdf import read_pages
 from .tables import find_tables
 
 
-def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: float = 120) -> dict:
-    """Extract one disclosure file (PDF, or an office format LibreOffice converts).
+def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: float = 120,
+                  attachments=(), engine: str | None = None) -> dict:
+    """Extract one disclosure file (PDF, an office format LibreOffice converts, or an HTML
+    article that is the disclosure itself).
 
     :param data: the file's bytes.
     :param filename: where they came from; used in messages and to tell office formats apart.
+    :param attachments: for an HTML article, ``(bytes, filename)`` of the spreadsheets it
+        attaches: their tables are the document's (``extract.html``).
+    :param engine: the PDF engine (``pdfium`` or ``pdfminer``); by default PDFium, and pdfminer
+        for a file PDFium cannot read.  The record's ``engine`` says which one read it.
     :raises ExtractError: (a subclass per kind) when the file cannot be extracted.
     """
     name = Path(filename).name if filename else None
     if not data or not data.strip():
         raise EmptyFile("the file is empty", name)
+    from .html import extract_html, is_html  # html builds on build_record below
+
+    if is_html(data, name):
+        return extract_html(data, name, attachments, convert_timeout=convert_timeout)
     file_format = sniff_format(data, name)
     if file_format is None:
         raise NotPdf("the bytes are neither a PDF nor an office document", name)
     pdf_bytes = data if file_format == "pdf" else to_pdf(data, file_format, name, convert_timeout)
-    pages = read_pages(pdf_bytes, name)
+    pages = read_pages(pdf_bytes, name, engine)
     return build_record(pages, data, name, file_format)
 
 
@@ -42,18 +52,26 @@ def extract_file(path: str | Path, **options) -> dict:
     return extract_bytes(path.read_bytes(), str(path), **options)
 
 
+def _engine(pages) -> str | None:
+    """The PDF engine that read the document: pdfminer when it read any of its pages (a file
+    PDFium cannot read), else pdfium; None when no page came from a PDF (an HTML article)."""
+    engines = {page.engine for page in pages}
+    return "pdfminer" if "pdfminer" in engines else ("pdfium" if "pdfium" in engines else None)
+
+
 def _public(explanation: dict) -> dict:
     explanation.pop("context")
     return explanation
 
 
-def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict:
-    """The record of issue 4 from pages already read."""
+def build_record(pages, data: bytes, name: str | None, file_format: str, title: str | None = None) -> dict:
+    """The record of issue 4 from pages already read (``title``: the one the file names
+    itself by, as an HTML article does; else the cover's)."""
     story = narrative(paragraphs(pages))
     tables = find_tables(pages)
     items = line_items(tables)
     captions = [line for page in pages for table in page.tables for line in table.caption]
-    title = metadata.title(pages)
+    title = title or metadata.title(pages)
     department = metadata.department(pages, captions, title, name)
     year = metadata.fiscal_year(title, pages, name)
     found_explanations = explanations(story, department, year)
@@ -84,6 +102,7 @@ def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict
         "region": metadata.region(department, pages),
         "published": metadata.published(pages),
         "format": file_format,
+        "engine": _engine(pages),
         "unit": units.most_common(1)[0][0] if units else "万元",
         "tables": [table.record() for table in tables],
         "totals": totals(tables),
