@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from .narrative import Paragraph
-from .subjects import subject
+from .subjects import named_before_reason, subject
 from .text import compact, parse_number, tidy
 from .wording import (
     ACTUAL, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, COMPARISON,
@@ -114,7 +114,7 @@ def explanations(items: list[Paragraph], department: str | None = None,
                     and reason_at[0] <= 2:
                 # "…下降 56.15%。" then a new paragraph "主要原因：减少项目经费支出。"
                 pending = carry
-            statement = _trim(pending) + [clause]
+            statement = _trim(pending, clause, reason_at, department) + [clause]
             before = pending[: len(pending) - len(statement) + 1][-1:]
             following = clauses[index + 1:]
             overleaf = not following and position + 1 < len(blocks) and blocks[position + 1].level is None
@@ -197,7 +197,7 @@ def _clauses(paragraph: Paragraph, section: str | None) -> list[_Clause]:
                 continue  # inside brackets: "(基数为0,不可比)"
             rest = re.split(r"[，,；;。]", sentence[comma.end():])[0]
             head = sentence[max(c for c in cuts if c <= comma.start()):comma.start()]
-            if (_compares_with_figures(rest) or _names_own_change(rest)) and (
+            if ((_compares_with_figures(rest) and _another_base(head, rest)) or _names_own_change(rest)) and (
                     _compares_with_figures(head) or CHANGE.search(compact(head)) or CHANGE_PCT.search(compact(head))):
                 cuts.append(comma.end())
         cuts = sorted(set(cuts))
@@ -211,6 +211,16 @@ def _clauses(paragraph: Paragraph, section: str | None) -> list[_Clause]:
 
 def _starts_item(text: str, start: int) -> bool:
     return start == 0 or re.search(r"[。；;：:]\s*$", text[:start]) is not None
+
+
+def _another_base(head: str, rest: str) -> bool:
+    """Whether a comparison compares with another base than the one before it (last year, then
+    the budget; 2023, then 2019), not the same comparison told twice ("比上年预算减15600元,
+    同比下降19.60%")."""
+    def base(text: str) -> tuple:
+        flat = compact(text)
+        return _kind(flat, flat), tuple(re.findall(r"\d{4}年", flat))
+    return base(head) != base(rest)
 
 
 def _names_own_change(clause: str) -> bool:
@@ -267,10 +277,24 @@ def _says_no_gap(clause: _Clause, pending: list[_Clause]) -> bool:
                 and not CHANGE.search(flat))
 
 
-def _trim(pending: list[_Clause]) -> list[_Clause]:
+def _trim(pending: list[_Clause], anchor: _Clause | None = None, reason_at: tuple[int, int] | None = None,
+          department: str | None = None) -> list[_Clause]:
     """The clauses that belong to the statement: from its numbered item, or from the first
     that names a subject or makes a comparison, with the one before it when that one states
-    the amount compared ("项目支出预算数为 4,968.34 万元。" / "与上年相比增加…")."""
+    the amount compared ("项目支出预算数为 4,968.34 万元。" / "与上年相比增加…").
+
+    A comparison naming another subject starts the statement again ("其中公务接待较上年同期减少
+    …。公务用车运行费用较上年同期增加…"), and a reason sentence that names its own subject before
+    its marker takes the figures printed for that subject ("…“三公”经费预算总额为1969万元,较2024年
+    …;其中:…;公务用车购置及运行维护费1687万元,…。2025年“三公”经费预算下降的原因主要是…")."""
+    if anchor is not None and reason_at is not None and not re.search(r"\d", re.sub(
+            r"\d{4}年度?", "", compact(anchor.text[: reason_at[0]]))):
+        named = named_before_reason(compact(anchor.text[: reason_at[1]]), department)
+        if named:
+            for index in range(len(pending) - 1, -1, -1):
+                if named in compact(pending[index].text) and re.search(AMOUNT, pending[index].flat):
+                    return pending[index:index + 1] + [
+                        c for c in pending[index + 1:] if re.match(rf"\s*(?:{COMPARISON.pattern})", c.text)]
     keep_from = len(pending)
     for index, clause in enumerate(pending):
         if clause.item:
@@ -280,6 +304,10 @@ def _trim(pending: list[_Clause]) -> list[_Clause]:
             if SUBJECT_MARK.search(clause.flat) or COMPARISON.search(clause.flat):
                 keep_from = index
                 break
+        for index in range(keep_from + 1, len(pending)):
+            if _compares_with_figures(pending[index].text) and not re.match(
+                    rf"\s*(?:{COMPARISON.pattern})", pending[index].text) and subject([pending[index].text], department):
+                keep_from = index  # another subject compared: the statement starts again there
         if keep_from > 0 and _names_amount(pending[keep_from - 1]):
             keep_from -= 1
     return pending[keep_from:]
@@ -326,6 +354,11 @@ def _explanation(
     said = compact(figures) or flat
     if reason is None and not (reason_at is None or NO_DIFFERENCE.search(flat) or _changes(said)[0] == 0):
         return [], used  # "主要变动原因如下：" over items that are statements of their own
+    marker = anchor.text[reason_at[0]:reason_at[1]] if reason_at else ""
+    if not (YEAR_OVER_YEAR.search(flat) or BUDGET_VS_ACTUAL.search(flat) or CHANGE.search(said)
+            or CHANGE_PCT.search(said) or NO_DIFFERENCE.search(flat) or re.search(r"增|减|升|降|差异|持平|变", marker)
+            or (BUDGET.search(flat) and ACTUAL.search(flat))):
+        return [], used  # a reason for one figure, nothing compared: "结转下年资金预算数为0万元，主要原因是…"
     first = statement[0]
     common = dict(
         section=anchor.section,
@@ -355,18 +388,32 @@ def _explanation(
             rate=_rate(said) if compared else None,
             change=change,
             change_pct=change_pct,
-            no_difference=reason_at is None or bool(NO_DIFFERENCE.search(flat)) or (change == 0 and not change_pct),
+            no_difference=reason_at is None or bool(NO_DIFFERENCE.search(_without_alternatives(flat)))
+            or (change == 0 and not change_pct),
             **common,
         ))
     return explanations_made, used
 
 
+def _without_alternatives(flat: str) -> str:
+    """A template's bracketed alternative left out: "决算数小于预算数(或与预算数持平)的主要原因"."""
+    return re.sub(r"[（(]或[^)）]*[)）]", "", flat)
+
+
 def _span(statement: list[_Clause]) -> str:
-    """The statement as printed: from its first clause to the end of its last, in one piece."""
+    """The statement as printed, in one piece: from the start of the sentence (or ；clause) of
+    its first clause to the end of the one of its last, so that a comparison cut off at a comma
+    ("公务接待费支出决算比预算无增减变化," before "比去年增加0.5万元…") keeps its whole sentence."""
     first, last = statement[0], statement[-1]
-    if first.paragraph is last.paragraph:
-        return first.paragraph.text[first.offset : last.offset + len(last.text)].strip()
-    return "".join(clause.text for clause in statement).strip()
+    if first.paragraph is not last.paragraph:
+        return "".join(clause.text for clause in statement).strip()
+    text = first.paragraph.text
+    start = max(text.rfind(stop, 0, first.offset) for stop in "。；;！？") + 1
+    end = last.offset + len(last.text)
+    if not re.search(r"[。；;！？]\s*$", text[:end]):
+        stops = [found for found in (text.find(stop, end) for stop in "。；;！？") if found >= 0]
+        end = min(stops) + 1 if stops else len(text)
+    return text[start:end].strip()
 
 
 def _first_known(*values: float | None) -> float | None:

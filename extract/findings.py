@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from . import sangong
 from .catalog import FINAL_ACCOUNT_NAMES, joined_name, table_name
 from .explanations import Explanation
-from .wording import AMOUNT, BUDGET, CHANGE, YEAR_OVER_YEAR, amount_value
+from .wording import AMOUNT, BUDGET, CHANGE, COMPARISON, amount_value
 from .line_items import LineItem, labelled_value, read_with_certainty, table_line_items, total_row
 from .narrative import Paragraph
 from .pdf import Page
@@ -31,7 +31,7 @@ RULES = {
     "total_mismatch": "收入支出决算总表 / 财政拨款收入支出决算总表 totals differ from the detail table",
     "rate_mismatch": "a stated 完成率 differs from 决算数 / 预算数",
     "no_difference_contradicted": "无差异 is stated but the two figures printed differ",
-    "change_pct_mismatch": "a year-over-year % differs from the change and the amount compared",
+    "change_pct_mismatch": "a change % (on last year or on the budget) differs from the change and the amount compared",
     "narrative_table_mismatch": "a narrative amount for a 类, 项 or 三公 item differs from its table",
     "share_mismatch": "a 结构情况 share (占 %) differs from the amount over the table 合计",
     "share_over_100": "a share above 100% is printed",
@@ -278,7 +278,8 @@ def stated_figure_mismatches(explanations: list[Explanation]) -> list[Finding]:
 
 
 def change_mismatches(explanations: list[Explanation]) -> list[Finding]:
-    """A year-over-year % against the change and the amount it is a change of.
+    """A change % against the change and the amount it is a change of (on last year, or on the
+    budget: "公务接待费支出2.14万元,与2021年度预算相比,增加1.14万元,增长1.14%").
 
     The amount compared is one printed before the comparison in the same clause, else in the
     sentence before ("基本支出 92.66 万元。与上年度相比…增加 38.05 万元，增长 69.68%": 38.05 /
@@ -286,7 +287,7 @@ def change_mismatches(explanations: list[Explanation]) -> list[Finding]:
     """
     findings = []
     for item in explanations:
-        if item.kind != "year_over_year" or item.change is None or item.change_pct is None:
+        if item.change is None or item.change_pct is None:
             continue
         bases = _compared_amounts(compact(item.context), item.change)
         if not bases:
@@ -330,7 +331,7 @@ def _compared_amounts(flat: str, change: float) -> list[float]:
     """The amounts a change may be of: those printed before its comparison, in its clause (up to
     the last 。/；) or else the sentence before; never another subject's ("公务接待费242万元，…；
     公务用车购置及运行维护费1687万元，较上年减少209万元": only 1687)."""
-    marks = [m for m in YEAR_OVER_YEAR.finditer(flat)
+    marks = [m for m in COMPARISON.finditer(flat)
              if (found := CHANGE.search(flat[m.start():]))
              and abs(abs(amount_value(found.group(2), found.group(3)) or 0) - abs(change)) < 1e-6]
     if not marks:

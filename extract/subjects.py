@@ -53,7 +53,7 @@ def subject(texts: list[str], department: str | None, marked: str | None = None)
     marks = list(SUBJECT_MARK.finditer(flat))
     if marks and marks[0].start() < 40:
         return flat[: marks[-1].end()]
-    before_reason = _named_before_reason(compact(marked or texts[-1]), department)
+    before_reason = named_before_reason(compact(marked or texts[-1]), department)
     if before_reason:
         return before_reason  # "公务用车购置增长的原因主要是…", "…支出决算数大于预算数的主要原因是…"
     heading = re.fullmatch(r"([^，,。；;：:\d]{2,20}(?:费|支出|收入|资金))[。：:]", flat)
@@ -83,7 +83,7 @@ _GAP_WORDS = re.compile(
 )
 
 
-def _named_before_reason(stated: str, department: str | None) -> str | None:
+def named_before_reason(stated: str, department: str | None) -> str | None:
     """The subject a reason sentence names before its marker ("公务用车购置增长的原因主要是",
     "…“三公”经费支出决算数大于预算数的主要原因是"), when it prints no figure."""
     stated = re.sub(r"(?:的)?(?:主要)?(?:变动)?原因(?:主要)?(?:是|为|在于|如下|有|系)?[:：]?$", "", stated)
@@ -108,7 +108,8 @@ def _named_amounts(flat: str):
     )
     if before:
         yield before.group("s")
-    change = re.match(rf"(?P<s>[^，,。；;：:]{{2,30}}?)(?:全区|全市|全县)?(?:{UP}|{DOWN})(?:了)?(?:{NUMBER})", flat)
+    change = re.match(rf"(?P<s>[^，,。；;：:]{{2,30}}?)(?:全区|全市|全县)?(?:{UP}|{DOWN})(?:了)?(?:{NUMBER})",
+                      re.split(r"[:：]", flat)[-1])  # "其中:因公出国(境)费支出决算增加0元"
     if change:
         yield change.group("s")
     for amount in re.finditer(rf"(?:{NUMBER})?\s*(?:万元|亿元|(?<=\d)元)", flat):
