@@ -8,7 +8,8 @@
   tables at once), ``/-/charts`` (category counts by year and by region) and
   ``/-/gongkai.css`` (added to every page by ``extra_css_urls``).
 - ``render_cell``: provenance links — a file's sha256 to its bytes, a page number to the
-  page's text and to that page of the PDF; a category key with its Chinese name.
+  page's text and to that page of the PDF, a document id (in views and queries) to its
+  document; a category key with its Chinese name.
 - ``register_output_renderer``: ``.zip`` — the files behind the rows of any table or query.
 """
 
@@ -35,6 +36,8 @@ CATEGORY_COLUMNS = {"category", "label"}
 # Tables and views whose rows carry a document_id and a page number (and queries: table None).
 PAGE_TABLES = {"explanations", "findings", "sections", "line_items", "explanation_facts",
                "finding_facts", "line_item_facts", None}
+# Where a document_id is a bare number (tables link their foreign keys themselves).
+DOCUMENT_LINK_TABLES = {"explanation_facts", "finding_facts", "line_item_facts", None}
 
 
 @hookimpl(trylast=True)
@@ -92,6 +95,9 @@ def render_cell(row, value, column, table, database, datasette):
     if column == "sha256" and isinstance(value, str) and len(value) == 64:
         href = datasette.urls.path(f"/-/files/{value}")
         return Markup(f'<a href="{href}">{escape(value[:12])}…</a>')
+    if column == "document_id" and table in DOCUMENT_LINK_TABLES and isinstance(value, int):
+        href = escape(datasette.urls.row(database, "documents", str(value)))
+        return Markup(f'<a href="{href}">{value}</a>')
     if column in CATEGORY_COLUMNS and value in LABEL_NAMES:
         return Markup(f'{escape(value)} <span class="gongkai-label">{LABEL_NAMES[value]}</span>')
     if column == "page" and table in PAGE_TABLES and value is not None:
