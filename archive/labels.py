@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 COLUMNS = ["explanation_id", "sha256", "department", "region", "fiscal_year", "subject",
            "reason", "model_labels", "labels", "note"]
 SEPARATOR = ";"
+SHA256 = re.compile(r"[0-9a-f]{64}")
+NOTE_MAX_CHARS = 2000
 
 
 @dataclass
@@ -94,30 +97,35 @@ def import_labels(archive: "Archive", path: str | os.PathLike,
     report = ImportReport()
     corrections: list[tuple[str, str, tuple[str, ...], str | None]] = []
     corrected = archive.corrected_reasons()
-    with open(path, encoding="utf-8-sig", newline="") as lines:
-        reader = csv.DictReader(lines)
-        missing = {"sha256", "reason", "labels"} - set(reader.fieldnames or [])
-        if missing:
-            report.errors.append((1, f"{path}: missing columns {sorted(missing)}; "
-                                     f"start from `gongkai labels export`"))
-            return report
-        for row in reader:
-            line = reader.line_num
-            try:
-                labels = check_labels(_split(row["labels"]), f"{path} line {line}")
-            except BadTrainingData as error:
-                report.errors.append((line, str(error)))
-                continue
-            if not row.get("sha256") or not row.get("reason"):
-                report.errors.append((line, f"{path} line {line}: sha256 and reason are required"))
-                continue
-            # Same as the model and never corrected before: nothing to store. (A row that
-            # was corrected before is stored again, even back to the model's labels.)
-            if (set(labels) == set(_split(row.get("model_labels") or ""))
-                    and (row["sha256"], row["reason"]) not in corrected):
-                report.unchanged += 1
-                continue
-            corrections.append((row["sha256"], row["reason"], labels, row.get("note") or None))
+    line = 1
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as lines:
+            reader = csv.DictReader(lines)
+            missing = {"sha256", "reason", "labels"} - set(reader.fieldnames or [])
+            if missing:
+                report.errors.append((1, f"{path}: missing columns {sorted(missing)}; "
+                                         f"start from `gongkai labels export`"))
+                return report
+            for row in reader:
+                line = reader.line_num
+                try:
+                    labels = check_labels(_split(row["labels"] or ""), f"{path} line {line}")
+                    sha256, reason, note = _checked(archive, row, f"{path} line {line}")
+                except (BadTrainingData, BadCorrection) as error:
+                    report.errors.append((line, str(error)))
+                    continue
+                # Same as the model and never corrected before: nothing to store. (A row that
+                # was corrected before is stored again, even back to the model's labels.)
+                if (set(labels) == set(_split(row.get("model_labels") or ""))
+                        and (sha256, reason) not in corrected):
+                    report.unchanged += 1
+                    continue
+                corrections.append((sha256, reason, labels, note))
+    except (csv.Error, UnicodeDecodeError) as error:
+        # A malformed file (a field past csv's size limit, not UTF-8): the rows before the
+        # fault are kept, the rest are not read.
+        report.errors.append((line + 1, f"{path}: line {line + 1} and those after it cannot be "
+                                        f"read ({error}); save the file again as UTF-8 CSV"))
     report.corrections = archive.save_corrections(corrections)
     report.applied = archive.apply_corrections()
     known = {normalize_text(e.text): set(e.labels) for e in load_examples(training_data)}
@@ -127,6 +135,30 @@ def import_labels(archive: "Archive", path: str | os.PathLike,
             fresh[normalize_text(reason)] = Example(reason, labels, "human")
     report.training_examples = append_examples(fresh.values(), training_data)
     return report
+
+
+class BadCorrection(ValueError):
+    """A row of a corrections file names no explanation of the archive."""
+
+
+def _checked(archive: "Archive", row: dict, where: str) -> tuple[str, str, str | None]:
+    """The row's sha256, reason and note, once they name an explanation of the archive: a
+    correction is published as it is, so nothing else gets in."""
+    sha256 = (row.get("sha256") or "").strip().lower()
+    reason = row.get("reason") or ""
+    note = (row.get("note") or "").strip() or None
+    if not sha256 or not reason:
+        raise BadCorrection(f"{where}: sha256 and reason are required")
+    if not SHA256.fullmatch(sha256):
+        raise BadCorrection(f"{where}: sha256 must be the 64 hex digits of an archived file, "
+                            f"not {sha256[:80]!r}")
+    if not archive.explains(sha256, reason):
+        raise BadCorrection(f"{where}: no explanation of document {sha256[:12]}… has this reason; "
+                            "keep the sha256 and reason columns as `gongkai labels export` wrote them")
+    if note and len(note) > NOTE_MAX_CHARS:
+        raise BadCorrection(f"{where}: the note has {len(note)} characters; at most "
+                            f"{NOTE_MAX_CHARS} are kept")
+    return sha256, reason, note
 
 
 def _split(cell: str) -> list[str]:

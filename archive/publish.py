@@ -58,12 +58,20 @@ def database_name(archive_path: str | os.PathLike) -> str:
     return Path(archive_path).stem
 
 
-def load_metadata(name: str, path: Path = METADATA_PATH) -> dict[str, Any]:
-    """The metadata file, its single database entry renamed to ``name``."""
+def load_metadata(name: str, path: Path = METADATA_PATH, *, allow_sql: bool = False) -> dict[str, Any]:
+    """The metadata file, its single database entry renamed to ``name``.
+
+    :param allow_sql: let anyone run arbitrary SQL (``?sql=``, ``_where=``). Off for a
+        public archive: SQLite's time limit is checked between its steps, and one call of a
+        function over a long string (``replace``, ``printf``) is a single step, so a query
+        could hold a thread past the limit. Canned queries, facets and search stay open.
+    """
     metadata = json.loads(path.read_text(encoding="utf-8"))
     databases = metadata.get("databases", {})
     if len(databases) == 1 and name not in databases:
         metadata["databases"] = {name: next(iter(databases.values()))}
+    if not allow_sql:
+        metadata["allow_sql"] = False
     return metadata
 
 
@@ -101,11 +109,16 @@ def make_datasette(
     immutable: bool = False,
     inspect_data: dict | None = None,
     settings: dict[str, Any] | None = None,
+    allow_sql: bool = False,
+    metadata_path: str | os.PathLike | None = None,
 ):
     """A ``Datasette`` serving one archive with the metadata, plugin and safe settings.
 
     :param immutable: open it ``immutable=1`` (a snapshot nobody writes): faster, cacheable.
     :param inspect_data: table counts from ``inspect`` (skips hashing the file at start).
+    :param allow_sql: let anyone run arbitrary SQL (see ``load_metadata``).
+    :param metadata_path: an operator's own metadata file (``allow`` blocks, the plugin's
+        limits) instead of ``datasette_metadata.json``.
     """
     from datasette.app import Datasette
 
@@ -113,7 +126,8 @@ def make_datasette(
     return Datasette(
         [] if immutable else [path],
         immutables=[path] if immutable else [],
-        metadata=load_metadata(database_name(path)),
+        metadata=load_metadata(database_name(path), Path(metadata_path or METADATA_PATH),
+                               allow_sql=allow_sql),
         template_dir=str(TEMPLATES),
         settings={**SETTINGS, **(settings or {})},
         inspect_data=inspect_data,
@@ -127,12 +141,15 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8001,
     immutable: bool = False,
+    allow_sql: bool = False,
+    metadata_path: str | os.PathLike | None = None,
 ) -> None:
     """Run Datasette over the archive until interrupted."""
     import uvicorn
     from datasette.cli import run_sync
 
-    datasette = make_datasette(archive_path, immutable=immutable)
+    datasette = make_datasette(archive_path, immutable=immutable, allow_sql=allow_sql,
+                               metadata_path=metadata_path)
     run_sync(datasette.invoke_startup)
     uvicorn.run(datasette.app(), host=host, port=port, log_level="info", lifespan="on")
 

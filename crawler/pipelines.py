@@ -38,6 +38,8 @@ class ArchivePipeline:
         pipeline = cls(path)
         pipeline.crawler = crawler
         crawler.signals.connect(pipeline.robots_fetched, signals.response_received)
+        crawler.signals.connect(pipeline.redirect_dropped, signals.request_dropped)
+        crawler.signals.connect(pipeline.redirect_off_site, signals.request_scheduled)
         crawler.signals.connect(pipeline.spider_closed, signals.spider_closed)
         return pipeline
 
@@ -104,4 +106,38 @@ class ArchivePipeline:
             run_id=self.run_id, url=request.url, kind="robots", status=response.status,
             outcome="fetched", content_type=(response.headers.get("Content-Type") or b"").decode("latin-1") or None,
             size=len(response.body), duration=request.meta.get("download_latency"),
+        )
+
+    def redirect_dropped(self, request) -> None:
+        """A redirect to an address already requested is dropped by the scheduler's duplicate
+        filter and reaches no callback: record it (a loop, when the address is one of its
+        own hops)."""
+        hops = request.meta.get("redirect_urls")
+        if not hops:
+            return
+        if request.url in hops:
+            self._redirect_not_followed(request, "error", (
+                f"redirect loop: {hops[-1]} redirects back to {request.url} "
+                f"({len(hops)} redirects from {hops[0]})"))
+        else:
+            self._redirect_not_followed(request, "skipped",
+                                        f"redirects to {request.url}, already requested")
+
+    def redirect_off_site(self, request) -> None:
+        """Scrapy's OffsiteMiddleware drops a redirect off the portal while scheduling it,
+        silently: record it."""
+        spider = self.crawler.spider
+        if (request.meta.get("redirect_urls") and not request.dont_filter
+                and not request.meta.get("allow_offsite") and not spider.in_scope(request.url)):
+            self._redirect_not_followed(
+                request, "skipped", f"redirected off the portal to {request.url}: not followed")
+
+    def _redirect_not_followed(self, request, outcome: str, reason: str) -> None:
+        if self.archive is None:
+            return
+        first = request.meta["redirect_urls"][0]
+        logger.warning("gave up on %s: %s", first, reason)
+        self.archive.record_fetch(
+            run_id=self.run_id, url=first, kind=request.meta.get("kind", "page"),
+            outcome=outcome, link_text=request.meta.get("link_text"), error=reason,
         )

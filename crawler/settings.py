@@ -106,6 +106,8 @@ GONGKAI_SETTINGS = {
     "ENCODING_FIX_ENABLED": (True, "Decode GBK/GB2312 pages that declare a wrong or no charset."),
     "PROGRESS_ENABLED": (True, "Show the crawl's progress on stderr (a bar on a terminal, log lines otherwise)."),
     "PROGRESS_INTERVAL": (5.0, "Seconds between progress lines when stderr is not a terminal."),
+    "FIRST_PAGE_TIMEOUT": (20, "Seconds allowed to read a PDF's first page when its names say nothing."),
+    "FIRST_PAGE_MAX_MEMORY": (256, "MiB allowed to read a PDF's first page (a decompression bomb stops there)."),
 }
 for _name, (_default, _help) in GONGKAI_SETTINGS.items():
     globals().setdefault(_name, _default)

@@ -8,8 +8,10 @@ from .errors import (
     ERROR_KINDS,
     EmptyFile,
     EncryptedPdf,
+    ExtractCrashed,
     ExtractError,
     ExtractTimeout,
+    ExtractTooLarge,
     NoTextLayer,
     NotPdf,
     TruncatedPdf,
@@ -17,7 +19,7 @@ from .errors import (
 )
 from .limit import extract_with_limit
 
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "8"  # 8: HTML disclosures with their attached tables
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -33,4 +35,6 @@ __all__ = [
     "NoTextLayer",
     "UnsupportedFormat",
     "ExtractTimeout",
+    "ExtractTooLarge",
+    "ExtractCrashed",
 ]

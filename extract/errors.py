@@ -24,6 +24,10 @@ class ExtractError(Exception):
     def to_dict(self) -> dict:
         return {"kind": self.kind, "message": str(self)}
 
+    def __reduce__(self):
+        # Rebuilt from its parts when it crosses a process boundary (extract.limit).
+        return type(self), (self.detail, self.file)
+
 
 class EmptyFile(ExtractError):
     """The file has no bytes (or only whitespace)."""
@@ -77,6 +81,22 @@ class ExtractTimeout(ExtractError):
     next_step = "Raise the limit (--timeout) or report the file as a pathological PDF."
 
 
+class ExtractTooLarge(ExtractError):
+    """Extraction needed more memory than the per-file limit: a decompression bomb (a small
+    file whose streams inflate to gigabytes) or a file too large to extract."""
+
+    kind = "too_large"
+    next_step = ("The file stays archived; if it is a genuine disclosure, raise the limit "
+                 "(--max-memory) and run again.")
+
+
+class ExtractCrashed(ExtractError):
+    """The process extracting the file died without an answer (a crash inside a library)."""
+
+    kind = "crashed"
+    next_step = "The file stays archived; report it with its sha256 so the crash can be fixed."
+
+
 ERROR_KINDS = [
     cls.kind
     for cls in (
@@ -87,5 +107,7 @@ ERROR_KINDS = [
         NoTextLayer,
         UnsupportedFormat,
         ExtractTimeout,
+        ExtractTooLarge,
+        ExtractCrashed,
     )
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import sangong
 from .catalog import FINAL_ACCOUNT_NAMES, joined_name, table_name
 from .explanations import Explanation
 from .wording import AMOUNT, BUDGET, YEAR_OVER_YEAR, amount_value
@@ -31,7 +32,7 @@ RULES = {
     "rate_mismatch": "a stated 完成率 differs from 决算数 / 预算数",
     "no_difference_contradicted": "无差异 is stated but the two figures printed differ",
     "change_pct_mismatch": "a year-over-year % differs from the change and the amount compared",
-    "narrative_table_mismatch": "a narrative amount for a 类 or 项 differs from its table row",
+    "narrative_table_mismatch": "a narrative amount for a 类, 项 or 三公 item differs from its table",
     "share_mismatch": "a 结构情况 share (占 %) differs from the amount over the table 合计",
     "share_over_100": "a share above 100% is printed",
     "broken_font_map": "glyphs without a Unicode mapping come out as (cid:NNN)",
@@ -405,6 +406,62 @@ def narrative_mismatches(explanations: list[Explanation], items: list[LineItem])
                 )
             )
     return findings
+
+
+SANGONG_NAMES = {"财政拨款“三公”经费支出决算表", "一般公共预算“三公”经费预算表"}
+SANGONG_ITEMS = {"total": "“三公”经费", "abroad": "因公出国（境）费", "vehicles": "公务用车购置及运行费",
+                 "vehicle_purchase": "公务用车购置费", "vehicle_running": "公务用车运行维护费", "reception": "公务接待费"}
+
+
+def sangong_mismatches(paragraphs: list[Paragraph], tables: list[Table], doc_type: str | None,
+                       year: int | None = None) -> list[Finding]:
+    """A 三公 item's narrative figure against the 三公 table (luolong-2024: "公务用车购置及运行费支出
+    决算 0.00 万元" while its table and its own next sentence print 1.50).  One finding per item."""
+    table = next((t for t in tables if t.name in SANGONG_NAMES or "三公" in (t.printed_name or "")), None)
+    if table is None:
+        return []
+    printed = sangong.table_values(table, doc_type)
+    if not printed:
+        return []
+    differing: dict[str, list[dict]] = {}
+    for paragraph in paragraphs:
+        for side, item, value, clause in sangong.narrative_values(paragraph.text, doc_type, year):
+            if (side, item) not in printed:
+                continue
+            table_value, column = printed[(side, item)]
+            low, high = _interval(value)
+            if table_value < low - 0.005 - EPSILON or table_value > high + 0.005 + EPSILON:
+                differing.setdefault(item, []).append({
+                    "side": side, "narrative": value, "column": column, "table_value": table_value,
+                    "text": clause, "page": paragraph.page})
+    findings = []
+    for item, mentions in differing.items():
+        first = mentions[0]
+        findings.append(Finding(
+            "narrative_table_mismatch", "error",
+            f"the narrative gives {SANGONG_ITEMS[item]} {first['side']} {first['narrative']:.2f} but {table.name} "
+            f"(page {table.page_start}) prints {first['table_value']:.2f} ({first['column']})",
+            first["page"],
+            {"text": first["text"], "item": SANGONG_ITEMS[item], "side": first["side"],
+             "narrative": first["narrative"], "table": table.name, "column": first["column"],
+             "table_value": first["table_value"], "table_page": table.page_start,
+             "mentions": mentions}))
+    return findings
+
+
+def distinct(findings: list[Finding]) -> list[Finding]:
+    """Each accusation once: one finding per rule, table and row (or 三公 item, or subject code);
+    a narrative-only finding once per page and message."""
+    seen, kept = set(), []
+    for finding in findings:
+        evidence = finding.evidence
+        row = evidence.get("row") or evidence.get("item") or evidence.get("subject_code")
+        key = ((finding.rule, evidence.get("table"), evidence.get("table_page"), row) if evidence.get("table") and row
+               else (finding.rule, finding.page, finding.message))
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 def share_over_100(paragraphs: list[Paragraph]) -> list[Finding]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from gongkai.archive import Archive
+from gongkai.extract.limit import DEFAULT_MEMORY_MB
 
 log = logging.getLogger("gongkai.build")
 
@@ -42,6 +43,7 @@ def build(
     *,
     workers: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int = DEFAULT_MEMORY_MB,
     on_progress: Callable[[int, int, str], None] | None = None,
     model_dir: str | os.PathLike | None = None,
 ) -> BuildReport:
@@ -49,6 +51,7 @@ def build(
 
     :param workers: extraction processes; default one per core.
     :param timeout: seconds allowed per file before it is recorded as kind ``timeout``.
+    :param memory_mb: MiB allowed per file before it is recorded as kind ``too_large``.
     :param on_progress: called as ``(done, total, filename)`` after each file.
     :param model_dir: the classifier's model [default: ``gongkai.paths.trained_model()``,
         else the shipped one].
@@ -58,10 +61,15 @@ def build(
     report = BuildReport()
     classifier = nlp.load_classifier(model_dir or paths.trained_model())
     with Archive(archive_path) as archive:
+        archive.drop_attachment_documents()
         pending = archive.files_to_extract(extract.EXTRACTOR_VERSION)
+        for item in pending:
+            if item["format"] == "html":  # the article's spreadsheets are its tables
+                item["attachments"] = [(str(archive.file_path(a["sha256"])), a["filename"])
+                                       for a in archive.attachments_of(item["sha256"])]
         categorize = _categorizer(classifier)
         for done, (item, record) in enumerate(
-            _extract_all(archive, pending, workers=workers, timeout=timeout), 1
+            _extract_all(archive, pending, workers=workers, timeout=timeout, memory_mb=memory_mb), 1
         ):
             archive.save_document(
                 item["sha256"],
@@ -76,6 +84,11 @@ def build(
             else:
                 report.extracted += 1
                 report.explanations += len(record.get("explanations") or [])
+                for attachment in record.get("attachments") or []:
+                    if "error" in attachment:  # the article is kept without that file's tables
+                        error = attachment["error"]
+                        report.errors[item["sha256"]] = (
+                            f"attachment {attachment['file']}: {error['kind']}: {error['message']}")
             if on_progress:
                 on_progress(done, len(pending), item.get("filename") or item["sha256"])
         report.reclassified = reclassify(archive, classifier)
@@ -114,7 +127,8 @@ def _categorizer(classifier) -> Callable[[dict[str, Any]], list[dict[str, Any]]]
     return categorize
 
 
-def _extract_all(archive: Archive, pending: list[dict], *, workers: int | None, timeout: float):
+def _extract_all(archive: Archive, pending: list[dict], *, workers: int | None, timeout: float,
+                 memory_mb: int):
     """Yield (file row, record) for each pending file, extracting in worker processes.
 
     A worker that dies (out of memory, a crash in a C library) breaks the pool; the files
@@ -133,7 +147,8 @@ def _extract_all(archive: Archive, pending: list[dict], *, workers: int | None, 
                 max_tasks_per_child=20,
             ) as pool:
                 futures = {
-                    pool.submit(extract_path, path, item.get("filename"), timeout): sha256
+                    pool.submit(extract_path, path, item.get("filename"), timeout, memory_mb,
+                                item.get("attachments", ())): sha256
                     for sha256, (item, path) in batch.items()
                 }
                 for future in as_completed(futures):
@@ -150,12 +165,16 @@ def _extract_all(archive: Archive, pending: list[dict], *, workers: int | None, 
                 isolate = True
 
 
-def extract_path(path: str, filename: str | None, timeout: float) -> dict[str, Any]:
-    """Extract one archived file in a worker; errors come back as records, never raised."""
+def extract_path(path: str, filename: str | None, timeout: float,
+                 memory_mb: int = DEFAULT_MEMORY_MB, attachments=()) -> dict[str, Any]:
+    """Extract one archived file in a worker (an HTML disclosure with its attachments,
+    ``(path, filename)`` each); errors come back as records, never raised."""
     from gongkai import extract
 
     try:
-        return extract.extract_with_limit(Path(path).read_bytes(), filename, timeout=timeout)
+        return extract.extract_with_limit(Path(path).read_bytes(), filename, timeout=timeout,
+                                          memory_mb=memory_mb,
+                                          attachments=[(Path(p).read_bytes(), name) for p, name in attachments])
     except extract.ExtractError as error:
         return {"error": error.to_dict()}
     except Exception as error:  # a bug or an unforeseen PDF: record it, keep building

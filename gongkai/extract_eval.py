@@ -327,7 +327,8 @@ def finding_verdict(entries: list[dict], finding: dict, rendering: str) -> dict 
     """The truth entry that describes an extracted finding, if any."""
     numbers = _finding_numbers(finding)
     for entry in entries:
-        if entry["rule"] != finding.get("rule"):
+        rules = entry.get("rule")  # absent: a contradiction any rule may report
+        if rules is not None and finding.get("rule") not in ([rules] if isinstance(rules, str) else rules):
             continue
         if "page" in entry and rendering == "original" and entry["page"] != finding.get("page"):
             continue

@@ -4,6 +4,7 @@ commands, and a real Datasette serving that archive."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -41,17 +43,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass
+class Server:
+    """A running ``gongkai serve``: its base URL, process id and log file."""
+
+    base: str
+    pid: int
+    log: Path
+
+    def peak_rss_mb(self) -> float:
+        """The server's peak resident memory so far (VmHWM), in MiB."""
+        status = Path(f"/proc/{self.pid}/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+) kB", status)[1]) / 1024
+
+
 @contextmanager
-def running_datasette(archive_path: Path, *extra: str):
-    """Start ``gongkai serve`` on a free port; yields its base URL."""
+def serving(archive_path: Path, *extra: str, log: Path | None = None):
+    """Start ``gongkai serve`` on a free port; yields its ``Server``."""
     port = free_port()
-    log = tempfile.TemporaryFile()
+    if log is None:
+        handle, name = tempfile.mkstemp(prefix="gongkai-serve-", suffix=".log")
+        os.close(handle)
+    log_path = log or Path(name)
+    # A file, not a pipe: nobody reads a pipe while tests run, and uvicorn blocks once
+    # its request log fills the pipe's buffer (64 KiB, a few hundred requests).
+    log_file = open(log_path, "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "gongkai", "serve", "--archive", str(archive_path),
          "--port", str(port), *extra],
-        # A file, not a pipe: nobody reads a pipe while tests run, and uvicorn blocks once
-        # its request log fills the pipe's buffer (64 KiB, a few hundred requests).
-        stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
+        stdout=log_file, stderr=subprocess.STDOUT, cwd=REPO,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -62,18 +82,26 @@ def running_datasette(archive_path: Path, *extra: str):
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    output = log.read().decode(errors="replace")
+                    output = log_path.read_text(errors="replace")
                     raise AssertionError(f"Datasette did not start:\n{output}")
                 time.sleep(0.2)
-        yield base
+        yield Server(base, process.pid, log_path)
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-        log.close()
+        log_file.close()
+        if log is None:
+            log_path.unlink(missing_ok=True)
+
+
+@contextmanager
+def running_datasette(archive_path: Path, *extra: str):
+    """Start ``gongkai serve`` on a free port; yields its base URL."""
+    with serving(archive_path, *extra) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="session")

@@ -124,6 +124,19 @@ def test_share_over_100_in_the_real_zhongzhan_document():
     assert finding["evidence"]["share"] == 599.47
 
 
+@pytest.mark.parametrize("rendering", ["reportlab", "libreoffice"])
+def test_a_sangong_item_stated_as_zero_beside_a_table_that_prints_it(rendering):
+    """The real luolong-2024 决算 says 公务用车购置及运行费支出决算 0.00 万元 (page 19) while its
+    三公 table and the same section's next sentence (公务用车运行支出 1.50 万元) print 1.50."""
+    record = extract.extract_file(FIXTURES / f"luolong-2024-juesuan.{rendering}.pdf")
+    [finding] = _by_rule(record, "narrative_table_mismatch")
+    evidence = finding["evidence"]
+    assert (evidence["item"], evidence["side"], evidence["narrative"], evidence["table_value"]) == (
+        "公务用车购置及运行费", "决算", 0.0, 1.5)
+    assert evidence["table"] == "财政拨款“三公”经费支出决算表" and "小计" in evidence["column"]
+    assert finding["page"] == 19 and "0.00" in finding["message"] and "1.50" in finding["message"]
+
+
 def test_unmapped_glyphs_are_a_broken_font_map_finding():
     # reportlab's encryption leaves the CID font's CIDSystemInfo strings encrypted, so
     # pdfminer cannot map its glyphs: a real PDF with a broken font map.
@@ -218,3 +231,46 @@ def test_a_row_that_differs_in_several_columns_is_one_finding():
     [finding] = sum_mismatches([table])
     assert [column["column"] for column in finding.evidence["columns"]] == ["合计", "基本支出"]
     assert finding.page == 3 and "printed 10" in finding.message
+
+
+def _sangong_table(columns: list[str], row: list):
+    from gongkai.extract.tables import Table
+
+    return Table(name="财政拨款“三公”经费支出决算表", code=None, page_start=9, page_end=9, columns=columns,
+                 rows=[row], row_pages=[9], width=len(columns))
+
+
+SANGONG_COLUMNS = ["决算数/合计", "决算数/因公出国（境）费", "决算数/公务用车购置及运行维护费/小计",
+                   "决算数/公务用车购置及运行维护费/公务用车购置费", "决算数/公务用车购置及运行维护费/公务用车运行维护费",
+                   "决算数/公务接待费"]
+
+
+@pytest.mark.parametrize(
+    "columns,row,rules",
+    [
+        (SANGONG_COLUMNS, [3.5, 0.0, 1.5, 0.0, 1.5, 2.0], {"narrative_table_mismatch"}),
+        # The table's own total is not the sum of its items: misread, never compared.
+        (SANGONG_COLUMNS, [9.5, 0.0, 1.5, 0.0, 1.5, 2.0], set()),
+        # An item under two columns (a merged header read twice: js-fayuan-2019-doc): not compared.
+        (SANGONG_COLUMNS + ["决算数/公务接待费"], [3.5, 0.0, 1.5, 0.0, 1.5, 2.0, None], set()),
+    ],
+)
+def test_sangong_items_are_compared_only_with_a_table_read_with_certainty(columns, row, rules):
+    from gongkai.extract.findings import sangong_mismatches
+    from gongkai.extract.narrative import Paragraph
+
+    text = ("2024 年度，“三公”经费支出决算中，因公出国（境）费支出决算 0.00 万元；公务用车购置及运行费支出决算 0.00 万元；"
+            "公务接待费支出决算 2.00 万元。上年公务接待费决算为 5.00 万元。")
+    found = sangong_mismatches([Paragraph(text, 12)], [_sangong_table(columns, row)], "决算")
+    assert {finding.rule for finding in found} == rules
+    assert all(finding.evidence["item"] == "公务用车购置及运行费" for finding in found)
+
+
+def test_the_same_accusation_is_made_once():
+    from gongkai.extract.findings import Finding, distinct
+
+    twice = [Finding("narrative_table_mismatch", "error", f"m{page}", page,
+                     {"table": "一般公共预算财政拨款支出决算表", "subject_code": "2010301"}) for page in (8, 12)]
+    other = Finding("narrative_table_mismatch", "error", "m", 9,
+                    {"table": "一般公共预算财政拨款支出决算表", "subject_code": "2010302"})
+    assert distinct(twice + [other]) == [twice[0], other]

@@ -156,6 +156,35 @@ def test_bad_rows_are_reported_and_skipped(archive_path, tmp_path, training_data
     assert "skipped line 2" in result.stderr and message in result.stderr
 
 
+@pytest.mark.parametrize("column, value, message", [
+    ("sha256", '"><script>alert(1)</script>' + "a" * 37, "64 hex digits"),
+    ("sha256", "0" * 64, "no explanation of document"),
+    ("reason", "一个档案里没有的原因", "no explanation of document"),
+    ("note", "长" * 2001, "at most 2000"),
+], ids=["script-as-sha256", "unknown-file", "unknown-reason", "long-note"])
+def test_rows_naming_no_explanation_are_refused(archive_path, tmp_path, training_data, column,
+                                                 value, message):
+    out, rows = export(archive_path, tmp_path)
+    rows[0].update({"labels": "carryover", column: value})
+    write(out, rows)
+    result = CliRunner().invoke(
+        main, ["labels", "import", "--archive", str(archive_path), "--data", str(training_data), str(out)])
+    assert result.exit_code == 1 and message in result.stderr
+    with Archive(archive_path) as archive:
+        assert archive.conn.execute("SELECT count(*) FROM label_corrections").fetchone()[0] == 0
+
+
+def test_a_malformed_file_is_reported_not_a_crash(archive_path, tmp_path, training_data):
+    out, rows = export(archive_path, tmp_path)
+    rows[1]["labels"] = "carryover"
+    rows[2]["note"] = "x" * 200_000  # past csv's field size limit
+    write(out, rows)
+    result = CliRunner().invoke(
+        main, ["labels", "import", "--archive", str(archive_path), "--data", str(training_data), str(out)])
+    assert result.exit_code == 0 and "1 corrections stored" in result.stdout
+    assert "line 4 and those after it cannot be read" in result.stderr
+
+
 def test_categories_for_rows():
     result = nlp.load_classifier().classify("一是人员增加，二是财政未及时清算，结转下年")
     rows = nlp.categories_for(result)

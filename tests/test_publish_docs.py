@@ -9,6 +9,7 @@ import pytest
 
 from gongkai.archive import views
 from gongkai.archive.datasette_plugin import register_routes
+from gongkai.archive.limits import LIMITS
 from gongkai.archive.publish import SETTINGS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -21,6 +22,11 @@ QUERIES = METADATA["databases"]["archive"]["queries"]
 def test_every_setting_is_documented_with_its_value(name, value):
     shown = {True: "on", False: "off"}.get(value, str(value))
     assert f"| `{name}` | {shown} |" in README
+
+
+@pytest.mark.parametrize("limit", LIMITS, ids=[limit.name for limit in LIMITS])
+def test_every_limit_of_the_plugin_is_documented_with_its_default(limit):
+    assert f"| `{limit.name}` | {limit.default} |" in README
 
 
 @pytest.mark.parametrize("pattern", [pattern for pattern, _ in register_routes()])

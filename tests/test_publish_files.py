@@ -24,7 +24,8 @@ def archive(tmp_path_factory):
     ("pdf", "附件1.pdf", "application/pdf"),
     ("xlsx", "表.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ("doc", "说明.doc", "application/msword"),
-    (None, "readme.txt", "text/plain"),
+    (None, "readme.txt", "application/octet-stream"),
+    ("html", "index.html", "application/octet-stream"),  # never a page of the archive
     (None, None, "application/octet-stream"),
 ])
 def test_content_type_by_format(archive, file_format, filename, expected):
@@ -42,8 +43,9 @@ def test_missing_bytes_are_named_not_invented(archive):
     with pytest.raises(downloads.FileNotArchived, match="missing") as error:
         downloads.archived_file(archive.conn, archive.data_dir, sha256s[0])
     assert error.value.kind == "file_not_archived"
-    with zipfile.ZipFile(io.BytesIO(downloads.zip_files(archive.conn, archive.data_dir,
-                                                        sha256s))) as zipped:
+    written = io.BytesIO()
+    downloads.write_zip(downloads.zip_plan(archive.conn, archive.data_dir, sha256s, 1 << 30), written)
+    with zipfile.ZipFile(written) as zipped:
         manifest = zipped.read("manifest.csv").decode("utf-8-sig").splitlines()
         assert len(zipped.namelist()) == len(sha256s)  # the others and the manifest
     assert "the bytes of" in manifest[1] and manifest[1].startswith(sha256s[0])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def test_truth_is_well_formed(path):
     truth = yaml.safe_load(path.read_text(encoding="utf-8"))
     for name in ["province", "level", "source", *FACTS]:
         assert name in truth, f"{path.name}: no {name}"
-    assert truth["doc_type"] in {"预算", "决算"}
+    assert truth["doc_type"] in {"预算", "决算", None}  # None: a section that does not say
     standard = set(BUDGET_NAMES) | set(FINAL_ACCOUNT_NAMES)
     for table in truth.get("tables") or []:
         assert table["name"] is None or table["name"] in standard, table
@@ -143,3 +144,19 @@ def test_cli_reports_and_enforces_floors(tmp_path):
     assert result.exit_code == 0, result.output
     raised = json.loads((corpus / "floors.json").read_text())["all"]["facts.department"]
     assert raised == scores["facts.department"]["score"]
+
+
+TEXTS = sorted((CORPUS / "texts").glob("*.txt"))
+
+
+@pytest.mark.parametrize("rendering", ["libreoffice", "chromium"])
+@pytest.mark.parametrize("text", TEXTS, ids=[path.stem for path in TEXTS])
+def test_each_text_is_rendered_from_its_current_words(text, rendering):
+    """Both renderings exist and carry the text's words (tests/real/render.py was run after an edit)."""
+    pdf = CORPUS / "rendered" / f"{text.stem}.{rendering}.pdf"
+    assert pdf.is_file(), f"run: python tests/real/render.py  ({pdf.name} is missing)"
+    printed = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                     check=True).stdout.split())
+    lines = [line for line in text.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for line in (lines[0], lines[-1]):
+        assert "".join(line.split())[:12] in printed, f"{pdf.name} was rendered from another text"

@@ -14,11 +14,13 @@ from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_playwright.page import PageMethod
 from twisted.internet.error import DNSLookupError, TimeoutError as TwistedTimeoutError
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from gongkai.archive import Archive
@@ -29,7 +31,7 @@ from ..endpoints import ListEndpoint
 from ..frontier import request_seen
 from ..disposition import filename_from_disposition
 from ..domains import portal_domains
-from ..firstpage import first_page_text
+from ..firstpage import FirstPageUnread, first_page_text
 from ..items import Fetch, LearnedEndpoint
 
 # Content types of attachments served without a telling URL (download servlets).
@@ -135,10 +137,16 @@ class PortalSpider(scrapy.Spider):
 
     # -- pages ------------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         if _is_file_response(response):
-            yield from self.parse_file(response)
+            async for item in self.parse_file(response):
+                yield item
             return
+        for item in self._page_items(response):
+            yield item
+
+    def _page_items(self, response: Response) -> Iterator[Any]:
+        """A page's fetch rows, and requests for the files, pages and lists it links."""
         if response.status == 304:  # an HTML disclosure archived before (middlewares/conditional.py)
             yield _fetch(response, kind="file", outcome="not_modified")
             return
@@ -280,15 +288,18 @@ class PortalSpider(scrapy.Spider):
 
     # -- files ------------------------------------------------------------------------
 
-    def parse_file(self, response: Response) -> Iterator[Any]:
+    async def parse_file(self, response: Response) -> AsyncIterator[Any]:
         if response.status == 304:
             yield _fetch(response, kind="file", outcome="not_modified")
             return
         if not _is_file_response(response):
             # A download link that answered with a page (an error page, a login form).
-            yield from self._parse_as_page(response)
+            response.meta["kind"] = "page"
+            for item in self._page_items(response):
+                yield item
             return
-        yield from _redirect_hops(response)
+        for item in _redirect_hops(response):
+            yield item
         disposition_name = filename_from_disposition(response.headers.get("Content-Disposition"))
         url_name = focus.file_name_from_url(response.url)
         filename = disposition_name or url_name
@@ -299,34 +310,52 @@ class PortalSpider(scrapy.Spider):
         )
         link_text = response.meta.get("link_text")
         verdict = focus.name_verdict(link_text, disposition_name, url_name)
+        unread = None  # why the first page could not be judged
         if verdict is focus.Verdict.UNKNOWN and file_format == "pdf":
-            verdict = focus.text_verdict(first_page_text(response.body))
+            verdict, unread = await self._first_page_verdict(response)
         if verdict is focus.Verdict.UNKNOWN:
             # Names that leave it open (附件1, 绩效目标表): the article that links it decides.
             verdict = focus.name_verdict(response.meta.get("page_title"))
         if verdict is not focus.Verdict.DISCLOSURE or file_format is None:
             yield _fetch(response, kind="file", outcome="skipped", filename=filename,
-                         error=None if file_format else "not a disclosure format")
+                         error=unread or (None if file_format else "not a disclosure format"))
             return
         yield _fetch(response, kind="file", outcome="stored", filename=filename,
-                     body=response.body, file_format=file_format)
+                     body=response.body, file_format=file_format, error=unread)
 
-    def _parse_as_page(self, response: Response) -> Iterator[Any]:
-        response.meta["kind"] = "page"
-        yield from self.parse_page(response)
+    async def _first_page_verdict(self, response: Response) -> tuple[focus.Verdict, str | None]:
+        """What the first page says, read in a thread (the child process it starts may take
+        up to FIRST_PAGE_TIMEOUT, and the other downloads go on meanwhile); with the reason
+        when it could not be read."""
+        try:
+            text = await maybe_deferred_to_future(deferToThread(
+                first_page_text, response.body,
+                timeout=self.settings.getfloat("FIRST_PAGE_TIMEOUT"),
+                memory_mb=self.settings.getint("FIRST_PAGE_MAX_MEMORY")))
+        except FirstPageUnread as error:
+            self.logger.warning("%s: %s", response.url, error)
+            return focus.Verdict.UNKNOWN, str(error)
+        return focus.text_verdict(text), None
 
     # -- failures ---------------------------------------------------------------------
 
     def failed(self, failure: Failure) -> Iterator[Fetch]:
-        """Record a request that failed: HTTP error, timeout, refused connection…"""
+        """Record a request that failed or that the crawler gave up on: HTTP error, timeout,
+        refused connection, redirect loop, a body past DOWNLOAD_MAXSIZE (a decompression
+        bomb included). Each is a ``fetches`` row and a log line. (Redirects the scheduler
+        drops, off the portal or back to an address already requested, are recorded by the
+        pipeline.)"""
         request = failure.request
         response = getattr(failure.value, "response", None)
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # forbidden by robots.txt or dropped on purpose: nothing was fetched
+        if failure.check(IgnoreRequest) and not failure.check(HttpError) \
+                and str(failure.value).startswith("Forbidden by robots.txt"):
+            return  # robots.txt forbids it: nothing was fetched
+        reason = describe_failure(failure, request)
         if response is not None:
             yield from _redirect_hops(response)
+        self.logger.warning("gave up on %s: %s", request.url, reason)
         yield Fetch(
-            url=response.url if response is not None else request.url,
+            url=response.url if response is not None else _first_url(request),
             kind=request.meta.get("kind", "page"),
             outcome="error",
             status=response.status if response is not None else None,
@@ -334,12 +363,27 @@ class PortalSpider(scrapy.Spider):
             link_text=request.meta.get("link_text"),
             content_type=_header(response, "Content-Type") or None,
             duration=request.meta.get("download_latency"),
-            error=describe_failure(failure, request),
+            error=reason,
         )
 
 
+def _first_url(request: scrapy.Request) -> str:
+    """The URL the crawler asked for, before any redirect."""
+    return (request.meta.get("redirect_urls") or [request.url])[0]
+
+
 def describe_failure(failure: Failure, request: scrapy.Request) -> str:
-    """A one-line reason, naming the status or the network error."""
+    """A one-line reason, naming the status, the network error or why the crawler gave up."""
+    hops = request.meta.get("redirect_urls") or []
+    if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        message = str(failure.value)
+        if message == "max redirections reached":
+            return (f"redirect loop: gave up after {len(hops)} redirects from {_first_url(request)}"
+                    f" (last to {request.url})")
+        return message  # Scrapy's own words: a decompression bomb, a dropped request…
+    if failure.check(DownloadCancelledError):
+        return (f"larger than DOWNLOAD_MAXSIZE, download cancelled: "
+                f"{str(failure.value) or request.url}")
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status} for {request.url}"
     if failure.check(TwistedTimeoutError) or "TimeoutError" in type(failure.value).__name__:

@@ -12,8 +12,11 @@ from .options import archive_option, model_option
 @click.option("--workers", type=int, default=None, help="Extraction processes [default: one per core].")
 @click.option("--timeout", type=float, default=120, show_default=True,
               help="Seconds allowed per file; slower files are recorded with kind 'timeout'.")
+@click.option("--max-memory", "memory_mb", type=click.IntRange(min=0), default=768, show_default=True,
+              help="MiB of memory allowed per file (0: no limit); more is recorded with kind 'too_large'.")
 @model_option
-def build(archive_path: str, workers: int | None, timeout: float, model_dir: str | None) -> None:
+def build(archive_path: str, workers: int | None, timeout: float, memory_mb: int,
+          model_dir: str | None) -> None:
     """Extract, classify and load every archived file that has no current document.
 
     Idempotent: a second run adds nothing; a run killed at any moment is completed by the
@@ -29,8 +32,8 @@ def build(archive_path: str, workers: int | None, timeout: float, model_dir: str
         progress = progress or Progress("build", total=total)
         progress.update(1, item=name)
 
-    report = run_build(archive_path, workers=workers, timeout=timeout, on_progress=on_progress,
-                       model_dir=model_dir)
+    report = run_build(archive_path, workers=workers, timeout=timeout, memory_mb=memory_mb,
+                       on_progress=on_progress, model_dir=model_dir)
     if progress:
         progress.close()
     click.echo(

@@ -12,9 +12,12 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record per file (JSON Lines).")
 @click.option("--timeout", type=float, default=120, show_default=True,
               help="Seconds allowed per file; slower files fail with kind 'timeout'.")
+@click.option("--max-memory", "memory_mb", type=click.IntRange(min=0), default=768, show_default=True,
+              help="MiB of memory allowed per file (0: no limit); more fails with kind 'too_large'.")
 @click.option("--pages/--no-pages", "with_pages", default=True, show_default=True,
               help="Include each page's text in the JSON record.")
-def extract(files: tuple[str, ...], as_json: bool, timeout: float, with_pages: bool) -> None:
+def extract(files: tuple[str, ...], as_json: bool, timeout: float, memory_mb: int,
+            with_pages: bool) -> None:
     """Extract disclosure PDFs (or .doc/.docx/.xls/.xlsx/.wps/.et via LibreOffice).
 
     Files that fail print {"file", "error": {"kind", "message"}} and make the exit status 1;
@@ -26,7 +29,8 @@ def extract(files: tuple[str, ...], as_json: bool, timeout: float, with_pages: b
     for path in files:
         try:
             with open(path, "rb") as handle:
-                record = extract_lib.extract_with_limit(handle.read(), path, timeout=timeout)
+                record = extract_lib.extract_with_limit(handle.read(), path, timeout=timeout,
+                                                        memory_mb=memory_mb)
         except extract_lib.ExtractError as error:
             failed += 1
             _report(path, error.to_dict(), as_json)

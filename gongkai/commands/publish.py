@@ -17,10 +17,17 @@ def _translate(error):
 @click.option("-p", "--port", default=8001, show_default=True, type=int, help="Port to listen on.")
 @click.option("--immutable", is_flag=True,
               help="Open the archive as an immutable snapshot (nothing may write to it).")
-def serve(archive_path: str, host: str, port: int, immutable: bool) -> None:
+@click.option("--allow-sql", is_flag=True,
+              help="Let anyone run arbitrary SQL (?sql=); off for a public archive.")
+@click.option("--metadata", "metadata_path", type=click.Path(exists=True, dir_okay=False),
+              help="Your own Datasette metadata (allow blocks, the plugin's limits) "
+                   "[default: the bundled datasette_metadata.json].")
+def serve(archive_path: str, host: str, port: int, immutable: bool, allow_sql: bool,
+          metadata_path: str | None) -> None:
     """Serve the archive with Datasette: metadata, Chinese search, charts, file links.
 
-    Read-only with a SQL time limit; changes a build left unindexed are indexed first.
+    Read-only, with a SQL time limit and bounded memory per request; changes a build left
+    unindexed are indexed first.
     Example: gongkai serve --archive archive.db --port 8001
     """
     from gongkai.archive import publish
@@ -30,7 +37,8 @@ def serve(archive_path: str, host: str, port: int, immutable: bool) -> None:
         if indexed := publish.prepare(archive_path, immutable=immutable):
             click.echo(f"indexed {indexed} rows for search", err=True)
         click.echo(f"serving {archive_path} on http://{host}:{port}/", err=True)
-        publish.serve(archive_path, host=host, port=port, immutable=immutable)
+        publish.serve(archive_path, host=host, port=port, immutable=immutable,
+                      allow_sql=allow_sql, metadata_path=metadata_path)
     except publish.PublishError as error:
         raise _translate(error)
 
