@@ -32,6 +32,10 @@ characters (3.0 GB of text), --runs 20:
   (same machine, 2026-11-23): table view ?_search=&_nocount=1 100-900 ms, its count timing
   out at 3 s on common words; /-/search ranked by FTS5's bm25 took 0.1-1.6 s.
   Recall: FTS hit counts equal LIKE counts for every query (asserted; LIKE count 4.5-17.5 s).
+  At 200,000 pages (same load): index 20.1 s CPU per 100k pages; the search-box paths
+  within the same ranges as at a million (they read at most 10,001 hits whatever the size:
+  table json p50 6-58 ms); absent 度年 147-206 ms, 年预算支出 190-412 ms (p50), about a
+  fifth of the million-page figures: that path alone grows with the archive.
   Absent phrases of common characters are the one path that grows with the archive: the
   index must read every page holding the characters to find no phrase (one pass: 0.5 s for
   two characters here, 1-3 s for five; ten times that at ten million pages, past the 3 s
