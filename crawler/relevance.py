@@ -75,10 +75,11 @@ GOVERNMENT = re.compile(
     r"[省市县区州旗镇乡]级决算|预算执行情况|预算草案|决算草案|预算调整方案|"
     r"(?:一般公共预算|政府性基金(?:预算)?|国有资本经营(?:预算)?)(?:收支|收入)|保险基金|政府债务|债券|"
     r"(?<![（(])本级(?:基本)?(?:支出|收入)|(?<![（(])本级[“\"]?三公|"
-    r"税收返还|转移支付(?:分地区|分项目|决算表|预算表|执行)|转移性(?:收支|收入|支出)|财政预决算"
+    r"税收返还|转移支付(?:分地区|分项目|决算表|预算表|执行)|转移性(?:收支|收入|支出)"
 )
-# A portal's column rather than a document: "预决算公开", "预决算公开专栏", "2024年预决算".
-COLUMN = re.compile(r"^\s*(?:\d{4}\s*年度?)?预决算(?:公开|信息)?(?:专栏|专题)?\s*$")
+# A portal's general column rather than a document: "预决算公开", "财政预决算公开专栏", "2024年
+# 预决算" (a page title that is only the column; "部门预决算" names department disclosures).
+COLUMN = re.compile(r"^\s*(?:\d{4}\s*年度?)?(?:财政)?预决算(?:公开|信息)?(?:专栏|专题)?\s*$")
 # A performance evaluation report (of a project or another body), not the budget itself; the
 # 绩效自评表 and 绩效自评情况 that a 决算 carries among its own tables are not reports.
 EVALUATION = re.compile(r"绩效.{0,8}(?:评价|自评|评估|监控|审计)(?!表|情况)")
