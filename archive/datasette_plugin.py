@@ -3,8 +3,9 @@
 - ``prepare_connection``: Chinese search — ``escape_fts`` rewritten as the index was built
   (``archive.search.fts_query``), for canned queries and ``?_search=`` — and the bounds
   of ``archive.limits`` on every connection.
-- ``filters_from_request``: the table pages' search box, reading at most 10,000 hits at any
-  archive size (``archive.table_search``); ``table_actions`` links it to a ranked search.
+- ``filters_from_request``: the table pages' search box, counting at most 10,000 hits and
+  showing at most the newest 1,000 at any archive size (``archive.table_search``);
+  ``table_actions`` links it to the same search ranked by relevance.
 - ``register_routes``: ``/-/files/<sha256>`` (the archived bytes), ``/-/search`` (all
   tables at once), ``/-/charts`` (category counts by year and by region) and
   ``/-/gongkai.css`` (added to every page by ``extra_css_urls``). Each checks Datasette's

@@ -32,6 +32,19 @@ _REASON = "coalesce(explanations.reason, explanations.text)"
 
 DISCLOSURE_FORMATS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "zip")
 
+# An HTML disclosure's attachments: spreadsheets fetched from the page of an archived
+# ``html`` file (``article``), with the first such fetch (crawler/article.py archives the
+# article, extract/html.py reads their tables as the article's).
+_ATTACHMENTS = """
+    SELECT article.sha256 AS article, attachment.sha256 AS sha256, min(attachment.id) AS first_fetch
+    FROM fetches AS attachment
+    JOIN files AS attached ON attached.sha256 = attachment.sha256 AND attached.format IN ('xls', 'xlsx', 'et')
+    JOIN fetches AS article ON article.url = attachment.referer AND article.kind = 'file'
+    JOIN files AS page ON page.sha256 = article.sha256 AND page.format = 'html'
+    WHERE attachment.kind = 'file'
+    GROUP BY article.sha256, attachment.sha256
+"""
+
 
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
@@ -272,19 +285,44 @@ class Archive:
     # -- documents ----------------------------------------------------------------------
 
     def files_to_extract(self, extractor_version: str) -> list[dict[str, Any]]:
-        """Archived files with no document, or one made by another extractor version."""
+        """Archived files with no document, or one made by another extractor version, or (an
+        HTML disclosure) extracted before one of its attachments arrived.  An HTML
+        disclosure's spreadsheet attachments are its tables, never documents of their own."""
         return [
             dict(row)
             for row in self.db.query(
-                """
+                f"""
+                WITH attachments AS ({_ATTACHMENTS})
                 SELECT files.sha256, files.path, files.format, files.filename, files.first_url
                 FROM files LEFT JOIN documents ON documents.sha256 = files.sha256
-                WHERE documents.id IS NULL OR documents.extractor_version IS NOT ?
+                WHERE files.sha256 NOT IN (SELECT sha256 FROM attachments)
+                  AND (documents.id IS NULL OR documents.extractor_version IS NOT ?
+                       OR EXISTS (SELECT 1 FROM attachments JOIN fetches ON fetches.id = attachments.first_fetch
+                                  WHERE attachments.article = files.sha256
+                                    AND fetches.fetched_at > documents.extracted_at))
                 ORDER BY files.first_seen, files.sha256
                 """,
                 [extractor_version],
             )
         ]
+
+    def attachments_of(self, sha256: str) -> list[dict[str, Any]]:
+        """The spreadsheets an HTML disclosure attaches (fetched from its page), in the order
+        they were first fetched: ``sha256``, ``path``, ``format``, ``filename``."""
+        return [dict(row) for row in self.db.query(
+            f"""WITH attachments AS ({_ATTACHMENTS})
+                SELECT files.sha256, files.path, files.format, files.filename FROM attachments
+                JOIN files ON files.sha256 = attachments.sha256
+                WHERE attachments.article = ? ORDER BY attachments.first_fetch""",
+            [sha256],
+        )]
+
+    def drop_attachment_documents(self) -> int:
+        """Delete the documents an earlier build made of files that are an HTML disclosure's
+        attachments (now that document's tables); returns how many."""
+        with self.transaction() as conn:
+            return conn.execute(
+                f"DELETE FROM documents WHERE sha256 IN (SELECT sha256 FROM ({_ATTACHMENTS}))").rowcount
 
     def source_url(self, sha256: str) -> str | None:
         row = self.conn.execute(

@@ -7,7 +7,8 @@ for each facet, which at a million pages takes up to seconds for a common word
 ``fts_table``, so Datasette's own search filter stays idle) and bounds the work:
 
 - the count of hits comes from the index alone, exact up to ``COUNT_CAP`` ("10,000+"
-  beyond), and is given in the page's description;
+  beyond), and is given in the page's description; the index is matched once when the
+  hits are few (the page's queries then take their ids);
 - up to ``WINDOW`` hits, the page shows all of them, so its own count, order and facets
   are exact; beyond, it shows the ``WINDOW`` newest archived (the oldest, when sorted by id
   ascending). Paging by id moves the window along with the ``_next`` row, so every hit can
@@ -18,7 +19,7 @@ for each facet, which at a million pages takes up to seconds for a common word
   past which every hit is used (exact, as slow as Datasette's own search).
 
 Ranked by relevance: the table's actions menu links the same search to ``/-/search``,
-which ranks by bm25 (``archive.search_all``).
+which ranks by relevance (``archive.search_all.rank``).
 """
 
 from __future__ import annotations
@@ -92,11 +93,14 @@ async def _hits_clause(request, database, table, datasette, fts, params) -> tupl
     db = datasette.get_database(database)
     matching = f"FROM [{fts}] WHERE [{fts}] MATCH :gongkai_match"
     every = f"SELECT rowid {matching}"
+    found = [row[0] for row in await db.execute(f"{every} LIMIT {WINDOW + 1}", params)]
+    if len(found) <= WINDOW:  # their ids: the page's own queries need not match again
+        return ", ".join(str(int(rowid)) for rowid in found) or "NULL", ""
     total = (await db.execute(f"SELECT count(*) FROM ({every} LIMIT {COUNT_CAP + 1})",
                               params)).single_value()
     counted = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
     # _where and _through are SQL a window could not take into account: every hit.
-    if total <= WINDOW or "_where" in request.args or "_through" in request.args:
+    if "_where" in request.args or "_through" in request.args:
         return every, ""
     metadata = datasette.table_metadata(database, table)
     column, descending = _sort(request, metadata)
@@ -146,7 +150,7 @@ async def _hits_clause(request, database, table, datasette, fts, params) -> tupl
 
 
 def relevance_link(datasette, database: str, table: str, request) -> dict | None:
-    """The table's search, ranked by bm25 on ``/-/search`` (a table actions menu link)."""
+    """The table's search, ranked by relevance on ``/-/search`` (a table actions menu link)."""
     source = source_for_table(table)
     query = request.args.get("_search", "").strip() if request else ""
     if source is None or not query:

@@ -19,7 +19,7 @@ from .errors import (
 )
 from .limit import extract_with_limit
 
-EXTRACTOR_VERSION = "7"
+EXTRACTOR_VERSION = "8"  # 8: HTML disclosures with their attached tables
 
 __all__ = [
     "EXTRACTOR_VERSION",

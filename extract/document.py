@@ -18,16 +18,24 @@ from .pdf import read_pages
 from .tables import find_tables
 
 
-def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: float = 120) -> dict:
-    """Extract one disclosure file (PDF, or an office format LibreOffice converts).
+def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: float = 120,
+                  attachments=()) -> dict:
+    """Extract one disclosure file (PDF, an office format LibreOffice converts, or an HTML
+    article that is the disclosure itself).
 
     :param data: the file's bytes.
     :param filename: where they came from; used in messages and to tell office formats apart.
+    :param attachments: for an HTML article, ``(bytes, filename)`` of the spreadsheets it
+        attaches: their tables are the document's (``extract.html``).
     :raises ExtractError: (a subclass per kind) when the file cannot be extracted.
     """
     name = Path(filename).name if filename else None
     if not data or not data.strip():
         raise EmptyFile("the file is empty", name)
+    from .html import extract_html, is_html  # html builds on build_record below
+
+    if is_html(data, name):
+        return extract_html(data, name, attachments, convert_timeout=convert_timeout)
     file_format = sniff_format(data, name)
     if file_format is None:
         raise NotPdf("the bytes are neither a PDF nor an office document", name)
@@ -47,13 +55,14 @@ def _public(explanation: dict) -> dict:
     return explanation
 
 
-def build_record(pages, data: bytes, name: str | None, file_format: str) -> dict:
-    """The record of issue 4 from pages already read."""
+def build_record(pages, data: bytes, name: str | None, file_format: str, title: str | None = None) -> dict:
+    """The record of issue 4 from pages already read (``title``: the one the file names
+    itself by, as an HTML article does; else the cover's)."""
     story = narrative(paragraphs(pages))
     tables = find_tables(pages)
     items = line_items(tables)
     captions = [line for page in pages for table in page.tables for line in table.caption]
-    title = metadata.title(pages)
+    title = title or metadata.title(pages)
     department = metadata.department(pages, captions, title, name)
     found_explanations = explanations(story, department)
     for explanation in found_explanations:

@@ -30,16 +30,17 @@ MB = 1 << 20
 
 def extract_with_limit(data: bytes, filename: str | None = None,
                        timeout: float | None = DEFAULT_TIMEOUT,
-                       memory_mb: int | None = DEFAULT_MEMORY_MB) -> dict:
-    """:func:`extract_bytes` in a child process limited to ``timeout`` seconds and
-    ``memory_mb`` MiB more than this process (``None`` or 0: no limit).
+                       memory_mb: int | None = DEFAULT_MEMORY_MB, attachments=()) -> dict:
+    """:func:`extract_bytes` (with an HTML article's ``attachments``) in a child process
+    limited to ``timeout`` seconds and ``memory_mb`` MiB more than this process (``None``
+    or 0: no limit).
 
     :raises ExtractTimeout: past the time limit (kind ``timeout``).
     :raises ExtractTooLarge: past the memory limit (kind ``too_large``).
     :raises ExtractCrashed: the child died without an answer (kind ``crashed``).
     """
     return run_limited(extract_bytes, data, filename,
-                       convert_timeout=timeout or DEFAULT_TIMEOUT,
+                       convert_timeout=timeout or DEFAULT_TIMEOUT, attachments=attachments,
                        filename=filename, timeout=timeout, memory_mb=memory_mb)
 
 

@@ -61,7 +61,12 @@ def build(
     report = BuildReport()
     classifier = nlp.load_classifier(model_dir or paths.trained_model())
     with Archive(archive_path) as archive:
+        archive.drop_attachment_documents()
         pending = archive.files_to_extract(extract.EXTRACTOR_VERSION)
+        for item in pending:
+            if item["format"] == "html":  # the article's spreadsheets are its tables
+                item["attachments"] = [(str(archive.file_path(a["sha256"])), a["filename"])
+                                       for a in archive.attachments_of(item["sha256"])]
         categorize = _categorizer(classifier)
         for done, (item, record) in enumerate(
             _extract_all(archive, pending, workers=workers, timeout=timeout, memory_mb=memory_mb), 1
@@ -79,6 +84,11 @@ def build(
             else:
                 report.extracted += 1
                 report.explanations += len(record.get("explanations") or [])
+                for attachment in record.get("attachments") or []:
+                    if "error" in attachment:  # the article is kept without that file's tables
+                        error = attachment["error"]
+                        report.errors[item["sha256"]] = (
+                            f"attachment {attachment['file']}: {error['kind']}: {error['message']}")
             if on_progress:
                 on_progress(done, len(pending), item.get("filename") or item["sha256"])
         report.reclassified = reclassify(archive, classifier)
@@ -137,7 +147,8 @@ def _extract_all(archive: Archive, pending: list[dict], *, workers: int | None, 
                 max_tasks_per_child=20,
             ) as pool:
                 futures = {
-                    pool.submit(extract_path, path, item.get("filename"), timeout, memory_mb): sha256
+                    pool.submit(extract_path, path, item.get("filename"), timeout, memory_mb,
+                                item.get("attachments", ())): sha256
                     for sha256, (item, path) in batch.items()
                 }
                 for future in as_completed(futures):
@@ -155,13 +166,15 @@ def _extract_all(archive: Archive, pending: list[dict], *, workers: int | None, 
 
 
 def extract_path(path: str, filename: str | None, timeout: float,
-                 memory_mb: int = DEFAULT_MEMORY_MB) -> dict[str, Any]:
-    """Extract one archived file in a worker; errors come back as records, never raised."""
+                 memory_mb: int = DEFAULT_MEMORY_MB, attachments=()) -> dict[str, Any]:
+    """Extract one archived file in a worker (an HTML disclosure with its attachments,
+    ``(path, filename)`` each); errors come back as records, never raised."""
     from gongkai import extract
 
     try:
         return extract.extract_with_limit(Path(path).read_bytes(), filename, timeout=timeout,
-                                          memory_mb=memory_mb)
+                                          memory_mb=memory_mb,
+                                          attachments=[(Path(p).read_bytes(), name) for p, name in attachments])
     except extract.ExtractError as error:
         return {"error": error.to_dict()}
     except Exception as error:  # a bug or an unforeseen PDF: record it, keep building

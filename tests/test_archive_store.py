@@ -138,3 +138,30 @@ def test_the_last_version_of_each_file_url_and_the_runs_left_running(tmp_path):
         assert archive.running_runs() == [second]
     with pytest.raises(ValueError):
         Archive(tmp_path / "a.db", synchronous="OFF")
+
+
+def test_an_html_disclosures_spreadsheets_are_its_tables_not_documents(tmp_path):
+    """The archive side of HTML disclosures: the attachments fetched from the article's page
+    go to its extraction; one archived after the article was extracted brings it back."""
+    article_url, table_url, later_url = "http://x/t1.html", "http://x/P1.xlsx", "http://x/P2.xls"
+    with Archive(tmp_path / "a.db") as archive:
+        run = archive.start_run([article_url])
+
+        def fetch(url, body, file_format, referer=None, at="2025-06-01T08:00:00.000+00:00"):
+            sha256, _ = archive.store_file(body, url=url, filename=url.rsplit("/", 1)[1], file_format=file_format)
+            archive.record_fetch(run_id=run, url=url, referer=referer, kind="file", outcome="new", sha256=sha256,
+                                 fetched_at=at)
+            return sha256
+
+        article = fetch(article_url, "<html>部门决算</html>".encode(), "html")
+        table = fetch(table_url, b"PK\x03\x04 tables", "xlsx", referer=article_url)
+        archive.save_document(table, {"title": "收入支出决算总表"}, extractor_version="1")  # an older build's
+        assert [f["sha256"] for f in archive.files_to_extract("1")] == [article]
+        assert [a["sha256"] for a in archive.attachments_of(article)] == [table]
+        assert archive.drop_attachment_documents() == 1 and archive.count_documents("ok") == 0
+        archive.save_document(article, {"title": "部门决算", "format": "html"}, extractor_version="1")
+        assert archive.files_to_extract("1") == []
+        later = fetch(later_url, b"\xd0\xcf\x11\xe0 more tables", "xls", referer=article_url,
+                      at="2999-01-01T00:00:00.000+00:00")
+        assert [f["sha256"] for f in archive.files_to_extract("1")] == [article]
+        assert [a["sha256"] for a in archive.attachments_of(article)] == [table, later]

@@ -1,8 +1,9 @@
 """A district portal built in ways the spider was never shown (tests/sites/district): a
 list a script fills from an endpoint whose URL it assembles (a JSON shape of no known CMS,
 paged by a "下一页" that only calls the script), a "加载更多" button posting JSON, a list of
-hard negatives, and ``/bm/jyj/`` linked as ``/bm/jyj/index.html`` too.  One crawl with one
-Chromium launch, then an unchanged re-crawl that needs no browser."""
+hard negatives, an article that is itself the 部门决算 with its tables attached as .xlsx and
+.xls, and ``/bm/jyj/`` linked as ``/bm/jyj/index.html`` too.  One crawl with one Chromium
+launch, an unchanged re-crawl that needs no browser, then ``gongkai build`` and Datasette."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from collections import Counter
 
 import pytest
 
+from conftest import gongkai, running_datasette
 from gongkai.crawler import run_crawl
 from sites.fixtures import FAST, SITES, request_log, rows, serve
+from test_publish_serve import get_json
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +31,8 @@ DISCLOSURES = {
     "uploads/wjw/jkzx-2023js.pdf": "load more, third page without the browser",
     "uploads/czj/bmys2024.pdf": "plain list",
 }
+HTML_DISCLOSURE = "bm/czj/yjs/202409/t20240920_2.html"
+ATTACHMENTS = ["uploads/czj/P020240920000001.xlsx", "uploads/czj/P020240920000002.xls"]
 HARD_NEGATIVES = {
     "uploads/jyj/P020240801000009.pdf": "关于编制2025年部门预算的通知",
     "uploads/jyj/P020240912000009.pdf": "绩效评价报告",
@@ -59,8 +64,7 @@ def archived(crawls, run) -> set[str]:
 
 
 def test_every_disclosure_and_nothing_else_is_archived(crawls):
-    assert archived(crawls, crawls["runs"][0]) == set(DISCLOSURES) | {
-        "bm/czj/yjs/202409/t20240920_2.html", "uploads/czj/P020240920000001.xlsx", "uploads/czj/P020240920000002.xls"}
+    assert archived(crawls, crawls["runs"][0]) == set(DISCLOSURES) | {HTML_DISCLOSURE, *ATTACHMENTS}
 
 
 @pytest.mark.parametrize("path", HARD_NEGATIVES, ids=list(HARD_NEGATIVES.values()))
@@ -102,3 +106,46 @@ def test_the_re_crawl_needs_no_browser_and_downloads_no_file_again(crawls):
     bodies = [e for e in crawls["logs"][1] if e["path"].lstrip("/") in DISCLOSURES and e["status"] == 200]
     assert [e["path"] for e in bodies] == []
     assert (second["files_new"], second["files_changed"]) == (0, 0)
+
+
+@pytest.fixture(scope="module")
+def built(crawls):
+    gongkai("build", "--archive", str(crawls["archive"]))
+    [document] = rows(crawls["archive"], "SELECT * FROM documents WHERE source_url = ?",
+                      crawls["base"] + HTML_DISCLOSURE)
+    with running_datasette(crawls["archive"]) as datasette:
+        yield {**crawls, "document": document, "datasette": datasette}
+
+
+def test_the_html_disclosure_is_a_document_with_facts_and_reasons(built):
+    document = built["document"]
+    assert (document["status"], document["format"], document["title"], document["doc_type"],
+            document["fiscal_year"], document["published"]) == ("ok", "html", "示例区财政局2023年度部门决算",
+                                                                  "决算", 2023, "2024-09-20")
+    explanations = rows(built["archive"], "SELECT * FROM explanation_facts WHERE document_id = ?", document["id"])
+    assert {(e["kind"], e["reason"], e["change"] or e["actual"]) for e in explanations} == {
+        ("year_over_year", "人员增加", 100.0), ("budget_vs_actual", "厉行节约，压减公务接待", 12.0)}
+    assert all(e["category"] for e in explanations)  # classified like any other reason
+
+
+def test_its_attachments_are_its_tables_not_documents_of_their_own(built):
+    document = built["document"]
+    tables = rows(built["archive"], "SELECT name, page_start FROM report_tables WHERE document_id = ?", document["id"])
+    # Each attachment (the same real 部门预算 tables, as .xlsx and as .xls) brings its ten tables.
+    assert [t["name"] for t in tables[:3]] == ["部门收支预算表", "部门收入预算表", "部门支出预算表"]
+    assert len(tables) == 20 and min(t["page_start"] for t in tables) == 2  # page 1 is the article
+    items = rows(built["archive"], "SELECT subject_code FROM line_items WHERE document_id = ?", document["id"])
+    assert len(items) > 50
+    attachment_urls = [built["base"] + path for path in ATTACHMENTS]
+    assert rows(built["archive"], "SELECT * FROM documents WHERE source_url IN (?, ?)", *attachment_urls) == []
+
+
+def test_datasette_shows_it_like_the_other_documents(built):
+    base, document = built["datasette"], built["document"]
+    facets = get_json(base, "/archive/documents.json", _facet="format", _size="0")["facet_results"]["format"]
+    counts = {r["value"]: r["count"] for r in facets["results"]}
+    assert counts["html"] == 1 and counts["pdf"] == len(DISCLOSURES) - 1  # one of them is an .xls
+    pages = get_json(base, "/archive/pages.json", document_id=document["id"], page="1", _shape="array")
+    assert "主要原因是人员增加" in pages[0]["text"]
+    found = get_json(base, "/archive/explanation_facts.json", _search="厉行节约", _shape="array")
+    assert [row["document_id"] for row in found] == [document["id"]]

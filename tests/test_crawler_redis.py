@@ -24,7 +24,7 @@ pytestmark = [
 
 DELAY = 0.2  # DOWNLOAD_DELAY of each worker: the site's delay the two must keep together
 # How late the first measured request may leave after its start time (a loaded machine); a
-# late request shortens one gap and lengthens the next, so only the first one's counts.
+# late request shortens one gap and lengthens the next, so only the first one's counts in the span.
 DEPARTURE_SLACK = 0.1
 
 
@@ -96,7 +96,9 @@ def test_the_site_delay_holds_across_both_workers(crawled):
     gaps = [later - earlier for earlier, later in zip(times, times[1:])]
     assert len(gaps) > 20
     assert times[-1] - times[0] >= len(gaps) * DELAY - DEPARTURE_SLACK, gaps
-    assert min(gaps) >= DELAY / 2, gaps
+    # A worker woken late sends beside the other's next request: one short gap per late
+    # wake-up, rare even under load; workers that do not share the delay make every other gap short.
+    assert len([gap for gap in gaps if gap < DELAY / 2]) <= len(gaps) // 10, gaps
 
 
 def test_the_merged_archive_holds_every_disclosure_once(crawled):

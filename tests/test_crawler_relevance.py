@@ -22,6 +22,9 @@ D, N, U = Verdict.DISCLOSURE, Verdict.NOT_DISCLOSURE, Verdict.UNKNOWN
     "收入支出决算总表.xls",
     "一般公共预算财政拨款“三公”经费支出决算表",
     "附件2：2025年部门预算公开表.xlsx",
+    "一般公共预算财政拨款“三公”经费及会议费、培训费支出决算表",  # 培训费 is no training notice
+    "合肥市科技馆2022年“三公”经费预算",                            # a body's own 三公
+    "酉阳土家族苗族自治县公安局2023年度决算公开说明(本级)",           # (本级): the body's own office
 ])
 def test_department_disclosures_are_in(title):
     assert relevance.judge(title) is D
@@ -39,6 +42,14 @@ def test_department_disclosures_are_in(title):
     "南县住房和城乡建设局2018年度整体支出 绩效评价报告",
     "示例区政务中心物业服务采购项目招标公告",                              # 招标 / 采购
     "2024年度办公设备采购意向公开（预算金额50万元）",
+    "预算决算公开管理办法及实施细则最新",                              # rules and guides
+    "2022年度部门决算报表说明及附表(财政汇总编写格式).docx",
+    "我国预算包括哪些部分构成",                                        # a question
+    "中央部门相继披露2023年度部门决算",                                # news
+    "全省137个县市区预算全公开",                                      # a whole region
+    "2019年度鹿寨县“三公”经费支出决算情况",                            # a region's own 三公
+    "一般公共预算本级支出预算表",                                      # a region's tables
+    "(01表)一般公共预算收支决算总表",
 ])
 def test_hard_negatives_are_out(title):
     assert relevance.judge(title) is N
