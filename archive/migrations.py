@@ -513,4 +513,10 @@ V7 = [
     "CREATE UNIQUE INDEX crawl_runs_uid ON crawl_runs(uid)",
 ]
 
-MIGRATIONS: list[list[str]] = [V1, V2, V3, V4, V5, V6, V7]
+# Which PDF engine read each document (extract/pdf.py ENGINES: pdfium, or pdfminer for a file
+# PDFium cannot read), so the files that fell back can be found and counted.
+V8 = [
+    "ALTER TABLE documents ADD COLUMN engine TEXT",
+]
+
+MIGRATIONS: list[list[str]] = [V1, V2, V3, V4, V5, V6, V7, V8]

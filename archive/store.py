@@ -357,6 +357,7 @@ class Archive:
             "published": record.get("published"),
             "page_count": record.get("page_count"),
             "format": record.get("format"),
+            "engine": record.get("engine"),
             "unit": record.get("unit"),
             "income_total": totals.get("income_total"),
             "expense_total": totals.get("expense_total"),

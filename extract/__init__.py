@@ -19,7 +19,7 @@ from .errors import (
 )
 from .limit import extract_with_limit
 
-EXTRACTOR_VERSION = "8"  # 8: HTML disclosures with their attached tables
+EXTRACTOR_VERSION = "9"  # 8: HTML disclosures with their attached tables; 9: pages read by PDFium
 
 __all__ = [
     "EXTRACTOR_VERSION",

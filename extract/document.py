@@ -19,7 +19,7 @@ from .tables import find_tables
 
 
 def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: float = 120,
-                  attachments=()) -> dict:
+                  attachments=(), engine: str | None = None) -> dict:
     """Extract one disclosure file (PDF, an office format LibreOffice converts, or an HTML
     article that is the disclosure itself).
 
@@ -27,6 +27,8 @@ def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: 
     :param filename: where they came from; used in messages and to tell office formats apart.
     :param attachments: for an HTML article, ``(bytes, filename)`` of the spreadsheets it
         attaches: their tables are the document's (``extract.html``).
+    :param engine: the PDF engine (``pdfium`` or ``pdfminer``); by default PDFium, and pdfminer
+        for a file PDFium cannot read.  The record's ``engine`` says which one read it.
     :raises ExtractError: (a subclass per kind) when the file cannot be extracted.
     """
     name = Path(filename).name if filename else None
@@ -40,7 +42,7 @@ def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: 
     if file_format is None:
         raise NotPdf("the bytes are neither a PDF nor an office document", name)
     pdf_bytes = data if file_format == "pdf" else to_pdf(data, file_format, name, convert_timeout)
-    pages = read_pages(pdf_bytes, name)
+    pages = read_pages(pdf_bytes, name, engine)
     return build_record(pages, data, name, file_format)
 
 
@@ -48,6 +50,13 @@ def extract_file(path: str | Path, **options) -> dict:
     """:func:`extract_bytes` on a file on disk."""
     path = Path(path)
     return extract_bytes(path.read_bytes(), str(path), **options)
+
+
+def _engine(pages) -> str | None:
+    """The PDF engine that read the document: pdfminer when it read any of its pages (a file
+    PDFium cannot read), else pdfium; None when no page came from a PDF (an HTML article)."""
+    engines = {page.engine for page in pages}
+    return "pdfminer" if "pdfminer" in engines else ("pdfium" if "pdfium" in engines else None)
 
 
 def _public(explanation: dict) -> dict:
@@ -93,6 +102,7 @@ def build_record(pages, data: bytes, name: str | None, file_format: str, title: 
         "region": metadata.region(department),
         "published": metadata.published(pages),
         "format": file_format,
+        "engine": _engine(pages),
         "unit": units.most_common(1)[0][0] if units else "万元",
         "tables": [table.record() for table in tables],
         "totals": totals(tables),

@@ -130,12 +130,12 @@ def published_name(case: Case) -> str:
     return "document.pdf" if case.rendering != "original" else case.pdf.name
 
 
-def _extract(case: Case) -> dict:
+def _extract(case: Case, engine: str | None = None) -> dict:
     from gongkai import extract
 
     filename = published_name(case)
     try:
-        record = extract.extract_bytes(case.pdf.read_bytes(), filename)
+        record = extract.extract_bytes(case.pdf.read_bytes(), filename, engine=engine)
     except Exception as error:  # scored as nothing found; the error is reported
         return {"error": f"{type(error).__name__}: {error}"}
     record.pop("pages", None)
@@ -462,21 +462,23 @@ def _score_findings(truth: dict, record: dict, tally: Tally, rendering: str) -> 
 
 # --- the whole corpus ----------------------------------------------------------------------
 
-def evaluate(root: str | Path, workers: int | None = None, only: str | None = None) -> dict:
+def evaluate(root: str | Path, workers: int | None = None, only: str | None = None,
+             engine: str | None = None) -> dict:
     """Extract every PDF of the corpus and score it: overall, per rendering, per province.
 
     :param root: the corpus folder (tests/real).
     :param workers: extraction processes (default: every core).
     :param only: a regular expression; only cases whose slug or rendering matches it.
+    :param engine: force one PDF engine (``pdfium``, ``pdfminer``), to compare them.
     """
     cases = [case for case in load_cases(root)
              if not only or re.search(only, f"{case.slug}.{case.rendering}")]
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(cases) > 1:
         with ProcessPoolExecutor(workers) as pool:
-            records = list(pool.map(_extract, cases, chunksize=1))
+            records = list(pool.map(_extract, cases, [engine] * len(cases), chunksize=1))
     else:
-        records = [_extract(case) for case in cases]
+        records = [_extract(case, engine) for case in cases]
     groups: dict[str, Tally] = defaultdict(Tally)
     documents = []
     for case, record in zip(cases, records):

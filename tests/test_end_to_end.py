@@ -62,18 +62,19 @@ def test_crawl_downloads_every_sample_disclosure_and_nothing_else(sample_archive
 def test_build_fills_the_archive_and_records_the_broken_pdf(sample_archive):
     documents = {row[0]: row[1:] for row in query(
         sample_archive,
-        "SELECT sha256, status, error_kind, error_message, doc_type, fiscal_year, department "
+        "SELECT sha256, status, error_kind, error_message, doc_type, fiscal_year, department, engine "
         "FROM documents")}
     assert set(documents) == {sha256(name) for name in EXPECTED}
     for name, truth in EXPECTED.items():
-        status, error_kind, error_message, doc_type, fiscal_year, department = documents[sha256(name)]
+        status, error_kind, error_message, doc_type, fiscal_year, department, engine = documents[sha256(name)]
         if "error" in truth:
-            assert (status, error_kind) == ("error", truth["error"]["kind"])
+            assert (status, error_kind, engine) == ("error", truth["error"]["kind"], None)
             assert name in error_message
         else:
             assert status == "ok", error_message
             assert (doc_type, fiscal_year, department) == (
                 truth["doc_type"], truth["fiscal_year"], truth["department"])
+            assert engine == "pdfium"  # every sample PDF is one PDFium reads
     pages = query(sample_archive, "SELECT count(*) FROM pages")[0][0]
     assert pages == sum(t.get("page_count", 0) for t in EXPECTED.values())
 
