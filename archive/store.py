@@ -234,6 +234,11 @@ class Archive:
         )
         return {url: FileVersion(sha256, etag, modified) for url, sha256, etag, modified in rows}
 
+    def stored_urls(self, run_id: int) -> set[str]:
+        """The URLs whose bytes a run archived (new, changed, unchanged or duplicate files)."""
+        return {row[0] for row in self.conn.execute(
+            "SELECT url FROM fetches WHERE run_id = ? AND sha256 IS NOT NULL", (run_id,))}
+
     def record_fetch(self, **fetch: Any) -> int:
         """Insert one row into ``fetches`` (url, status, kind, outcome, … as keywords)."""
         fetch.setdefault("fetched_at", now())
