@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import AsgiFileDownload, BadRequest, Forbidden, NotFound, Response
 from datasette.views.base import DatasetteError
@@ -107,6 +108,9 @@ def handle_exception(datasette, request, exception):
     if isinstance(exception, MemoryError):
         status, message = 503, ("The request needed more memory than the server allows "
                                 "(limit heap_limit_mb); narrow it down.")
+    elif isinstance(exception, QueryInterrupted):  # a query of Datasette's own, in our routes
+        status, message = 400, (f"this took longer than the {datasette.setting('sql_time_limit_ms')}"
+                                " ms limit (sql_time_limit_ms); narrow it down")
     elif isinstance(exception, sqlite3.Error):
         status, message = 400, f"{exception}."
     elif isinstance(exception, DatasetteError) and exception.status == 500:
@@ -278,6 +282,11 @@ async def render_zip(datasette, columns, rows, database, table, query_name, requ
     if _zips_in_flight >= limit["zip_downloads"]:
         raise DatasetteError(f"{_zips_in_flight} zips are being downloaded, the most at once "
                              "(limit zip_downloads); try again in a minute", status=503)
+    _zips_in_flight += 1  # taken before the first await, so no request overtakes the check
+
+    def closed():
+        global _zips_in_flight
+        _zips_in_flight -= 1
 
     def plan(conn):
         sha256s = downloads.sha256s_of_rows(conn, columns, [list(r) for r in rows], table)
@@ -286,13 +295,11 @@ async def render_zip(datasette, columns, rows, database, table, query_name, requ
 
     try:
         planned = await run_limited(datasette, archive, plan)
-    except downloads.ZipTooLarge as error:
-        raise BadRequest(str(error))
-    _zips_in_flight += 1
-
-    def closed():
-        global _zips_in_flight
-        _zips_in_flight -= 1
+    except BaseException as error:
+        closed()
+        if isinstance(error, downloads.ZipTooLarge):
+            raise BadRequest(str(error)) from None
+        raise
 
     name = f"{table or query_name or database}-files.zip"
     return ZipStream(lambda out: downloads.write_zip(planned, out), request.receive,

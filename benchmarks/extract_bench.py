@@ -48,8 +48,9 @@ def fixture_files(min_pages: int) -> list[Path]:
 
 
 def real_files() -> list[Path]:
-    """The real corpus: the published PDFs and any renderings of real texts."""
-    return sorted(REAL.glob("*/*.pdf")) + sorted(REAL.glob("rendered/*.pdf"))
+    """The real corpus: the published PDFs (tests/real/jiangsu/) and the renderings of real
+    texts (tests/real/rendered/), each once."""
+    return sorted(REAL.glob("*/*.pdf"))
 
 
 def _pages(path: Path) -> int:

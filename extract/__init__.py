@@ -19,7 +19,8 @@ from .errors import (
 )
 from .limit import extract_with_limit
 
-EXTRACTOR_VERSION = "9"  # 8: HTML disclosures with their attached tables; 9: pages read by PDFium
+EXTRACTOR_VERSION = "10"  # 8: HTML disclosures with their attached tables; 9: pages read by PDFium;
+# 10: statements on sections of other provinces' pages, facts of sections, 三公 findings
 
 __all__ = [
     "EXTRACTOR_VERSION",

@@ -24,7 +24,9 @@ from .document import extract_bytes
 from .errors import ExtractCrashed, ExtractError, ExtractTimeout, ExtractTooLarge
 
 DEFAULT_TIMEOUT = 120.0
-DEFAULT_MEMORY_MB = 768
+# Extraction takes 50-100 MiB (a 278-page PDF: 63 MiB); a child's resident size starts at
+# its parent's (a build worker's, with the classifier: ~300 MiB), so 512 more stay under 1 GB.
+DEFAULT_MEMORY_MB = 512
 MB = 1 << 20
 
 

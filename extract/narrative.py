@@ -24,6 +24,8 @@ HEADING_LEVELS = [
 TOC = re.compile(r"^目\s*录$")
 MARKDOWN_NOISE = re.compile(r"^[#\-*\s]+|\*\*")  # some converters leave "## " or "- " prefixes
 MAX_HEADING_CHARS = 40
+# A numbered line that compares ("2.商品和服务支出较上年无增减。") is a statement, not a heading.
+_STATES_A_GAP = re.compile(r"(?:较|比|与)(?:上年|去年|年初|全年|\d{4}\s*年)|无增减|持平|无变化|无差异|不存在差异")
 # A line that opens with a unit or punctuation continues the sentence above it.
 CONTINUATION = re.compile(r"^(?:万元|元|%|％|[，,。；;：:、）)”’])")
 
@@ -62,7 +64,7 @@ def heading_level(text: str) -> int | None:
     if PART.match(text):
         return 0
     body = text.rstrip("。.")
-    if len(body) > MAX_HEADING_CHARS or re.search(r"[。，,；;]", body):
+    if len(body) > MAX_HEADING_CHARS or re.search(r"[。，,；;]", body) or _STATES_A_GAP.search(body):
         return None
     for level, pattern in HEADING_LEVELS:
         if pattern.match(body):

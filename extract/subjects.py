@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 
 from .text import NUMBER, compact
-from .wording import DOWN, ITEM_NUMBER, SUBJECT_MARK, UP, YEAR_OVER_YEAR
+from .wording import COMPARISON, DOWN, ITEM_NUMBER, NO_DIFFERENCE, SUBJECT_MARK, UP, YEAR_OVER_YEAR
 
 _LEADING = re.compile(
-    r"^(?:其中|此外|另外|同时|具体情况如下|具体如下)?[:：，,]?\s*"
+    r"^(?:经比较|经汇总|经统计|其中|此外|另外|同时|具体情况如下|具体如下|安排)?[:：，,]?\s*"
     r"(?:(?:截至|截止)?\s*\d{4}\s*年(?:度|末|底)?[，,]?\s*)?(?:本部门|本单位|我部门|我单位|我局|本局|本年度?|当年)?\s*"
 )
 # Words after a subject that only say which figure follows: "预算数为", "支出决算", "均为"; a
@@ -29,6 +29,8 @@ _TRAILING = [
     re.compile(r"(?<=费)(?:预算|决算)$"),
     re.compile(r"(?:均|各|合计|总额|共计|累计)?(?:为|是)?(?:[\d.,]+(?:万元|元)?)?$"),
     re.compile(r"(?<=支出)(?:数|为|数为)$"),
+    re.compile(r"(?:支出)?(?:年初|全年|调整后)(?:预算|决算)(?:资金)?$"),
+    re.compile(r"(?:决算数?|预算数?)?(?:大于|小于|等于|高于|低于)$"),
     re.compile(r"[：:（(]$"),
 ]
 # A department printed short before the subject ("省检察院一般公共预算机关运行经费"), or
@@ -40,16 +42,24 @@ _ORGAN_BEFORE = re.compile(
 _VERB = rf"(?:各|均)?(?:{UP}|{DOWN}|增减|持平|无|没有|未|保持|一致|与|相比)"
 
 
-def subject(texts: list[str], department: str | None) -> str | None:
+def subject(texts: list[str], department: str | None, marked: str | None = None) -> str | None:
     """What the statement explains, as printed: a numbered item's 类/款/项 text, or the
     words naming the amount compared (收、支总计, 基本支出, 人员经费, 公务接待费 …).
 
     :param texts: the statement's clauses, the last one without its reason.
+    :param marked: the last clause up to the end of its reason marker ("…增长的原因主要是").
     """
     flat = compact(ITEM_NUMBER.sub("", texts[0], count=1))
     marks = list(SUBJECT_MARK.finditer(flat))
     if marks and marks[0].start() < 40:
         return flat[: marks[-1].end()]
+    before_reason = named_before_reason(compact(marked or texts[-1]), department)
+    if before_reason:
+        return before_reason  # "公务用车购置增长的原因主要是…", "…支出决算数大于预算数的主要原因是…"
+    heading = re.fullmatch(r"([^，,。；;：:\d]{2,20}(?:费|支出|收入|资金))[。：:]", flat)
+    if ITEM_NUMBER.match(texts[0]) and heading and _valid(heading.group(1)) \
+            and not (COMPARISON.search(heading.group(1)) or NO_DIFFERENCE.search(heading.group(1))):
+        return heading.group(1)  # "(一)因公出国(境)费。支出预算0万元，与2021年相比持平…"
     flats = [ITEM_NUMBER.sub("", compact(text), count=1) for text in reversed(texts)]
     for flat in flats:  # the amount a clause states, latest clause first
         for found in _named_amounts(flat):
@@ -67,16 +77,41 @@ def subject(texts: list[str], department: str | None) -> str | None:
     return None
 
 
+_GAP_WORDS = re.compile(
+    r"(?:的|主要|(?:比上年|较上年|同比)?(?:增加|减少|增长|下降|降低|持平|变动|变化|增减变化)"
+    r"|(?:决算数?|预算数?|实际支出)?(?:大于|小于|高于|低于|多于|少于)(?:年初)?(?:预算|决算)?数?|全区|全市|全县)$"
+)
+
+
+def named_before_reason(stated: str, department: str | None) -> str | None:
+    """The subject a reason sentence names before its marker ("公务用车购置增长的原因主要是",
+    "…“三公”经费支出决算数大于预算数的主要原因是"), when it prints no figure."""
+    stated = re.sub(r"(?:的)?(?:主要)?(?:变动)?原因(?:主要)?(?:是|为|在于|如下|有|系)?[:：]?$", "", stated)
+    if not stated or re.search(r"\d", re.sub(r"\d{4}年度?", "", stated)) or not _GAP_WORDS.search(stated):
+        return None
+    previous = None
+    while previous != stated:
+        previous = stated
+        stated = _GAP_WORDS.sub("", stated)
+    cleaned = _clean(stated, department)
+    return cleaned if _valid(cleaned) else None
+
+
 def _named_amounts(flat: str):
     """The words before an amount a clause states ("项目支出预算数为 4,968.34 万元") or before
     its comparison ("工资福利支出较上年增…"); never a change, a share or a comparison."""
     before = re.search(
         rf"(?P<s>[^，,。；;：:]{{2,40}}?)(?:{NUMBER}\s*(?:万元|亿元|元)[，,]?)?(?:[，,]?(?:占[^，,。]*[，,])?)"
-        rf"(?:[较比](?:上年|去年|年初|全年|调整后|预算|同期|\d{{4}})|同比|与上年|与\d{{4}}年|本年数)",
+        rf"(?:(?<!比)较(?:上年|去年|年初|全年|调整后|预算|同期|\d{{4}})|比(?!较)(?:上年|去年|年初|全年|调整后|预算|同期|\d{{4}})"
+        rf"|同比|与上年|与\d{{4}}年|本年数)",
         flat,
     )
     if before:
         yield before.group("s")
+    change = re.match(rf"(?P<s>[^，,。；;：:]{{2,30}}?)(?:全区|全市|全县)?(?:{UP}|{DOWN})(?:了)?(?:{NUMBER})",
+                      re.split(r"[:：]", flat)[-1])  # "其中:因公出国(境)费支出决算增加0元"
+    if change:
+        yield change.group("s")
     for amount in re.finditer(rf"(?:{NUMBER})?\s*(?:万元|亿元|(?<=\d)元)", flat):
         head = flat[: amount.start()]
         if re.search(rf"(?:{UP}|{DOWN}|占|差值为|相比|[较比][^，,。]*)(?:了|为)?[)）]?$", head):
@@ -93,7 +128,11 @@ def _clean(text: str, department: str | None) -> str:
         text = text.split(compact(department), 1)[-1]
     text = re.sub(r"^.*?\d{4}年(?:度|末|底)?[，,]?", "", text) if re.search(r"\d{4}年", text) else text
     text = _LEADING.sub("", text)
-    text = re.sub(r"^.*安排的", "", text)
+    text = re.sub(r"^.*安排的(?![“\"]?三公)", "", text)  # "…拨款安排的会议费"; a 三公 total keeps it
+    text = re.sub(r"^(?:省|市|区|县|州)?本?级", "", text)
+    text = re.sub(r"^\d+个(?=.{2})", "", text)  # "11个项目全年预算资金" is about 项目
+    text = re.sub(r"^[\u4e00-\u9fff]{1,6}(?:区|县|市)(?=一般公共|[“\"]?三公|部门|财政拨款)", "", text)
+    text = re.sub(r"^.*支出中(?=.{2})", "", text)  # "“三公”经费支出中公务接待费"
     text = _ORGAN_BEFORE.sub("", text)
     previous = None
     while previous != text:
@@ -103,9 +142,14 @@ def _clean(text: str, department: str | None) -> str:
     return text
 
 
+GENERIC = {"支出", "预算", "决算", "收入", "经费", "费用", "资金", "金额", "合计", "总计", "本年", "当年"}
+
+
 def _valid(text: str | None) -> bool:
-    """A subject names something: not a verb, a share, or what the money is for."""
-    return bool(text) and len(text) >= 2 and re.search(r"[\u4e00-\u9fff]{2}", text) is not None and not re.match(
+    """A subject names something: not a verb, a share, what the money is for, a comparison,
+    a bracket's inside, or a bare figure word ("支出", "预算")."""
+    return bool(text) and text not in GENERIC and not re.search(
+        r"[大小等高低]于|持平|相比|\d|[)）]$", text) and text.count("（") + text.count("(") == text.count("）") + text.count(")") and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 2 and not re.match(
         rf"(?:{_VERB}|较|比|同比|占|其中|主要|全年|年初|预算|决算|合计|总计|执行数|执行率)$"
         rf"|^(?:较|比|与|占|全部|主要|其中|包括|用于|均为|分别|各|均|{UP}|{DOWN}|增减|[（(])", text
     )

@@ -152,6 +152,30 @@ CASES = [
         "项目支出预算数为5853.96万元。与上年持平。",
         dict(kind="year_over_year", subject="项目支出", no_difference=True, reason=None), id="持平",
     ),
+    pytest.param(  # one subject compared with two bases: one statement per comparison
+        "其中:公务用车购置及运行维护费21万元,较上年减少16万元,较年初预算数减少4万元,主要是事业单位公车改革,公务用车保有量减少4辆;",
+        [dict(kind="year_over_year", subject="公务用车购置及运行维护费", change=-16.0, actual=None,
+              reason="事业单位公车改革,公务用车保有量减少4辆"),
+         dict(kind="budget_vs_actual", subject="公务用车购置及运行维护费", change=-4.0, actual=21.0,
+              reason="事业单位公车改革,公务用车保有量减少4辆")],
+        id="two-bases",
+    ),
+    pytest.param(  # a reason sentence naming its subject before the marker
+        "公务用车购置增长的原因主要是政法部门及城管等执法部门增加执法车辆。",
+        dict(kind="year_over_year", subject="公务用车购置", reason="政法部门及城管等执法部门增加执法车辆"),
+        id="subject-before-the-marker",
+    ),
+    pytest.param(  # items listed after 其中 with a change of their own, split at their commas
+        "与2023年预算相比增长16.75%,其中因公出国(境)费增加0万元,公务用车运行维护费增加2.01万元,原因是系统卡顿。",
+        [dict(subject="因公出国(境)费", change=0.0, no_difference=True),
+         dict(subject="公务用车运行维护费", change=2.01, no_difference=False, reason="系统卡顿")],
+        id="items-with-their-own-change",
+    ),
+    pytest.param(
+        "其中:因公出国(境)经费0万元,和年初预算持平;",
+        dict(kind="budget_vs_actual", subject="因公出国(境)经费", actual=0.0, no_difference=True),
+        id="和年初预算持平",
+    ),
     pytest.param(
         "2025 年“三公”经费预算 1.20 万元，全部为公务用车运行维护费，较 2024 年无变化。",
         dict(kind="year_over_year", subject="“三公”经费", change=None, reason=None, no_difference=True),

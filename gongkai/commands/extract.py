@@ -17,7 +17,7 @@ engine_option = click.option(
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record per file (JSON Lines).")
 @click.option("--timeout", type=float, default=120, show_default=True,
               help="Seconds allowed per file; slower files fail with kind 'timeout'.")
-@click.option("--max-memory", "memory_mb", type=click.IntRange(min=0), default=768, show_default=True,
+@click.option("--max-memory", "memory_mb", type=click.IntRange(min=0), default=512, show_default=True,
               help="MiB of memory allowed per file (0: no limit); more fails with kind 'too_large'.")
 @click.option("--workers", type=click.IntRange(1), default=None,
               help="Extraction processes for several files [default: one per core].")
