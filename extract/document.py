@@ -61,6 +61,7 @@ def _engine(pages) -> str | None:
 
 def _public(explanation: dict) -> dict:
     explanation.pop("context")
+    explanation.pop("checks")
     return explanation
 
 

@@ -286,19 +286,20 @@ def change_mismatches(explanations: list[Explanation]) -> list[Finding]:
     (92.66 − 38.05)); the document is accused only when no such amount gives its %.
     """
     findings = []
-    for item in explanations:
-        if item.change is None or item.change_pct is None:
+    for item, change, change_pct in [(item, change, pct) for item in explanations
+                                     for change, pct in [(item.change, item.change_pct)] + item.checks]:
+        if change is None or change_pct is None:
             continue
-        bases = _compared_amounts(compact(item.context), item.change)
+        bases = _compared_amounts(compact(item.context), change)
         if not bases:
             continue
-        low_pct, high_pct = _percent_interval(abs(item.change_pct))
-        c_low, c_high = _interval(abs(item.change))
+        low_pct, high_pct = _percent_interval(abs(change_pct))
+        c_low, c_high = _interval(abs(change))
         consistent = False
         computed = []
         for base in bases:
             b_low, b_high = _interval(base)
-            sign = 1 if item.change > 0 else -1
+            sign = 1 if change > 0 else -1
             prior_low, prior_high = b_low - sign * c_high, b_high - sign * c_low
             if sign < 0:
                 prior_low, prior_high = b_low + c_low, b_high + c_high
@@ -306,7 +307,7 @@ def change_mismatches(explanations: list[Explanation]) -> list[Finding]:
                 consistent = True  # a change from (nearly) nothing: no % to check
                 break
             lowest, highest = c_low / prior_high * 100, c_high / prior_low * 100
-            computed.append(abs(item.change) / (base - item.change) * 100)
+            computed.append(abs(change) / (base - change) * 100)
             if high_pct >= lowest - EPSILON and low_pct <= highest + EPSILON:
                 consistent = True
                 break
@@ -316,10 +317,10 @@ def change_mismatches(explanations: list[Explanation]) -> list[Finding]:
                 Finding(
                     "change_pct_mismatch",
                     "warning",
-                    f"prints a change of {item.change_pct:g}% but {abs(item.change):g} on "
-                    f"{base:g} − ({item.change:g}) = {base - item.change:g} is {computed[-1]:.2f}%",
+                    f"prints a change of {change_pct:g}% but {abs(change):g} on "
+                    f"{base:g} − ({change:g}) = {base - change:g} is {computed[-1]:.2f}%",
                     item.page,
-                    {"text": item.context, "change": item.change, "change_pct": item.change_pct,
+                    {"text": item.context, "change": change, "change_pct": change_pct,
                      "amount": base, "amounts": bases,
                      "computed": [round(value, 4) for value in computed]},
                 )

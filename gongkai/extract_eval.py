@@ -45,6 +45,8 @@ FIELDS = (
     + ["findings.precision", "findings.true_found"]
 )
 COUNTS = ["facts.unsupported", "findings.true", "findings.false", "findings.unreviewed", "findings.duplicates"]
+# Counts that must not drop (the others must not rise): true findings reported.
+RISING = {"findings.true"}
 
 
 class CorpusError(Exception):
@@ -153,8 +155,10 @@ def _flat(text: str | None) -> str:
 
 
 def subject_key(text: str | None) -> str:
-    """A subject as compared: width, spaces, punctuation and an item number do not count."""
-    return _PUNCT.sub("", _ITEM.sub("", _flat(text)))
+    """A subject as compared: width, spaces, punctuation, an item number and the words after a
+    name that only say which figure it is (预算, 决算数, 预算总额) do not count."""
+    key = _PUNCT.sub("", _ITEM.sub("", _flat(text)))
+    return re.sub(r"(?<=.{2})(?:预算|决算)(?:数|总额)?$", "", key)
 
 
 def reason_key(text: str | None) -> str:
@@ -420,8 +424,17 @@ def _finding_numbers(finding: dict) -> list[float]:
 
 
 def finding_verdict(entries: list[dict], finding: dict, rendering: str) -> dict | None:
-    """The truth entry that describes an extracted finding, if any."""
-    numbers = _finding_numbers(finding)
+    """The truth entry that describes an extracted finding, if any: one whose figures its
+    message prints before one whose figures only its evidence does (the sentence quoted as
+    evidence holds the figures of its other comparisons too)."""
+    for numbers in (_finding_numbers({"message": finding.get("message")}), _finding_numbers(finding)):
+        entry = _describing(entries, finding, rendering, numbers)
+        if entry is not None:
+            return entry
+    return None
+
+
+def _describing(entries: list[dict], finding: dict, rendering: str, numbers: list[float]) -> dict | None:
     for entry in entries:
         rules = entry.get("rule")  # absent: a contradiction any rule may report
         if rules is not None and finding.get("rule") not in ([rules] if isinstance(rules, str) else rules):
@@ -500,7 +513,8 @@ def _group_order(name: str) -> tuple:
 # --- floors --------------------------------------------------------------------------------
 
 def check_floors(report: dict, floors: dict) -> list[str]:
-    """Every field below its floor (and every count above its ceiling), as sentences."""
+    """Every field below its floor (and every count above its ceiling, or below its floor for
+    the counts that only go up), as sentences."""
     problems = []
     for group, limits in floors.items():
         scores = report["groups"].get(group)
@@ -508,7 +522,10 @@ def check_floors(report: dict, floors: dict) -> list[str]:
             problems.append(f"{group}: no documents in this group")
             continue
         for name, limit in limits.items():
-            if name in COUNTS:
+            if name in RISING:
+                if scores[name] < limit:
+                    problems.append(f"{group} {name} = {scores[name]}, at least {limit} needed")
+            elif name in COUNTS:
                 if scores[name] > limit:
                     problems.append(f"{group} {name} = {scores[name]}, at most {limit} allowed")
             elif scores[name]["score"] is not None and scores[name]["score"] < limit - 1e-9:
@@ -523,7 +540,9 @@ def raised_floors(report: dict, floors: dict) -> dict:
         scores = report["groups"].get(group, {})
         raised[group] = {}
         for name, limit in limits.items():
-            if name in COUNTS:
+            if name in RISING:
+                raised[group][name] = max(limit, scores.get(name, limit))
+            elif name in COUNTS:
                 raised[group][name] = min(limit, scores.get(name, limit))
             else:
                 now = (scores.get(name) or {}).get("score")

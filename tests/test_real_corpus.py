@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from gongkai.cli import main
 from gongkai.extract.catalog import BUDGET_NAMES, FINAL_ACCOUNT_NAMES
 from gongkai.extract_eval import (
-    FACTS, FIGURES, Case, check_floors, evaluate, finding_verdict, load_cases, match_statements,
+    FACTS, FIGURES, Case, check_floors, evaluate, finding_verdict, load_cases, match_statements, raised_floors,
     published_name, reason_key, region_matches, score, subject_key, subject_matches,
 )
 
@@ -89,6 +89,9 @@ def test_cases_pair_each_truth_with_its_pdfs():
     ("收、支预算总计", "收支 预算总计", True),                           # punctuation, spaces
     ("1．公共安全（类）", "公共安全（类）", True),                       # an item number
     ("一般公共预算财政拨款支出", "财政拨款支出", False),
+    ("“三公”经费预算总额", "“三公”经费", True),                        # words that say which figure
+    ("收入预算", "收入", True),
+    ("一般公共预算收入", "一般公共收入", False),                        # 预算 inside a name stays
 ])
 def test_subject_comparison(truth, got, same):
     assert (subject_key(truth) == subject_key(got)) is same
@@ -183,6 +186,26 @@ def test_finding_verdicts_need_the_rule_page_and_figures():
     assert finding_verdict(entries, {**finding, "page": 23}, "original") is None
     assert finding_verdict(entries, {**finding, "page": 23}, "libreoffice") is entries[0]  # pages move
     assert finding_verdict(entries, {**finding, "message": "stated change 79.05%"}, "original") is None
+
+
+def test_a_finding_is_described_by_the_entry_its_message_names():
+    """cq-fuling-jsz-2020-sangong: both findings quote the same sentence, which holds the figures
+    of the other comparison too; each is the entry its own message prints."""
+    entries = [{"rule": "change_pct_mismatch", "figures": [43.78, 19], "verdict": True},
+               {"rule": "change_pct_mismatch", "figures": [2.2, 4], "verdict": True}]
+    text = "经比较2020年度镇本级“三公”经费41万元,较上年减少19万元,下降43.78%,较年初预算数减少4万元,下降2.2%。"
+    finding = {"rule": "change_pct_mismatch", "message": "prints a change of -2.2% but 4 on 41 − (-4) = 45 is 8.89%",
+               "evidence": {"text": text}}
+    assert finding_verdict(entries, finding, "libreoffice") is entries[1]
+
+
+def test_true_findings_are_a_floor_and_false_ones_a_ceiling():
+    report = {"groups": {"all": {"findings.true": 5, "findings.false": 1}}}
+    floors = {"all": {"findings.true": 6, "findings.false": 0}}
+    assert check_floors(report, floors) == ["all findings.true = 5, at least 6 needed",
+                                            "all findings.false = 1, at most 0 allowed"]
+    report["groups"]["all"].update({"findings.true": 7, "findings.false": 0})
+    assert raised_floors(report, floors) == {"all": {"findings.true": 7, "findings.false": 0}}
 
 
 def test_cli_reports_and_enforces_floors(tmp_path):
