@@ -89,11 +89,15 @@ TEMPLATES = [
     "{year}年度共组织对{n}个项目开展绩效自评，涉及资金{a}万元，占一般公共预算项目支出总额的{rate}%。",
 ]
 RARE = "数据要素市场化"  # in one page of 10,000
-# "absent": common characters that never stand together: the index has to read every page
-# holding them to find no phrase (one token per character).
-QUERIES = {"2 chars": ["人员", "经费", "政务"], "4 chars": ["人员增加", "智慧城市", "财政资金"],
-           "8 chars": ["严控支出厉行节俭", "智慧城市建设项目"], "rare": [RARE],
-           "absent": ["度年", "年预算支出"]}
+# Common characters in an order the templates never write, in the same pages as RARE.
+RARE_COMMON = "经费年度增加"
+# "absent": common characters that never stand together; "1 char": one character, found
+# through the index's characters column; "mixed": numbers next to CJK characters.
+QUERIES = {"1 char": ["年", "费", "券"],
+           "2 chars": ["人员", "经费", "政务"], "4 chars": ["人员增加", "智慧城市", "财政资金"],
+           "8 chars": ["严控支出厉行节俭", "智慧城市建设项目"], "rare": [RARE, RARE_COMMON],
+           "absent": ["度年", "年预算支出", "经费人员"],
+           "mixed": ["2024年度", "12月31日", "100万元"]}
 
 
 def sentence_bank(rng: random.Random, size: int = 5000) -> list[str]:
@@ -133,7 +137,7 @@ def build(db: Path, pages: int, chars: int, batch: int, seed: int = 1) -> dict[s
                 for n in range(first, min(pages, first + 50_000)):
                     text = "".join(rng.choices(bank, k=k))
                     if n % 10_000 == 7:
-                        text += f"推进{RARE}改革。"
+                        text += f"推进{RARE}改革，{RARE_COMMON}。"
                     rows.append((n // 50 + 1, n % 50 + 1, text))
                 conn.executemany("INSERT INTO pages (document_id, page, text) VALUES (?, ?, ?)", rows)
             print(f"  inserted {min(pages, first + 50_000):,} pages", file=sys.stderr, flush=True)

@@ -144,7 +144,7 @@ def test_a_column_added_to_a_search_index_reaches_an_existing_archive(tmp_path, 
     with Archive(path) as archive:
         conn = archive.conn
         columns = [row[1] for row in conn.execute("PRAGMA table_info(explanations_fts)")]
-        assert columns == ["subject", "text", "reason"]
+        assert columns == ["subject", "text", "reason", search.CHARACTERS]
         assert search.refresh(conn)["explanations"] == 12
         match = "reason : " + search.fts_query("财政收入减少")
         assert len(conn.execute("SELECT rowid FROM explanations_fts WHERE explanations_fts "
