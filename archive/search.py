@@ -252,15 +252,18 @@ def _is_cjk_character(token: str) -> bool:
     return len(token) == 1 and token in _cjk_characters()
 
 
-def fts_query(query: str | None) -> str:
+def fts_query(query: str | None, columns: tuple[str, ...] = ()) -> str:
     """A user's query as an FTS5 query: each whitespace-separated word one phrase, all required.
 
     Replaces Datasette's ``escape_fts`` so the search box and JSON API tokenize the query as
     the index was tokenized. Double quotes group words into one phrase (``"人员 增加"``).
     The word's tokens, less the single characters at its edges where it starts or ends with
     a CJK character (the text's run may go on beyond it): ``人员增加`` → ``"人员 员增 增加"``,
-    ``2024年`` → ``"2024 年"``. A word of one CJK character is looked up in ``characters``.
+    ``2024年`` → ``"2024 年"``. A word of one CJK character is looked up in ``characters``,
+    or, searching only ``columns``, as a prefix of their tokens (``{title} : "年"*``: it reads
+    every token that starts with the character, slow for a common one).
     """
+    within = "{" + " ".join(columns) + "} : " if columns else ""
     phrases = []
     for quoted, word in re.findall(r'"([^"]*)"?|(\S+)', query or ""):
         tokens = fts_text(quoted or word).split()
@@ -271,13 +274,14 @@ def fts_query(query: str | None) -> str:
         if not tokens:
             continue
         if len(set(tokens)) == 1 and _is_cjk_character(tokens[0]):
-            phrases.append(f'{CHARACTERS} : "{tokens[0]}"')
+            phrases.append(f'{within}"{tokens[0]}"*' if columns
+                           else f'{CHARACTERS} : "{tokens[0]}"')
             continue
         if _is_cjk_character(tokens[0]):
             tokens.pop(0)
         if _is_cjk_character(tokens[-1]):
             tokens.pop()
-        phrases.append('"' + " ".join(tokens) + '"')
+        phrases.append(within + '"' + " ".join(tokens) + '"')
     # An empty phrase matches nothing, where an empty MATCH string is a syntax error.
     return " ".join(phrases) or '""'
 

@@ -11,7 +11,7 @@ import sys
 import time
 
 import pytest
-from test_publish_records import build_archive, records, scan
+from test_publish_records import build_archive, compact, records, scan
 
 from gongkai.archive import Archive, search
 from gongkai.archive.publish import make_datasette
@@ -194,7 +194,9 @@ def test_table_search_with_many_hits_shows_a_window_and_pages_to_every_hit(
     with Archive(archive_path) as archive:
         expected = sorted(scan(archive.conn, "pages", "人员", compacted=True), reverse=newest)
     assert [row["id"] for row in rows] == expected  # every hit, once, in order
-    assert first["filtered_table_rows_count"] == 5
+    # The JSON counts the hits, not the window: past the cap, the number is not known.
+    assert first["filtered_table_rows_count"] is None and first["search_hits"] is None
+    assert first["search_hits_capped"] and first["search_hits_label"] == "7+"
     which = "newest" if newest else "oldest"
     assert f"7+ rows match; these are the {which} 5" in first["human_description_en"]
     assert [row["id"] for row in first["rows"]] == expected[:2]
@@ -228,7 +230,55 @@ def test_table_search_facets_count_the_window(archive_path, monkeypatch):
     assert response.status_code == 200, response.text
     page = response.json()
     counted = sum(value["count"] for value in page["facet_results"]["region"]["results"])
-    assert page["filtered_table_rows_count"] == 5 and counted <= 5 and counted > 0
+    with Archive(archive_path) as archive:
+        hits = len(scan(archive.conn, "explanations", "人员", compacted=True))
+    assert hits > 5 and 0 < counted <= 5
+    # Below the cap, the count is every hit's, exact; the facets count the window.
+    assert page["filtered_table_rows_count"] == page["search_hits"] == hits
+    assert not page["search_hits_capped"] and page["search_hits_label"] == str(hits)
+
+
+def test_table_search_with_a_slow_filter_shows_what_it_checked_in_time(archive_path, monkeypatch):
+    # One chunk of three hits in the time allowed (none): what an unindexed filter on a
+    # large table gets, bounded, instead of every hit read.
+    monkeypatch.setattr(table_search, "WINDOW", 5)
+    monkeypatch.setattr(table_search, "FILTERED_CHUNK", 3)
+    monkeypatch.setattr(table_search, "FILTERED_MS", 0)
+    datasette = make_datasette(archive_path)
+    with Archive(archive_path) as archive:
+        hits = sorted(scan(archive.conn, "pages", "人员", compacted=True), reverse=True)
+        pages = dict(archive.conn.execute("SELECT id, page FROM pages").fetchall())
+    response = asyncio.run(datasette.client.get(
+        "/archive/pages.json", params={"_search": "人员", "page__gte": "2", "_shape": "objects"}))
+    assert response.status_code == 200, response.text
+    page = response.json()
+    assert [row["id"] for row in page["rows"]] == [i for i in hits[:3] if pages[i] >= 2]
+    assert "the filters were checked on the 3 newest of them" in page["human_description_en"]
+    assert page["filtered_table_rows_count"] is None and page["search_hits"] == len(hits)
+
+
+@pytest.mark.parametrize("table,column,query", [
+    ("documents", "title", "鹿城区"), ("documents", "region", "成都"),
+    ("sections", "heading", "说明"), ("explanations", "subject", "事业"),
+    ("pages", "text", "增"), ("explanation_facts", "text", "人员增加")])
+def test_table_search_of_one_column_matches_a_scan_of_it(archive_path, table, column, query):
+    datasette = make_datasette(archive_path)
+    rows, _ = table_pages(datasette, f"/archive/{table}.json", **{f"_search_{column}": query})
+    base = "explanations" if table == "explanation_facts" else table
+    with Archive(archive_path) as archive:
+        expected = {row[0] for row in archive.conn.execute(f"SELECT id, {column} FROM {base}")
+                    if query in compact(row[1] or "")}
+    assert {row["id"] for row in rows} == expected and expected
+
+
+@pytest.mark.parametrize("path", ["/archive/pages.json?_search_title=人员",
+                                  "/archive/pages?_search_title=人员",
+                                  "/archive/files.json?_search_path=abc"])
+def test_table_search_of_a_column_without_an_index_is_refused(archive_path, path):
+    response = asyncio.run(make_datasette(archive_path).client.get(path))
+    assert response.status_code == 400
+    assert "_search_" in response.text and ("holds the columns text" in response.text
+                                            or "has no search index" in response.text)
 
 
 def test_table_search_page_has_the_box_and_a_ranked_link(archive_path):
