@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import socket
 import sqlite3
@@ -270,6 +271,13 @@ def main() -> None:
             # Search within one document (its pages link to it): a filter on an indexed column.
             "in a document": lambda w: get_json(base, f"/{db_name}/pages.json", _search=w,
                                                 document_id=str(args.pages // 100), _col="page"),
+            # A facet counted over the hits the page works on.
+            "facets": lambda w: get_json(base, f"/{db_name}/pages.json", _search=w,
+                                         _facet="page", _col="page"),
+            # A filter on an unindexed column that most rows fail: the hits are checked a
+            # chunk at a time within table_search.FILTERED_MS.
+            "unindexed filter": lambda w: get_json(base, f"/{db_name}/pages.json", _search=w,
+                                                   page="50", _col="page"),
             "search-all": lambda w: get_json(base, "/-/search", q=w, _format="json"),
             "relevance": lambda w: get_json(base, "/-/search", q=w, table="pages",
                                             order="relevance", _format="json"),
@@ -277,7 +285,7 @@ def main() -> None:
                                          _format="json"),
         }
         print(f"{'query':<22}{'hits':>9}  " + "  ".join(f"{name:>15}" for name in paths)
-              + f"  {'LIKE count':>11}")
+              + f"  {'LIKE count':>11}  load")
         for kind in args.kinds:
             for word in QUERIES[kind]:
                 match = search.fts_query(word)
@@ -295,11 +303,12 @@ def main() -> None:
                         "SELECT count(*) FROM pages WHERE text LIKE ?", (f"%{word}%",)).fetchone()[0], 1)
                     assert found == hits, f"{word}: LIKE {found} vs FTS {hits}"
                     like = f"{p50:.0f}"
-                print(f"{kind + ' ' + word:<22}{hits:>9,}  " + "  ".join(cells) + f"  {like:>11}",
-                      flush=True)
+                print(f"{kind + ' ' + word:<22}{hits:>9,}  " + "  ".join(cells) + f"  {like:>11}"
+                      f"  {os.getloadavg()[0]:.1f}", flush=True)
                 print(f"{'':<33}table view says: " + (
                     f"HTTP {shown['error']}" if "error" in shown else
-                    f"{shown['filtered_table_rows_count']} rows {shown['human_description_en']}"),
+                    f"count {shown['filtered_table_rows_count']}, hits "
+                    f"{shown.get('search_hits_label', '-')}: {shown['human_description_en']}"),
                     flush=True)
         for label, path in (("documents page, 5 facets", f"/{db_name}/documents"),
                             ("documents json, 5 facets", f"/{db_name}/documents.json")):
