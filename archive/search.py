@@ -2,15 +2,18 @@
 
 SQLite's tokenizers do not segment Chinese, and a segmenter (jieba) misses words that
 straddle its segment boundaries, so the index is built from characters. Each run of CJK
-characters becomes one token per character: the pair it forms with the next character of
-the run, or the character alone at the run's end (``人员增加`` → ``人员 员增 增加 加``).
-A query is rewritten into the same tokens and searched as a phrase: ``人员增加`` →
-``"人员 员增 增加"`` (the last pair already says which character ends it); a query of one
-character is a prefix, ``"人"*``, which finds it at any place in a run. Pairs, unlike single
-characters, are rarely common together where the phrase is absent, so a phrase of common
-characters that seldom stand together (``度年``, ``年预算支出``) has short lists to read:
-one token per character would read every page holding its characters
-(benchmarks/search_bench.py).
+characters becomes the pairs of neighbouring characters, one per position, with the run's
+first and last character alone at its edges (``人员增加`` → ``人 人员 员增 增加 加``).
+A query is rewritten into the same tokens and searched as a phrase, less the single
+characters at its own edges, where the text's run may go on: ``人员增加`` →
+``"人员 员增 增加"``; ``2024年`` → ``"2024 年"`` (年 starts a run after a number). Pairs,
+unlike single characters, are seldom all common where the phrase is absent, so a phrase
+of common characters that seldom stand together (``度年``, ``年预算支出``) reads only the
+short lists of its rare pairs: one token per character read every page holding its
+characters (0.5-3 s at a million pages, benchmarks/search_bench.py). A word of one
+character is looked up in the last column, ``characters``, which holds every CJK
+character of the row once: as a prefix of the pairs (``"人"*``) it would merge the lists
+of every pair starting with it, over a second for a common character at a million pages.
 
 Latin words and numbers stay whole. A run of punctuation becomes one break token (U+E000),
 so ``人员，增加`` does not match ``人员增加``; whitespace is ignored between CJK characters,

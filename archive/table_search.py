@@ -226,21 +226,21 @@ def count_json(app):
     works on a window of the hits, in place of Datasette's count of the window."""
 
     async def wrapped(scope, receive, send):
-        if scope["type"] != "http" or not scope.get("path", "").endswith(".json") or not any(
+        if scope["type"] != "http" or not any(
                 key.startswith("_search") for key, _ in parse_qsl(
                     scope.get("query_string", b"").decode("latin-1"))):
             return await app(scope, receive, send)
-        holder = {}
-        scope = {**scope, SCOPE_KEY: holder}
-        start, body = None, []
+        holder, start, body = {}, None, []
 
         async def capture(message):
             nonlocal start
-            if not holder:
-                return await send(message)
             if message["type"] == "http.response.start":
-                start = message
-                return
+                kind = dict(message.get("headers", [])).get(b"content-type", b"")
+                if holder and kind.startswith(b"application/json"):
+                    start = message
+                    return
+            if start is None:
+                return await send(message)
             body.append(message.get("body", b""))
             if message.get("more_body"):
                 return
@@ -257,7 +257,7 @@ def count_json(app):
                                                         str(len(content)).encode())]})
             await send({"type": "http.response.body", "body": content})
 
-        await app(scope, receive, capture)
+        await app({**scope, SCOPE_KEY: holder}, receive, capture)
 
     return wrapped
 
