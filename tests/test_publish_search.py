@@ -133,6 +133,18 @@ def test_datasette_table_search_matches_scan(archive_path, table, query):
     assert got == expected and got
 
 
+@pytest.mark.parametrize("query", ["增", "度年", "人员增加 经费", "2024年度", "IDC托", "招录13人"])
+def test_datasette_escape_fts_matches_scan(archive_path, query):
+    # The canned query's escape_fts is archive.search.fts_query, registered on Datasette's
+    # connections: the newest 50 pages it finds are the newest 50 a scan finds.
+    response = asyncio.run(make_datasette(archive_path).client.get(
+        "/archive/search_pages.json", params={"q": query, "_shape": "array"}))
+    assert response.status_code == 200, response.text
+    with Archive(archive_path) as archive:
+        expected = sorted(scan(archive.conn, "pages", query, compacted=True), reverse=True)[:50]
+    assert [row["id"] for row in response.json()] == expected
+
+
 @pytest.mark.parametrize("order", ["relevance", "newest"])  # paged by offset; by rowid
 def test_search_table_pages_through_every_hit(archive_path, order):
     with Archive(archive_path) as archive:
