@@ -12,7 +12,8 @@
   ``/-/gongkai.css`` (added to every page by ``extra_css_urls``). Each checks Datasette's
   permissions as its own views do, and runs its queries under the SQL time limit.
 - ``render_cell``: provenance links — a file's sha256 to its bytes, a page number to the
-  page's text and to that page of the PDF; a category key with its Chinese name.
+  page's text and to that page of the PDF, a document id (in views and queries) to its
+  document; a category key with its Chinese name.
 - ``register_output_renderer``: ``.zip`` — the files behind the rows of any table or query,
   streamed.
 - ``asgi_wrapper``: nosniff, a Content-Security-Policy, GET and HEAD only
@@ -29,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import AsgiFileDownload, BadRequest, Forbidden, NotFound, Response
 from datasette.views.base import DatasetteError
@@ -50,6 +52,8 @@ CATEGORY_COLUMNS = {"category", "label"}
 # Tables and views whose rows carry a document_id and a page number (and queries: table None).
 PAGE_TABLES = {"explanations", "findings", "sections", "line_items", "explanation_facts",
                "finding_facts", "line_item_facts", None}
+# Where a document_id is a bare number (tables link their foreign keys themselves).
+DOCUMENT_LINK_TABLES = {"explanation_facts", "finding_facts", "line_item_facts", None}
 
 # The tables that name an archived file: a file is served to whoever may see both.
 FILE_TABLES = ("files", "documents")
@@ -108,6 +112,9 @@ def handle_exception(datasette, request, exception):
     if isinstance(exception, MemoryError):
         status, message = 503, ("The request needed more memory than the server allows "
                                 "(limit heap_limit_mb); narrow it down.")
+    elif isinstance(exception, QueryInterrupted):  # a query of Datasette's own, in our routes
+        status, message = 400, (f"this took longer than the {datasette.setting('sql_time_limit_ms')}"
+                                " ms limit (sql_time_limit_ms); narrow it down")
     elif isinstance(exception, sqlite3.Error):
         status, message = 400, f"{exception}."
     elif isinstance(exception, DatasetteError) and exception.status == 500:
@@ -172,6 +179,9 @@ def render_cell(row, value, column, table, database, datasette):
     if column == "sha256" and _is_sha256(value):
         href = datasette.urls.path(f"/-/files/{value}")
         return Markup(f'<a href="{escape(href)}">{escape(value[:12])}…</a>')
+    if column == "document_id" and table in DOCUMENT_LINK_TABLES and _is_int(value):
+        href = datasette.urls.row(database, "documents", str(value))
+        return Markup(f'<a href="{escape(href)}">{value}</a>')
     if column in CATEGORY_COLUMNS and isinstance(value, str) and value in LABEL_NAMES:
         return Markup(f'{escape(value)} <span class="gongkai-label">{escape(LABEL_NAMES[value])}</span>')
     if column == "page" and table in PAGE_TABLES and _is_int(value):
@@ -279,6 +289,11 @@ async def render_zip(datasette, columns, rows, database, table, query_name, requ
     if _zips_in_flight >= limit["zip_downloads"]:
         raise DatasetteError(f"{_zips_in_flight} zips are being downloaded, the most at once "
                              "(limit zip_downloads); try again in a minute", status=503)
+    _zips_in_flight += 1  # taken before the first await, so no request overtakes the check
+
+    def closed():
+        global _zips_in_flight
+        _zips_in_flight -= 1
 
     def plan(conn):
         sha256s = downloads.sha256s_of_rows(conn, columns, [list(r) for r in rows], table)
@@ -287,13 +302,11 @@ async def render_zip(datasette, columns, rows, database, table, query_name, requ
 
     try:
         planned = await run_limited(datasette, archive, plan)
-    except downloads.ZipTooLarge as error:
-        raise BadRequest(str(error))
-    _zips_in_flight += 1
-
-    def closed():
-        global _zips_in_flight
-        _zips_in_flight -= 1
+    except BaseException as error:
+        closed()
+        if isinstance(error, downloads.ZipTooLarge):
+            raise BadRequest(str(error)) from None
+        raise
 
     name = f"{table or query_name or database}-files.zip"
     return ZipStream(lambda out: downloads.write_zip(planned, out), request.receive,

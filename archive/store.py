@@ -234,6 +234,11 @@ class Archive:
         )
         return {url: FileVersion(sha256, etag, modified) for url, sha256, etag, modified in rows}
 
+    def stored_urls(self, run_id: int) -> set[str]:
+        """The URLs whose bytes a run archived (new, changed, unchanged or duplicate files)."""
+        return {row[0] for row in self.conn.execute(
+            "SELECT url FROM fetches WHERE run_id = ? AND sha256 IS NOT NULL", (run_id,))}
+
     def record_fetch(self, **fetch: Any) -> int:
         """Insert one row into ``fetches`` (url, status, kind, outcome, … as keywords)."""
         fetch.setdefault("fetched_at", now())
@@ -357,6 +362,7 @@ class Archive:
             "published": record.get("published"),
             "page_count": record.get("page_count"),
             "format": record.get("format"),
+            "engine": record.get("engine"),
             "unit": record.get("unit"),
             "income_total": totals.get("income_total"),
             "expense_total": totals.get("expense_total"),

@@ -1,21 +1,26 @@
-"""Extraction speed and memory, beside poppler's pdftotext on the same files.
+"""Extraction speed and memory, beside poppler's ``pdftotext -layout`` on the same files.
 
-Prints pages per second with one worker and with every core, the ratio to pdftotext (the
-issue's target: full extraction within 10× pdftotext, single core), peak memory per worker,
-peak memory on one 300-page PDF, and where the time goes (cProfile of one document).
+For the fixtures (both renderings) and the real corpus (tests/real): pages per second with one
+worker and with every core, through ``gongkai extract``'s pool (gongkai/pool.py), and
+``pdftotext -layout`` on the same files, run back to back (pdftotext, ours, pdftotext) and
+repeated, so that other work on a shared machine hits both alike; the spread over rounds is
+printed, and CPU-time ratios beside wall-time ones (the target of issue 13: within 3× of
+pdftotext with one worker, faster with every core).  Then the peak memory of a worker, a
+300-page PDF made of real pages (pypdfium2 concatenates them), the page layer alone per engine
+(--candidates) and where the time goes (--profile).
 
-    .venv/bin/python benchmarks/extract_bench.py [--pages 200] [--profile]
+    .venv/bin/python benchmarks/extract_bench.py [--repeat 3] [--candidates] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import cProfile
 import io
 import os
 import pstats
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,15 +32,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 FIXTURES = REPO / "tests" / "fixtures" / "documents"
-KINDS = ("reportlab", "libreoffice")
+REAL = REPO / "tests" / "real"
 
 
-def corpus(min_pages: int) -> list[Path]:
-    """The fixture renderings, repeated until they hold at least ``min_pages`` pages."""
-    import pdfplumber
-
-    files = sorted(path for kind in KINDS for path in FIXTURES.glob(f"*.{kind}.pdf"))
-    counts = {path: len(pdfplumber.open(path).pages) for path in files}
+def fixture_files(min_pages: int) -> list[Path]:
+    """Both renderings of the fixtures, repeated until they hold at least ``min_pages`` pages."""
+    files = sorted(path for kind in ("reportlab", "libreoffice") for path in FIXTURES.glob(f"*.{kind}.pdf"))
+    counts = {path: _pages(path) for path in files}
     chosen, pages = [], 0
     while pages < min_pages:
         for path in files:
@@ -44,48 +47,132 @@ def corpus(min_pages: int) -> list[Path]:
     return chosen
 
 
-def _extract(path: str) -> tuple[int, int]:
-    """Worker: extract one file; (pages, this process's peak RSS in KiB)."""
+def real_files() -> list[Path]:
+    """The real corpus: the published PDFs (tests/real/jiangsu/) and the renderings of real
+    texts (tests/real/rendered/), each once."""
+    return sorted(REAL.glob("*/*.pdf"))
+
+
+def _pages(path: Path) -> int:
+    import pypdfium2
+
+    with pypdfium2.PdfDocument(path) as document:
+        return len(document)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_ours(files: list[Path], workers: int) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of the workers, pages) for ``gongkai extract``'s pool."""
+    from gongkai.pool import Job, extract_many
+
+    cpu, start = _children_cpu(), time.perf_counter()
+    records = [record for _, record in extract_many([Job(str(path), path.name) for path in files], workers=workers)]
+    wall = time.perf_counter() - start
+    failed = [record["error"] for record in records if "error" in record]
+    if failed:
+        raise SystemExit(f"extraction failed: {failed[:3]}")
+    return wall, _children_cpu() - cpu, sum(record["page_count"] for record in records)
+
+
+def run_pdftotext(files: list[Path]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of ``pdftotext -layout`` on each file in turn."""
+    cpu, start = _children_cpu(), time.perf_counter()
+    for path in files:
+        subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start, _children_cpu() - cpu
+
+
+def compare(name: str, files: list[Path], repeat: int, cores: int) -> None:
+    """Rounds of pdftotext, one worker, every core, pdftotext; ratios against the mean of the
+    two pdftotext runs around them."""
+    run_ours(files[:1], 1)  # warm the disk cache and the imports the workers fork with
+    rounds = []
+    for _ in range(repeat):
+        before = run_pdftotext(files)
+        one = run_ours(files, 1)
+        every = run_ours(files, cores)
+        after = run_pdftotext(files)
+        poppler = [(b + a) / 2 for b, a in zip(before, after)]
+        rounds.append((one, every, poppler))
+    pages = rounds[0][0][2]
+    print(f"\n{name}: {len(files)} files, {pages} pages; {repeat} rounds, load {os.getloadavg()[0]:.1f} now")
+
+    def spread(values: list[float], unit: str = "") -> str:
+        return f"{statistics.median(values):.2f}{unit} ({min(values):.2f}–{max(values):.2f})"
+
+    for label, index in (("wall", 0), ("cpu", 1)):
+        poppler = [pages / r[2][index] for r in rounds]
+        one = [pages / r[0][index] for r in rounds]
+        print(f"  {label:4} pdftotext -layout   {spread(poppler, ' p/s')}")
+        print(f"  {label:4} extract, 1 worker   {spread(one, ' p/s')}   "
+              f"× pdftotext {spread([r[0][index] / r[2][index] for r in rounds])}")
+        if label == "wall":  # CPU time adds up over workers: only wall time shows the cores
+            every = [pages / r[1][0] for r in rounds]
+            print(f"  {label:4} extract, {cores} workers  {spread(every, ' p/s')}   "
+                  f"× pdftotext {spread([r[1][0] / r[2][0] for r in rounds])}")
+
+
+def _extract_all(paths: list[str]) -> tuple[int, int]:
+    """In a fresh worker: extract each file; (pages, the worker's peak RSS in KiB)."""
     from gongkai import extract
 
-    record = extract.extract_bytes(Path(path).read_bytes(), Path(path).name)
-    return record["page_count"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    pages = sum(extract.extract_bytes(Path(path).read_bytes(), Path(path).name)["page_count"] for path in paths)
+    return pages, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def run_pool(files: list[Path], workers: int) -> tuple[float, int, int]:
-    """(seconds, pages, peak RSS of any worker in KiB), the pool warmed up first."""
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(_extract, [str(files[0])] * workers))  # imports, fonts, CMaps
+def peak_memory(files: list[Path]) -> tuple[int, float, float, float]:
+    """(pages, wall seconds, CPU seconds, peak MiB) of one fresh worker extracting ``files``
+    one after another."""
+    cpu = _children_cpu()
+    with ProcessPoolExecutor(max_workers=1) as pool:
         start = time.perf_counter()
-        results = list(pool.map(_extract, [str(path) for path in files]))
-        elapsed = time.perf_counter() - start
-    return elapsed, sum(pages for pages, _ in results), max(rss for _, rss in results)
+        pages, rss = pool.submit(_extract_all, [str(path) for path in files]).result()
+        wall = time.perf_counter() - start
+    return pages, wall, _children_cpu() - cpu, rss / 1024
 
 
-def run_pdftotext(files: list[Path]) -> float:
-    start = time.perf_counter()
-    for path in files:
-        subprocess.run(["pdftotext", str(path), "-"], check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+def long_pdf(pages: int) -> bytes:
+    """One PDF of ``pages`` real pages: the real corpus's pages in turn, concatenated."""
+    import pypdfium2
+
+    target = pypdfium2.PdfDocument.new()
+    while len(target) < pages:
+        for path in real_files():
+            with pypdfium2.PdfDocument(path) as source:
+                count = min(len(source), pages - len(target))
+                target.import_pages(source, list(range(count)))
+            if len(target) >= pages:
+                break
+    buffer = io.BytesIO()
+    target.save(buffer)
+    target.close()
+    return buffer.getvalue()
 
 
-def big_pdf(pages: int) -> bytes:
-    """One long disclosure: a sample source's body repeated, rendered by the samples' renderer."""
-    from samples.pdf import render
-    from samples.source import load_sources
+def candidates(files: list[Path]) -> None:
+    """Each engine's page layer alone (characters and ruling edges of every page), and the whole
+    extraction with each engine, in this process (CPU time)."""
+    from gongkai import extract
+    from gongkai.extract import pdfium_pages, pdfminer_pages
 
-    source = next(s for s in load_sources() if s["slug"] == "yanshi-2024-juesuan")
-    one, count, _ = render(source)
-    long_source = copy.deepcopy(source)
-    long_source["body"] = source["body"] * max(1, round(pages / count))
-    data, _, _ = render(long_source)
-    return data
-
-
-def _peak_of_one(path: str) -> tuple[int, int, float]:
-    start = time.perf_counter()
-    pages, rss = _extract(path)
-    return pages, rss, time.perf_counter() - start
+    print("\npage layer alone and whole extraction, per engine (CPU time, one process):")
+    datas = [(path.read_bytes(), path.name) for path in files]
+    for engine, module in (("pdfium", pdfium_pages), ("pdfminer", pdfminer_pages)):
+        start, pages = time.process_time(), 0
+        for data, name in datas:
+            with module.open_pages(data, name) as objects:
+                pages += sum(1 for _ in objects)
+        layer = time.process_time() - start
+        start = time.process_time()
+        for data, name in datas:
+            extract.extract_bytes(data, name, engine=engine)
+        whole = time.process_time() - start
+        print(f"  {engine:9} page layer {pages / layer:6.0f} p/s   whole extraction {pages / whole:6.0f} p/s")
 
 
 def profile(path: Path, top: int) -> None:
@@ -93,74 +180,71 @@ def profile(path: Path, top: int) -> None:
 
     data = path.read_bytes()
     extract.extract_bytes(data, path.name)  # warm
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)
     profiler.enable()
     extract.extract_bytes(data, path.name)
     profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
+    stats = pstats.Stats(profiler, stream=io.StringIO())
     total = stats.total_tt
     stages = [
-        ("pdfminer + pdfplumber: interpret pages into char/line objects", "pdfplumber/page.py", "parse_objects"),
-        ("  of which pdfminer's content-stream interpreter", "pdfminer/pdfinterp.py", "process_page"),
-        ("pdfplumber: find ruled tables (edges, intersections)", "pdfplumber/page.py", "find_tables"),
-        ("extract: fill table cells (bisect)", "extract/pdf.py", "_raw_table"),
-        ("pdfplumber: page text (extract_text)", "pdfplumber/page.py", "extract_text"),
-        ("pdfplumber: narrative lines (extract_text_lines)", "pdfplumber/page.py", "extract_text_lines"),
-        ("extract: tables → records", "extract/tables.py", "find_tables"),
-        ("extract: paragraphs", "extract/narrative.py", "paragraphs"),
-        ("extract: explanations", "extract/explanations.py", "explanations"),
-        ("extract: line items + findings + metadata", "extract/document.py", "build_record"),
+        ("PDFium: characters, edges (page layer)", "extract/pdfium_pages.py", "_page_objects"),
+        ("  of which characters", "extract/pdfium_pages.py", "_chars"),
+        ("ruled tables (rulings.py)", "extract/rulings.py", "find_tables"),
+        ("words, lines, text (layout.py read)", "extract/layout.py", "read"),
+        ("table cells (pdf._raw_table)", "extract/pdf.py", "_raw_table"),
+        ("tables → records", "extract/tables.py", "find_tables"),
+        ("paragraphs", "extract/narrative.py", "paragraphs"),
+        ("explanations", "extract/explanations.py", "explanations"),
+        ("record: tables, line items, findings, metadata", "extract/document.py", "build_record"),
     ]
-    print(f"\nprofile of {path.name}: {total:.2f} s inside Python (cumulative per step)")
+    print(f"\nprofile of {path.name}: {total:.2f} s CPU in Python (cumulative per step)")
     for label, file_part, function in stages:
-        cumulative = max(
-            (row[3] for key, row in stats.stats.items() if file_part in key[0] and key[2] == function),
-            default=0.0,
-        )
+        cumulative = max((row[3] for key, row in stats.stats.items()
+                          if key[0].endswith(file_part) and key[2] == function), default=0.0)
         print(f"  {cumulative:6.2f} s  {cumulative / total:5.1%}  {label}")
-    stats.sort_stats("tottime").print_stats(top)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
     print("\n".join(out.getvalue().splitlines()[-(top + 2):]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=200, help="corpus size in pages")
-    parser.add_argument("--big", type=int, default=300, help="pages of the long PDF for peak memory")
+    parser.add_argument("--pages", type=int, default=200, help="fixture corpus size in pages")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of pdftotext / ours / pdftotext")
+    parser.add_argument("--big", type=int, default=300, help="pages of the long PDF")
+    parser.add_argument("--candidates", action="store_true", help="time each engine's page layer")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one document")
     args = parser.parse_args()
 
-    files = corpus(args.pages)
     cores = os.cpu_count() or 1
-    one_time, pages, one_rss = run_pool(files, 1)
-    all_time, _, all_rss = run_pool(files, cores)
-    poppler = run_pdftotext(files)
-    print(f"corpus: {len(files)} files, {pages} pages (fixtures in {len(KINDS)} renderings)")
-    print(f"pdftotext:            {pages / poppler:8.1f} pages/s  ({poppler:.2f} s)")
-    print(f"extract, 1 worker:    {pages / one_time:8.1f} pages/s  ({one_time:.2f} s)  "
-          f"{one_time / poppler:.1f}× pdftotext  peak {one_rss / 1024:.0f} MiB/worker")
-    print(f"extract, {cores} workers:   {pages / all_time:8.1f} pages/s  ({all_time:.2f} s)  "
-          f"{all_time / poppler:.1f}× pdftotext  peak {all_rss / 1024:.0f} MiB/worker")
-
-    for kind in KINDS:  # poppler is much faster on reportlab's non-embedded fonts
-        subset = [path for path in files if f".{kind}." in path.name]
-        seconds, subset_pages, _ = run_pool(subset, 1)
-        print(f"  {kind:11} renderings, 1 worker: {subset_pages / seconds:6.1f} pages/s, "
-              f"{seconds / run_pdftotext(subset):.1f}× pdftotext")
+    corpora = {"fixtures (reportlab and LibreOffice renderings)": fixture_files(args.pages),
+               "real corpus (tests/real)": real_files()}
+    for name, files in corpora.items():
+        compare(name, files, args.repeat, cores)
+        pages, _, _, peak = peak_memory(files)
+        print(f"  peak memory of one worker extracting all {pages} pages: {peak:.0f} MiB")
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "long.pdf"
-        path.write_bytes(big_pdf(args.big))
-        with ProcessPoolExecutor(max_workers=1) as pool:  # a fresh process: its own peak
-            big_pages, big_rss, seconds = pool.submit(_peak_of_one, str(path)).result()
-        start = time.perf_counter()
-        subprocess.run(["pdftotext", str(path), "-"], check=True, stdout=subprocess.DEVNULL)
-        poppler_big = time.perf_counter() - start
-        print(f"long PDF: {big_pages} pages in {seconds:.1f} s ({big_pages / seconds:.1f} pages/s, "
-              f"{seconds / poppler_big:.1f}× pdftotext), peak {big_rss / 1024:.0f} MiB in one worker")
+        path.write_bytes(long_pdf(args.big))
+        rounds = []
+        for _ in range(args.repeat):  # pdftotext, ours in a fresh worker, pdftotext
+            before = run_pdftotext([path])
+            pages, wall, cpu, peak = peak_memory([path])
+            after = run_pdftotext([path])
+            rounds.append((wall / ((before[0] + after[0]) / 2), cpu / ((before[1] + after[1]) / 2), wall, peak))
+        print(f"\nlong PDF of real pages ({pages} pages, {path.stat().st_size / 1e6:.1f} MB): "
+              f"{pages / statistics.median(r[2] for r in rounds):.0f} pages/s in one worker, "
+              f"× pdftotext wall {statistics.median(r[0] for r in rounds):.2f} "
+              f"({min(r[0] for r in rounds):.2f}–{max(r[0] for r in rounds):.2f}), "
+              f"cpu {statistics.median(r[1] for r in rounds):.2f} "
+              f"({min(r[1] for r in rounds):.2f}–{max(r[1] for r in rounds):.2f}); "
+              f"peak {max(r[3] for r in rounds):.0f} MiB")
 
+    if args.candidates:
+        candidates(real_files())
     if args.profile:
-        profile(FIXTURES / "yanshi-2024-juesuan.libreoffice.pdf", top=15)
+        profile(REAL / "jiangsu" / "js-zhengxie-2019-doc.pdf", top=15)
 
 
 if __name__ == "__main__":

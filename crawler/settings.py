@@ -108,6 +108,8 @@ GONGKAI_SETTINGS = {
     "PROGRESS_INTERVAL": (5.0, "Seconds between progress lines when stderr is not a terminal."),
     "FIRST_PAGE_TIMEOUT": (20, "Seconds allowed to read a PDF's first page when its names say nothing."),
     "FIRST_PAGE_MAX_MEMORY": (256, "MiB allowed to read a PDF's first page (a decompression bomb stops there)."),
+    "PAGE_MAX_SIZE": (8 * 1024 * 1024, "Bytes of a page or list answer the crawler reads; a larger one is an error row, not parsed."),
+    "PAGE_MAX_LINKS": (5000, "Links followed from one page; the rest are counted in the stats and logged."),
 }
 for _name, (_default, _help) in GONGKAI_SETTINGS.items():
     globals().setdefault(_name, _default)

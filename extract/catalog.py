@@ -8,6 +8,7 @@ removed and quotes unified, longest first, so 财政拨款收入支出决算总�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 FINAL_ACCOUNT_TABLES = [
     ("收入支出决算总表", ["部门收入支出决算总表"]),
@@ -144,6 +145,7 @@ def _standard_name(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)  # the same lines are asked about by captions, titles and findings
 def table_name(line: str) -> str | None:
     """The name of the table a title line names: the standard name (whatever the template
     calls it), else the title as printed (without code, department or year) when the line

@@ -19,7 +19,7 @@ from .tables import find_tables
 
 
 def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: float = 120,
-                  attachments=()) -> dict:
+                  attachments=(), engine: str | None = None) -> dict:
     """Extract one disclosure file (PDF, an office format LibreOffice converts, or an HTML
     article that is the disclosure itself).
 
@@ -27,6 +27,8 @@ def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: 
     :param filename: where they came from; used in messages and to tell office formats apart.
     :param attachments: for an HTML article, ``(bytes, filename)`` of the spreadsheets it
         attaches: their tables are the document's (``extract.html``).
+    :param engine: the PDF engine (``pdfium`` or ``pdfminer``); by default PDFium, and pdfminer
+        for a file PDFium cannot read.  The record's ``engine`` says which one read it.
     :raises ExtractError: (a subclass per kind) when the file cannot be extracted.
     """
     name = Path(filename).name if filename else None
@@ -40,7 +42,7 @@ def extract_bytes(data: bytes, filename: str | None = None, *, convert_timeout: 
     if file_format is None:
         raise NotPdf("the bytes are neither a PDF nor an office document", name)
     pdf_bytes = data if file_format == "pdf" else to_pdf(data, file_format, name, convert_timeout)
-    pages = read_pages(pdf_bytes, name)
+    pages = read_pages(pdf_bytes, name, engine)
     return build_record(pages, data, name, file_format)
 
 
@@ -50,8 +52,16 @@ def extract_file(path: str | Path, **options) -> dict:
     return extract_bytes(path.read_bytes(), str(path), **options)
 
 
+def _engine(pages) -> str | None:
+    """The PDF engine that read the document: pdfminer when it read any of its pages (a file
+    PDFium cannot read), else pdfium; None when no page came from a PDF (an HTML article)."""
+    engines = {page.engine for page in pages}
+    return "pdfminer" if "pdfminer" in engines else ("pdfium" if "pdfium" in engines else None)
+
+
 def _public(explanation: dict) -> dict:
     explanation.pop("context")
+    explanation.pop("checks")
     return explanation
 
 
@@ -64,10 +74,10 @@ def build_record(pages, data: bytes, name: str | None, file_format: str, title: 
     captions = [line for page in pages for table in page.tables for line in table.caption]
     title = title or metadata.title(pages)
     department = metadata.department(pages, captions, title, name)
-    found_explanations = explanations(story, department)
+    year = metadata.fiscal_year(title, pages, name)
+    found_explanations = explanations(story, department, year)
     for explanation in found_explanations:
         explanation.subject_code = match_subject(explanation.subject, items)
-    year = metadata.fiscal_year(title, pages, name)
     kind = metadata.doc_type(title, [table.name for table in tables], pages, name)
     found_findings = findings.distinct(
         findings.missing_tables(kind, tables, pages)
@@ -90,9 +100,10 @@ def build_record(pages, data: bytes, name: str | None, file_format: str, title: 
         "doc_type": kind,
         "fiscal_year": year,
         "department": department,
-        "region": metadata.region(department),
+        "region": metadata.region(department, pages),
         "published": metadata.published(pages),
         "format": file_format,
+        "engine": _engine(pages),
         "unit": units.most_common(1)[0][0] if units else "万元",
         "tables": [table.record() for table in tables],
         "totals": totals(tables),

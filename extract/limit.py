@@ -24,24 +24,45 @@ from .document import extract_bytes
 from .errors import ExtractCrashed, ExtractError, ExtractTimeout, ExtractTooLarge
 
 DEFAULT_TIMEOUT = 120.0
-DEFAULT_MEMORY_MB = 768
+# Extraction takes 50-100 MiB (a 278-page PDF: 63 MiB); a child's resident size starts at
+# its parent's (a build worker's, with the classifier: ~300 MiB), so 512 more stay under 1 GB.
+DEFAULT_MEMORY_MB = 512
 MB = 1 << 20
 
 
 def extract_with_limit(data: bytes, filename: str | None = None,
                        timeout: float | None = DEFAULT_TIMEOUT,
-                       memory_mb: int | None = DEFAULT_MEMORY_MB, attachments=()) -> dict:
+                       memory_mb: int | None = DEFAULT_MEMORY_MB, attachments=(),
+                       engine: str | None = None) -> dict:
     """:func:`extract_bytes` (with an HTML article's ``attachments``) in a child process
     limited to ``timeout`` seconds and ``memory_mb`` MiB more than this process (``None``
     or 0: no limit).
 
+    PDFium runs inside the child: where pdfminer raises, it may abort the process (past the
+    memory limit its allocator crashes, where pdfminer's inflation raises ``MemoryError``).
+    So a child that dies reading with PDFium is followed by one reading with pdfminer, in the
+    time left, and the record says ``engine: pdfminer``.
+
+    :param engine: force a PDF engine (:func:`extract_bytes`); no second try then.
     :raises ExtractTimeout: past the time limit (kind ``timeout``).
     :raises ExtractTooLarge: past the memory limit (kind ``too_large``).
     :raises ExtractCrashed: the child died without an answer (kind ``crashed``).
     """
+    started = time.monotonic()
+    try:
+        return run_limited(extract_bytes, data, filename,
+                           convert_timeout=timeout or DEFAULT_TIMEOUT, attachments=attachments, engine=engine,
+                           filename=filename, timeout=timeout, memory_mb=memory_mb)
+    except ExtractCrashed:
+        if engine is not None:
+            raise
+    left = timeout - (time.monotonic() - started) if timeout and timeout > 0 else timeout
+    if left is not None and left <= 0:
+        name = Path(filename).name if filename else None
+        raise ExtractTimeout(f"extraction took longer than the {timeout:g} s limit", name)
     return run_limited(extract_bytes, data, filename,
-                       convert_timeout=timeout or DEFAULT_TIMEOUT, attachments=attachments,
-                       filename=filename, timeout=timeout, memory_mb=memory_mb)
+                       convert_timeout=left or DEFAULT_TIMEOUT, attachments=attachments, engine="pdfminer",
+                       filename=filename, timeout=left, memory_mb=memory_mb)
 
 
 def run_limited(function: Callable[..., Any], *args: Any, filename: str | None,

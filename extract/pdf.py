@@ -1,36 +1,40 @@
 """Open PDF bytes once and read every page once: text, text lines and ruled tables.
 
-Layout analysis dominates the time, so each page is interpreted a single time and the same
-``pdfplumber`` page object serves text, tables and narrative; its caches are dropped before
-the next page so memory stays flat on long documents.
+Each page is parsed a single time, by PDFium (pdfium_pages.py) or, for a file PDFium cannot
+read, by pdfminer (pdfminer_pages.py); both give the same page objects (characters and ruling
+edges), from which ruled tables (rulings.py), words and lines (layout.py) serve text, tables
+and narrative alike.  A page's objects are dropped before the next page is read, so memory
+stays flat on long documents.
 """
 
 from __future__ import annotations
 
 import bisect
-import io
-import logging
 import re
-import traceback
-from pathlib import Path
 from dataclasses import dataclass, field
 
-from .errors import EncryptedPdf, NoTextLayer, NotPdf, TruncatedPdf
+from . import layout, rulings
+from .errors import NoTextLayer, NotPdf, TruncatedPdf
 from .text import CID_GLYPH, map_radicals
 
-# pdfminer logs a warning per odd object; the errors we care about are raised, not logged.
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+@dataclass
+class PageObjects:
+    """One page as an engine read it: characters as pdfplumber's dicts, ruling edges as
+    rulings.py's tuples, page size in points."""
+
+    number: int
+    width: float
+    height: float
+    chars: list[dict]
+    edges: list
+    has_images: bool
 
 
-def _no_debug(*args, **kwargs) -> None:
-    """pdfminer calls log.debug for every token and operator (~200,000 calls for a 20-page
-    disclosure, 5% of extraction time) even with debugging off; we never show them."""
-
-
-for _module in ("psparser", "pdfinterp", "pdfparser", "pdfdocument", "pdffont", "cmapdb", "pdfpage"):
-    logging.getLogger(f"pdfminer.{_module}").debug = _no_debug
-
-TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+class Unreadable(Exception):
+    """PDFium cannot read the file as pdfminer would: it cannot open the file or a page, or a
+    glyph has no Unicode mapping (pdfminer's "(cid:N)", which findings report).  pdfminer is
+    used for the whole file instead."""
 
 
 @dataclass
@@ -88,6 +92,10 @@ class Page:
     cid_glyphs: int = 0
     has_images: bool = False
     open_table: bool = False  # ends inside an unruled table that goes on overleaf
+    engine: str | None = None  # the engine that read it (ENGINES); None: not from a PDF (HTML)
+
+
+ENGINES = ("pdfium", "pdfminer")
 
 
 def check_header(data: bytes, filename: str | None) -> None:
@@ -96,27 +104,22 @@ def check_header(data: bytes, filename: str | None) -> None:
         raise NotPdf("the bytes do not start with a PDF header", filename)
 
 
-def read_pages(data: bytes, filename: str | None = None) -> list[Page]:
-    """Every page of a PDF, parsed once.
+def read_pages(data: bytes, filename: str | None = None, engine: str | None = None) -> list[Page]:
+    """Every page of a PDF, parsed once, by PDFium or (for a file PDFium cannot read) pdfminer.
 
+    :param engine: force one engine (``pdfium`` or ``pdfminer``), as the engine comparison does.
     :raises EncryptedPdf, TruncatedPdf, NoTextLayer: when the PDF cannot yield text.
     """
-    import pdfplumber
-
     check_header(data, filename)
     if data.rfind(b"%%EOF") == -1:
         raise TruncatedPdf("the PDF has no end-of-file marker (%%EOF)", filename)
-    pages = []
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            continuing = False  # an unruled table runs on from the previous page
-            for number, plumber_page in enumerate(_lean_pages(pdf), start=1):
-                page = _read_page(number, plumber_page, continuing)
-                continuing = page.open_table
-                pages.append(page)
-                plumber_page.close()
-    except Exception as error:  # noqa: BLE001 - translated into a named error or re-raised
-        raise _translate(error, filename, len(pages) + 1) from None
+    if engine is None:
+        try:
+            pages = _read_with("pdfium", data, filename)
+        except Unreadable:
+            pages = _read_with("pdfminer", data, filename)
+    else:
+        pages = _read_with(engine, data, filename)
     if not pages:
         raise TruncatedPdf("the PDF has no pages", filename)
     if not any(page.text.strip() for page in pages):
@@ -129,60 +132,21 @@ def read_pages(data: bytes, filename: str | None = None) -> list[Page]:
     return pages
 
 
-def _lean_pages(pdf):
-    """pdf.pages, one at a time, with characters converted the lean way (see _LeanPage)."""
-    from pdfminer.pdfpage import PDFPage
+def _read_with(engine: str, data: bytes, filename: str | None) -> list[Page]:
+    if engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}: use one of {ENGINES}")
+    from . import pdfium_pages, pdfminer_pages
 
-    page_class = _lean_page_class()
-    doctop = 0.0
-    for number, page_object in enumerate(PDFPage.create_pages(pdf.doc), start=1):
-        page = page_class(pdf, page_object, page_number=number, initial_doctop=doctop)
-        doctop += page.height
-        yield page
-
-
-_LEAN_PAGE = None
-
-
-def _lean_page_class():
-    """A pdfplumber Page that builds character dicts directly.
-
-    pdfplumber's generic ``process_object`` resolves every attribute of every layout object;
-    for characters (most objects on a disclosure page) that was a quarter of extraction time.
-    The dicts are the same (tests/test_extract_pdf.py compares them with pdfplumber's own).
-    """
-    global _LEAN_PAGE
-    if _LEAN_PAGE is not None:
-        return _LEAN_PAGE
-    from pdfminer.layout import LTChar
-    from pdfplumber.page import Page as PlumberPage
-    from pdfplumber.utils.pdfinternals import resolve_and_decode
-
-    class LeanPage(PlumberPage):
-        def process_object(self, obj):
-            if obj.__class__ is not LTChar or self.pdf.unicode_norm is not None:
-                return super().process_object(obj)
-            state = obj.graphicstate
-            mb_x0, mb_top = self.mediabox[:2]
-            top = (self.height - obj.y1) + mb_top
-            fontname = obj.fontname
-            if isinstance(fontname, bytes):
-                return super().process_object(obj)
-            char = {
-                "matrix": obj.matrix, "fontname": fontname, "adv": obj.adv, "upright": obj.upright,
-                "x0": obj.x0 + mb_x0, "y0": obj.y0, "x1": obj.x1 + mb_x0, "y1": obj.y1,
-                "width": obj.width, "height": obj.height, "size": obj.size,
-                "mcid": getattr(obj, "mcid", None), "tag": getattr(obj, "tag", None),
-                "object_type": "char", "page_number": self.page_number,
-                "ncs": resolve_and_decode(obj.ncs.name), "text": obj.get_text(),
-                "stroking_color": state.scolor if isinstance(state.scolor, tuple) else (state.scolor,),
-                "non_stroking_color": state.ncolor if isinstance(state.ncolor, tuple) else (state.ncolor,),
-                "top": top, "bottom": (self.height - obj.y0) + mb_top, "doctop": self.initial_doctop + top,
-            }
-            return char
-
-    _LEAN_PAGE = LeanPage
-    return LeanPage
+    module = pdfium_pages if engine == "pdfium" else pdfminer_pages
+    pages: list[Page] = []
+    with module.open_pages(data, filename) as objects:
+        continuing = False  # an unruled table runs on from the previous page
+        for page_objects in objects:
+            page = _read_page(page_objects, continuing)
+            page.engine = engine
+            continuing = page.open_table
+            pages.append(page)
+    return pages
 
 
 def _names_a_table(text: str) -> bool:
@@ -197,46 +161,22 @@ def _names_a_table(text: str) -> bool:
     return table_name_in(lines) is not None or any(HEADER_START.match(line) for line in lines)
 
 
-def _translate(error: Exception, filename: str | None, page: int) -> Exception:
-    """The ExtractError for an exception pdfminer raised (pdfplumber wraps them)."""
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
-    from pdfplumber.utils.exceptions import PdfminerException
-
-    if isinstance(error, PdfminerException) and error.args and isinstance(error.args[0], Exception):
-        error = error.args[0]
-    frames = traceback.extract_tb(error.__traceback__)
-    if frames and Path(frames[-1].filename).parent == Path(__file__).parent:
-        return error  # raised by extract/ itself: a bug to see, not a damaged PDF
-    if isinstance(error, PDFPasswordIncorrect):
-        return EncryptedPdf("the PDF is encrypted with a user password", filename)
-    if isinstance(error, PDFEncryptionError):
-        return EncryptedPdf(f"the PDF uses unsupported encryption ({error})", filename)
-    if isinstance(error, (PDFSyntaxError, PSException)):
-        return TruncatedPdf(f"the PDF structure is broken near page {page} ({error})", filename)
-    if isinstance(error, (KeyError, ValueError, TypeError, AttributeError, IndexError, AssertionError)):
-        # pdfminer signals damaged object streams with bare Python errors.
-        return TruncatedPdf(
-            f"the PDF is damaged near page {page} ({type(error).__name__}: {error})", filename
-        )
-    return error
-
-
-def _read_page(number: int, page, continuing: bool = False) -> Page:
-    chars = page.chars  # interprets the page: the one expensive step, reused by all below
-    found = page.find_tables(TABLE_SETTINGS)
-    text = map_radicals(page.extract_text() or "")
+def _read_page(objects: PageObjects, continuing: bool = False) -> Page:
+    number, chars = objects.number, objects.chars
+    found = rulings.find_tables(objects.edges)
+    page_layout = layout.read(chars)
+    text = map_radicals(page_layout.text)
     aligned, extents, open_table = [], [], False
     if not found and (continuing or _names_a_table(text)):
         from .aligned import find_aligned_tables
 
-        aligned, extents, open_table = find_aligned_tables(page.extract_words(), number, continuing)
-    bboxes = [table.bbox for table in found] + [(0, top, page.width, bottom) for top, bottom in extents]
-    outside = page.filter(lambda obj: _char_outside(obj, bboxes)) if bboxes else page
+        aligned, extents, open_table = find_aligned_tables(page_layout.words, number, continuing)
+    bboxes = [table.bbox for table in found] + [(0, top, objects.width, bottom) for top, bottom in extents]
+    if bboxes:
+        page_layout = layout.read(_outside(chars, bboxes))
     lines = [
         Line(map_radicals(line["text"]), line["x0"], line["x1"], line["top"], line["bottom"])
-        for line in outside.extract_text_lines(return_chars=False)
+        for line in page_layout.lines
     ]
     tables = []
     above = 0.0
@@ -252,15 +192,15 @@ def _read_page(number: int, page, continuing: bool = False) -> Page:
     trailing = [line.text for line in lines if line.top >= above - 1] if tables else []
     return Page(
         page=number,
-        width=float(page.width),
-        height=float(page.height),
+        width=float(objects.width),
+        height=float(objects.height),
         text=text,
         lines=lines,
         tables=tables,
         trailing=trailing,
         open_table=open_table,
         cid_glyphs=len(CID_GLYPH.findall(text)),
-        has_images=bool(page.images),
+        has_images=objects.has_images,
     )
 
 
@@ -270,8 +210,6 @@ def _raw_table(number: int, table, chars: list[dict], caption: list[str]) -> Raw
     Each character goes to the cell under its centre by bisecting the rulings: one pass over
     the page's characters instead of pdfplumber's scan of every character for every cell.
     """
-    from pdfplumber.utils import extract_text
-
     boxes = [box for box in table.cells if box]
     xs = _edges([box[0] for box in boxes] + [box[2] for box in boxes])
     ys = _edges([box[1] for box in boxes] + [box[3] for box in boxes])
@@ -298,8 +236,8 @@ def _raw_table(number: int, table, chars: list[dict], caption: list[str]) -> Raw
             elif char["text"].strip():
                 loose.append(char)
     for (row, column), members in found.items():
-        cells[row][column] = map_radicals(extract_text(members))
-    lines = [map_radicals(line) for line in extract_text(loose).splitlines() if line.strip()] if loose else []
+        cells[row][column] = map_radicals(layout.text(members))
+    lines = [map_radicals(line) for line in layout.text(loose).splitlines() if line.strip()] if loose else []
     return RawTable(number, table.bbox, cells, origin, xs[:-1], caption, lines)
 
 
@@ -313,13 +251,24 @@ def _edges(values: list[float], tolerance: float = 1.5) -> list[float]:
 
 
 def _index(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+    """The index of the edge nearest to ``value`` (the first of two as near)."""
+    after = bisect.bisect_left(edges, value)
+    if after == 0:
+        return 0
+    if after == len(edges) or value - edges[after - 1] <= edges[after] - value:
+        return after - 1
+    return after
 
 
-def _char_outside(obj: dict, bboxes: list[tuple[float, float, float, float]]) -> bool:
-    """Keep a character for the narrative when its centre lies outside every table."""
-    if obj.get("object_type") != "char":
-        return False
-    cx = (obj["x0"] + obj["x1"]) / 2
-    cy = (obj["top"] + obj["bottom"]) / 2
-    return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in bboxes)
+def _outside(chars: list[dict], bboxes: list[tuple[float, float, float, float]]) -> list[dict]:
+    """The characters for the narrative: those whose centre lies outside every table."""
+    kept = []
+    for char in chars:
+        cx = (char["x0"] + char["x1"]) / 2
+        cy = (char["top"] + char["bottom"]) / 2
+        for x0, top, x1, bottom in bboxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                break
+        else:
+            kept.append(char)
+    return kept

@@ -9,20 +9,12 @@ model version are re-classified; nothing else is touched, so a second build adds
 
 from __future__ import annotations
 
-import logging
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 from gongkai.archive import Archive
-from gongkai.extract.limit import DEFAULT_MEMORY_MB
-
-log = logging.getLogger("gongkai.build")
-
-DEFAULT_TIMEOUT = 120  # seconds per file; one pathological PDF must not stall a build
+from gongkai.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Job, extract_many
 
 
 @dataclass
@@ -68,9 +60,11 @@ def build(
                 item["attachments"] = [(str(archive.file_path(a["sha256"])), a["filename"])
                                        for a in archive.attachments_of(item["sha256"])]
         categorize = _categorizer(classifier)
-        for done, (item, record) in enumerate(
-            _extract_all(archive, pending, workers=workers, timeout=timeout, memory_mb=memory_mb), 1
-        ):
+        jobs = [Job(str(archive.file_path(item["sha256"])), item.get("filename"), item,
+                    tuple(item.get("attachments", ()))) for item in pending]
+        extracted = extract_many(jobs, workers=workers, timeout=timeout, memory_mb=memory_mb)
+        for done, (job, record) in enumerate(extracted, 1):
+            item = job.key
             archive.save_document(
                 item["sha256"],
                 record,
@@ -125,58 +119,3 @@ def _categorizer(classifier) -> Callable[[dict[str, Any]], list[dict[str, Any]]]
         return nlp.categories_for(classifier.classify(text)) if text else []
 
     return categorize
-
-
-def _extract_all(archive: Archive, pending: list[dict], *, workers: int | None, timeout: float,
-                 memory_mb: int):
-    """Yield (file row, record) for each pending file, extracting in worker processes.
-
-    A worker that dies (out of memory, a crash in a C library) breaks the pool; the files
-    it had not finished are retried in a fresh pool, one at a time, so the culprit is
-    recorded as an error and the others still extract.
-    """
-    if not pending:
-        return
-    remaining = {item["sha256"]: (item, str(archive.file_path(item["sha256"]))) for item in pending}
-    isolate = False  # after a crash, extract the rest one file per pool
-    while remaining:
-        batch = dict([next(iter(remaining.items()))]) if isolate else dict(remaining)
-        try:
-            with ProcessPoolExecutor(
-                max_workers=1 if isolate else (workers or os.cpu_count() or 1),
-                max_tasks_per_child=20,
-            ) as pool:
-                futures = {
-                    pool.submit(extract_path, path, item.get("filename"), timeout, memory_mb,
-                                item.get("attachments", ())): sha256
-                    for sha256, (item, path) in batch.items()
-                }
-                for future in as_completed(futures):
-                    item, _ = remaining.pop(futures[future])
-                    yield item, future.result()
-        except BrokenProcessPool:
-            if isolate:
-                item, _ = remaining.pop(next(iter(batch)))
-                yield item, {"error": {"kind": "crashed", "message": (
-                    f"{item.get('filename') or item['sha256']}: the extraction worker died "
-                    "on this file (out of memory or a crash in a library)")}}
-            else:
-                log.warning("an extraction worker died; retrying %d files one by one", len(remaining))
-                isolate = True
-
-
-def extract_path(path: str, filename: str | None, timeout: float,
-                 memory_mb: int = DEFAULT_MEMORY_MB, attachments=()) -> dict[str, Any]:
-    """Extract one archived file in a worker (an HTML disclosure with its attachments,
-    ``(path, filename)`` each); errors come back as records, never raised."""
-    from gongkai import extract
-
-    try:
-        return extract.extract_with_limit(Path(path).read_bytes(), filename, timeout=timeout,
-                                          memory_mb=memory_mb,
-                                          attachments=[(Path(p).read_bytes(), name) for p, name in attachments])
-    except extract.ExtractError as error:
-        return {"error": error.to_dict()}
-    except Exception as error:  # a bug or an unforeseen PDF: record it, keep building
-        return {"error": {"kind": "extract_failed",
-                          "message": f"{filename or path}: {type(error).__name__}: {error}"}}

@@ -104,6 +104,19 @@ def running_datasette(archive_path: Path, *extra: str):
         yield server.base
 
 
+@contextmanager
+def chromium_page(**context_options):
+    """A page in Debian's Chromium through Playwright (skipped where Playwright is missing)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=["--no-sandbox"])
+        try:
+            yield browser.new_context(**context_options).new_page()
+        finally:
+            browser.close()
+
+
 @pytest.fixture(scope="session")
 def sample_portal() -> str:
     """The bundled sample portal served on 127.0.0.1 (base URL ending in /)."""

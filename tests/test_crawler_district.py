@@ -1,7 +1,7 @@
 """A district portal built in ways the spider was never shown (tests/sites/district): a
 list a script fills from an endpoint whose URL it assembles (a JSON shape of no known CMS,
-paged by a "下一页" that only calls the script), a "加载更多" button posting JSON, a list of
-hard negatives, an article that is itself the 部门决算 with its tables attached as .xlsx and
+paged by a "下一页" that only calls the script), a "加载更多" button posting JSON, JSONP
+loaded through script tags and paged by an offset, a list of hard negatives, an article that is itself the 部门决算 with its tables attached as .xlsx and
 .xls, and ``/bm/jyj/`` linked as ``/bm/jyj/index.html`` too.  One crawl with one Chromium
 launch, an unchanged re-crawl that needs no browser, then ``gongkai build`` and Datasette."""
 
@@ -30,6 +30,10 @@ DISCLOSURES = {
     "uploads/wjw/rmyy-2024ys.xls": "load more, second call",
     "uploads/wjw/jkzx-2023js.pdf": "load more, third page without the browser",
     "uploads/czj/bmys2024.pdf": "plain list",
+    "uploads/sfj/P020240210000001.pdf": "JSONP through a script tag, offset 0",
+    "uploads/sfj/P020240211000001.pdf": "JSONP, offset 0",
+    "uploads/sfj/P020240930000001.pdf": "JSONP, offset 2, reached by the script-only 下一页",
+    "uploads/sfj/P020240930000002.pdf": "JSONP, offset 4, paged without the browser",
 }
 HTML_DISCLOSURE = "bm/czj/yjs/202409/t20240920_2.html"
 ATTACHMENTS = ["uploads/czj/P020240920000001.xlsx", "uploads/czj/P020240920000002.xls"]
@@ -41,6 +45,7 @@ HARD_NEGATIVES = {
     "uploads/czj/czjs2023.pdf": "财政决算",
     "uploads/czj/ysbg2024.pdf": "预算执行情况和预算草案的报告",
     "uploads/czj/tz2025.pdf": "关于编制…部门预算的通知",
+    "uploads/sfj/P020240715000009.pdf": "预算执行情况的审计报告",
 }
 
 
@@ -95,7 +100,9 @@ def test_chromium_obeys_robots_and_its_requests_are_recorded(crawls):
 
 def test_endpoints_are_learned_with_their_page_parameter(crawls):
     learned = {(r["page_param"], r["page_location"]) for r in rows(crawls["archive"], "SELECT * FROM list_endpoints")}
-    assert learned == {("pn", "query"), ("pageIndex", "json")}
+    assert learned == {("pn", "query"), ("pageIndex", "json"), ("start", "query")}
+    [jsonp] = rows(crawls["archive"], "SELECT * FROM list_endpoints WHERE page_param = 'start'")
+    assert (jsonp["first_page"], jsonp["page_step"]) == (0, 2) and "callback=renderList" in jsonp["url"]
 
 
 def test_the_re_crawl_needs_no_browser_and_downloads_no_file_again(crawls):

@@ -7,6 +7,7 @@ contradictions sit in a real PDF exactly where a department would print them.
 from __future__ import annotations
 
 import copy
+import json
 import io
 from pathlib import Path
 
@@ -138,8 +139,19 @@ def test_a_sangong_item_stated_as_zero_beside_a_table_that_prints_it(rendering):
 
 
 def test_unmapped_glyphs_are_a_broken_font_map_finding():
-    # reportlab's encryption leaves the CID font's CIDSystemInfo strings encrypted, so
-    # pdfminer cannot map its glyphs: a real PDF with a broken font map.
+    # The table font of this rendering has no ToUnicode map: PDFium cannot give its text, so
+    # pdfminer reads the file and its "(cid:N)" glyphs are a finding on exactly those pages.
+    path = FIXTURES / "fontmaps" / "yanshi-2024-juesuan.no-tounicode.pdf"
+    truth = json.loads((FIXTURES / "fontmaps" / "expected.json").read_text(encoding="utf-8"))[path.name]
+    record = extract.extract_file(path)
+    [finding] = _by_rule(record, "broken_font_map")
+    assert record["engine"] == "pdfminer"
+    assert finding["evidence"]["pages"] == truth["cid_pages"] and finding["page"] == truth["cid_pages"][0]
+
+
+def test_a_font_map_only_pdfminer_misreads_is_no_finding():
+    # reportlab's encryption leaves the CID font's CIDSystemInfo strings encrypted; pdfminer
+    # then cannot map the glyphs, PDFium can: the PDF is not at fault, and nothing is reported.
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, encrypt=StandardEncryption("", "owner", canPrint=0))
@@ -148,8 +160,9 @@ def test_unmapped_glyphs_are_a_broken_font_map_finding():
     page.showPage()
     page.save()
     record = extract.extract_bytes(buffer.getvalue(), "cid.pdf")
-    [finding] = _by_rule(record, "broken_font_map")
-    assert finding["page"] == 1 and finding["evidence"]["glyphs"] > 5
+    assert record["engine"] == "pdfium" and not _by_rule(record, "broken_font_map")
+    assert record["pages"][0]["text"] == "2023 年度部门决算公开"
+    assert _by_rule(extract.extract_bytes(buffer.getvalue(), "cid.pdf", engine="pdfminer"), "broken_font_map")
 
 
 @pytest.mark.parametrize(

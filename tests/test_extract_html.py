@@ -79,6 +79,7 @@ def test_an_article_gives_the_facts_explanations_and_tables_a_pdf_would(page, na
     record = extract_bytes(page, name)
     assert (record["format"], record["title"], record["doc_type"], record["fiscal_year"]) == (
         "html", TITLE, "决算", 2023)
+    assert record["engine"] is None  # no PDF engine read it
     reasons = [e["reason"] for e in record["explanations"]]
     assert reasons == ["项目支出增加", "厉行节约，压减公务接待"]
     change = record["explanations"][0]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from gongkai.extract.pdf import _lean_pages
+from gongkai.extract.pdfminer_pages import _lean_pages
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "documents"
 RENDERINGS = sorted(FIXTURES.glob("*.reportlab.pdf"))[:2] + sorted(FIXTURES.glob("*.libreoffice.pdf"))[:2] + \

@@ -10,14 +10,16 @@ only call scripts, and hands the spider every DOM snapshot and every call the sc
 Every request Chromium makes passes through here first: images, fonts and media are
 dropped, other sites' documents and calls are refused, robots.txt is asked as for any
 request of ours, the per-site delay is kept (``crawler.politeness``), a script or style
-sheet already fetched in this run is served from memory, and each request that reached
-a server becomes a ``browser`` fetch row.
+sheet already fetched in this run is served from memory (but a script loaded with a
+callback parameter is a JSONP call, a list endpoint like an XHR), and each request that
+reached a server becomes a ``browser`` fetch row.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +40,9 @@ SETTLE_TIMEOUT = 10.0      # seconds to wait for the page's requests to finish
 QUIET = 0.3                # seconds without requests that count as settled
 CACHED_TYPES = ("script", "stylesheet")
 CALL_TYPES = ("xhr", "fetch", "other")
+# A script loaded with a callback parameter is a JSONP call (jQuery's $.getJSON("…?callback=?"),
+# a <script> a list script adds): a list endpoint like any XHR, never cached.
+JSONP_QUERY = re.compile(r"(?:^|&)(?:callback|jsonp|jsonpcallback|jsoncallback|cb)=", re.I)
 
 # Controls that load the next items without a link to follow.
 FIND_MORE = """() => {
@@ -58,6 +63,10 @@ FIND_MORE = """() => {
   }
   return false;
 }"""
+
+
+# Every link target the DOM shows now.
+PAGE_LINKS = "() => [...document.querySelectorAll('a[href], area[href], iframe[src]')].map(e => e.href || e.src)"
 
 
 class RenderMiddleware:
@@ -97,6 +106,7 @@ class RenderMiddleware:
         try:
             await self._settle(state)
             snapshots.append(await page.content())
+            links = set(await page.evaluate(PAGE_LINKS))
             for _ in range(MAX_CLICKS):
                 if not await page.evaluate(FIND_MORE):
                     break
@@ -107,10 +117,11 @@ class RenderMiddleware:
                     logger.info("could not click 'more' on %s: %s", request.url, error)
                     break
                 await self._settle(state)
-                html = await page.content()
-                if html == snapshots[-1]:
-                    break
-                snapshots.append(html)
+                now = set(await page.evaluate(PAGE_LINKS))
+                if now <= links:
+                    break  # the click brought no link not seen (a pager past its end, a script appended)
+                links |= now
+                snapshots.append(await page.content())
                 if len(state["calls"]) > calls_before and _endpoint_seen_twice(state["calls"]):
                     break  # the endpoint and its page parameter are known: plain requests page on
         except Exception as error:  # a broken page keeps what it showed so far
@@ -156,11 +167,12 @@ class RenderMiddleware:
         if skip_heavy_resources(browser_request) or not await self._allowed(browser_request, page_request):
             await route.abort()
             return
-        cached = self.cache.get(url) if browser_request.method == "GET" else None
+        call = _is_call(browser_request)
+        cached = self.cache.get(url) if browser_request.method == "GET" and not call else None
         if cached is not None:
             await route.fulfill(status=cached[0], headers=cached[1], body=cached[2])
             return
-        if browser_request.resource_type in CALL_TYPES and request_seen(self.crawler, Request(
+        if call and request_seen(self.crawler, Request(
                 url, method=browser_request.method, body=(browser_request.post_data or "").encode("utf-8"))):
             await route.abort()  # fetched already by a plain request (or another worker)
             return
@@ -188,9 +200,9 @@ class RenderMiddleware:
                                  "content_type": content_type, "size": len(body), "referer": page_request.url,
                                  "method": browser_request.method, "post_data": browser_request.post_data,
                                  "duration": time.monotonic() - started})
-        if browser_request.resource_type in CACHED_TYPES and answer.status == 200:
+        if browser_request.resource_type in CACHED_TYPES and not call and answer.status == 200:
             self.cache[url] = (answer.status, headers, body)
-        if browser_request.resource_type in CALL_TYPES and answer.status == 200:
+        if call and answer.status == 200:
             state["calls"].append({"url": url, "method": browser_request.method, "body": browser_request.post_data,
                                    "content_type": browser_request.headers.get("content-type"),
                                    "text": body.decode("utf-8", "replace")[:2_000_000]})
@@ -223,6 +235,12 @@ class RenderMiddleware:
         from ..politeness import Politeness
 
         return Politeness.for_crawler(self.crawler)
+
+
+def _is_call(browser_request) -> bool:
+    """A request a list script makes for data: XHR and fetch, and JSONP through a script tag."""
+    return browser_request.resource_type in CALL_TYPES or (
+        browser_request.resource_type == "script" and bool(JSONP_QUERY.search(urlsplit(browser_request.url).query)))
 
 
 def _endpoint_seen_twice(calls: list[dict]) -> bool:

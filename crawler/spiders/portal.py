@@ -150,6 +150,14 @@ class PortalSpider(scrapy.Spider):
         if response.status == 304:  # an HTML disclosure archived before (middlewares/conditional.py)
             yield _fetch(response, kind="file", outcome="not_modified")
             return
+        limit = self.settings.getint("PAGE_MAX_SIZE")
+        if isinstance(response, TextResponse) and limit and len(response.body) > limit:
+            # Parsed, a page takes ten times its size: a hostile one must stay unread.
+            reason = f"a page of {len(response.body)} bytes, more than PAGE_MAX_SIZE ({limit}): not read"
+            self.logger.warning("gave up on %s: %s", response.url, reason)
+            yield from _redirect_hops(response)
+            yield _fetch(response, kind="page", outcome="error", error=reason)
+            return
         rendered = response.meta.get("rendered")
         if rendered is not None:
             yield from self._browser_fetches(rendered, response.url)
@@ -172,7 +180,7 @@ class PortalSpider(scrapy.Spider):
         listed, apis = links.listed_urls(response, self.list_selectors), links.api_urls(response)
         if rendered is not None:
             found, listed = self._rendered_links(rendered, response, found, listed)
-        yield from self._follow(found, listed, title, response.meta.get("drift", 0))
+        yield from self._follow(found, listed, title, response.meta.get("drift", 0), response.url)
         apis = [api for api in apis if self.in_scope(api)]
         for api in apis:
             # Written out in the script: no browser needed to page through it.
@@ -186,7 +194,16 @@ class PortalSpider(scrapy.Spider):
                 response.text, response.url, found, title=title, link_text=response.meta.get("link_text")):
             yield self.render_request(response, title)
 
-    def _follow(self, found: list[tuple[str, str]], listed: set[str], title: str, drift: int) -> Iterator[Any]:
+    def _follow(self, found: list[tuple[str, str]], listed: set[str], title: str, drift: int,
+                page_url: str) -> Iterator[Any]:
+        limit = self.settings.getint("PAGE_MAX_LINKS")
+        if limit and len(found) > limit:
+            # Each link followed is a request held in memory: a page of a million links
+            # must not queue a million.
+            self.logger.warning("%s has %d links; following the first %d (PAGE_MAX_LINKS)",
+                                page_url, len(found), limit)
+            self.crawler.stats.inc_value("gongkai/links_not_followed", len(found) - limit)
+            found = found[:limit]
         drift = 0 if focus.DISCLOSURE_TERMS.search(title) else drift
         for url, text in found:
             if not self.in_scope(url):
@@ -230,7 +247,7 @@ class PortalSpider(scrapy.Spider):
         bring new items and the stated page count allows."""
         found = links.json_links(response.text, response.url)
         title = response.meta.get("page_title") or ""
-        yield from self._follow(found, {url for url, _ in found}, title, 0)
+        yield from self._follow(found, {url for url, _ in found}, title, 0, response.url)
         if not response.meta.get("endpoint"):
             return
         endpoint = ListEndpoint(**response.meta["endpoint"])

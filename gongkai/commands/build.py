@@ -12,7 +12,7 @@ from .options import archive_option, model_option
 @click.option("--workers", type=int, default=None, help="Extraction processes [default: one per core].")
 @click.option("--timeout", type=float, default=120, show_default=True,
               help="Seconds allowed per file; slower files are recorded with kind 'timeout'.")
-@click.option("--max-memory", "memory_mb", type=click.IntRange(min=0), default=768, show_default=True,
+@click.option("--max-memory", "memory_mb", type=click.IntRange(min=0), default=512, show_default=True,
               help="MiB of memory allowed per file (0: no limit); more is recorded with kind 'too_large'.")
 @model_option
 def build(archive_path: str, workers: int | None, timeout: float, memory_mb: int,

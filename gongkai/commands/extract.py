@@ -7,46 +7,53 @@ import json
 import click
 
 
+engine_option = click.option(
+    "--engine", type=click.Choice(["pdfium", "pdfminer"]), default=None,
+    help="Read PDFs with this engine only [default: PDFium, pdfminer for a file PDFium cannot read].")
+
+
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record per file (JSON Lines).")
 @click.option("--timeout", type=float, default=120, show_default=True,
               help="Seconds allowed per file; slower files fail with kind 'timeout'.")
-@click.option("--max-memory", "memory_mb", type=click.IntRange(min=0), default=768, show_default=True,
+@click.option("--max-memory", "memory_mb", type=click.IntRange(min=0), default=512, show_default=True,
               help="MiB of memory allowed per file (0: no limit); more fails with kind 'too_large'.")
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Extraction processes for several files [default: one per core].")
 @click.option("--pages/--no-pages", "with_pages", default=True, show_default=True,
               help="Include each page's text in the JSON record.")
+@engine_option
 def extract(files: tuple[str, ...], as_json: bool, timeout: float, memory_mb: int,
-            with_pages: bool) -> None:
+            workers: int | None, with_pages: bool, engine: str | None) -> None:
     """Extract disclosure PDFs (or .doc/.docx/.xls/.xlsx/.wps/.et via LibreOffice).
 
-    Files that fail print {"file", "error": {"kind", "message"}} and make the exit status 1;
-    the others still extract.  Example: gongkai extract report.pdf --json
+    Several files are extracted on every core and printed in the order given.  Files that
+    fail print {"file", "error": {"kind", "message"}} and make the exit status 1; the others
+    still extract.  Example: gongkai extract report.pdf --json
     """
-    from gongkai import extract as extract_lib
+    from gongkai.pool import Job, extract_many, extract_path
 
+    jobs = [Job(path, path) for path in files]
+    if len(jobs) == 1 or workers == 1:  # no pool to start: extract here, file by file
+        results = ((job, extract_path(job.path, job.filename, timeout, memory_mb, engine)) for job in jobs)
+    else:
+        results = extract_many(jobs, workers=workers, timeout=timeout, memory_mb=memory_mb,
+                               ordered=True, engine=engine)
     failed = 0
-    for path in files:
-        try:
-            with open(path, "rb") as handle:
-                record = extract_lib.extract_with_limit(handle.read(), path, timeout=timeout,
-                                                        memory_mb=memory_mb)
-        except extract_lib.ExtractError as error:
+    for job, record in results:
+        if "error" in record:
             failed += 1
-            _report(path, error.to_dict(), as_json)
+            _report(job.path, record["error"], as_json)
             continue
-        except Exception as error:  # a bug, not bad input: report it, extract the other files
-            failed += 1
-            _report(path, {"kind": "extract_failed", "message": f"{path}: {type(error).__name__}: {error}"}, as_json)
-            continue
-        record["file"] = path
+        record["file"] = job.path
         if not with_pages:
             record.pop("pages")
         if as_json:
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
             click.echo(
-                f"{path}: {record['doc_type'] or '?'} {record['fiscal_year'] or '?'} "
+                f"{job.path}: {record['doc_type'] or '?'} {record['fiscal_year'] or '?'} "
                 f"{record['department'] or '?'}: {record['page_count']} pages, "
                 f"{len(record['tables'])} tables, {len(record['line_items'])} line items, "
                 f"{len(record['explanations'])} explanations, {len(record['findings'])} findings"
@@ -69,8 +76,9 @@ def _report(path: str, error: dict, as_json: bool) -> None:
 @click.option("--only", default=None, help="Only documents whose slug.rendering matches this regular expression.")
 @click.option("--check-floors", is_flag=True, help="Exit 1 when a field is below its floor in CORPUS/floors.json.")
 @click.option("--raise-floors", is_flag=True, help="Raise CORPUS/floors.json to today's scores (never lowers one).")
+@engine_option
 def evaluate_extract(corpus: str, as_json: bool, workers: int | None, only: str | None,
-                     check_floors: bool, raise_floors: bool) -> None:
+                     check_floors: bool, raise_floors: bool, engine: str | None) -> None:
     """Measure extraction on the real corpus: facts, tables, explanations, findings.
 
     Scores each field against the hand-checked truth in CORPUS/truth/, overall, per
@@ -81,7 +89,7 @@ def evaluate_extract(corpus: str, as_json: bool, workers: int | None, only: str 
     from gongkai import extract_eval
 
     try:
-        report = extract_eval.evaluate(corpus, workers=workers, only=only)
+        report = extract_eval.evaluate(corpus, workers=workers, only=only, engine=engine)
     except extract_eval.CorpusError as error:
         raise click.ClickException(str(error))
     click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json

@@ -4,6 +4,7 @@ HTTP helper that times each answer."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import threading
 import time
@@ -107,21 +108,24 @@ PORTAL_LINKS = {
     "/big.pdf": "2020年度部门决算（超过大小上限）",
     "/chunked.pdf": "2019年度部门决算（分块超过上限）",
     "/attach/P020240101000001.pdf": "附件1",  # only its first page can say what it is
+    "/many-links.html": "部门决算目录（几百个链接）",
+    "/huge.html": "部门预算目录（超大页面）",
 }
 
 
 class HostilePortal(BaseHTTPRequestHandler):
-    """Serves ``PORTAL_LINKS``; ``server.bodies`` holds the good PDF, the bombs and
-    ``server.size_cap`` the crawler's DOWNLOAD_MAXSIZE."""
+    """Serves ``PORTAL_LINKS``; ``server.bodies`` holds the good PDF and the bombs,
+    ``server.size_cap`` and ``server.page_cap`` the crawler's DOWNLOAD_MAXSIZE and
+    PAGE_MAX_SIZE."""
 
     def log_message(self, format, *args):  # keep test output quiet
         pass
 
     def do_GET(self):
-        path, server = self.path, self.server
+        path, server = urllib.parse.urlsplit(self.path).path, self.server
         if path == "/index.html":
             links = "".join(f'<li><a href="{url}">{text}</a></li>' for url, text in PORTAL_LINKS.items())
-            page = f"<html><head><title>财政预决算公开</title></head><body><ul>{links}</ul></body></html>"
+            page = f"<html><head><title>部门预决算公开</title></head><body><ul>{links}</ul></body></html>"
             return self.reply(page.encode("utf-8"), "text/html; charset=utf-8")
         if path.startswith("/loop/"):  # a new address every time: never ends
             return self.redirect(f"/loop/{int(path[6:].split('.')[0]) + 1}.pdf")
@@ -149,6 +153,12 @@ class HostilePortal(BaseHTTPRequestHandler):
             return self.stream(server.size_cap + MB, chunked=True)
         if path == "/attach/P020240101000001.pdf":
             return self.reply(server.bodies["first_page_bomb"], "application/pdf")
+        if path == "/many-links.html":
+            links = "".join(f'<a href="/files/good.pdf?copy={n}">2024年度部门决算</a>' for n in range(300))
+            return self.reply(f"<html><body>{links}</body></html>".encode(), "text/html; charset=utf-8")
+        if path == "/huge.html":  # twice the page cap, a few kilobytes on the wire
+            page = b"<html><body><p>" + b"x" * server.page_cap + b"</p></body></html>"
+            return self.reply(gzip.compress(page), "text/html", {"Content-Encoding": "gzip"})
         self.send_error(404)
 
     def redirect(self, location: str) -> None:
@@ -178,11 +188,11 @@ class HostilePortal(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def hostile_portal(bodies: dict[str, bytes], size_cap: int):
+def hostile_portal(bodies: dict[str, bytes], size_cap: int, page_cap: int):
     """The hostile portal on 127.0.0.1, a port the OS picks; yields its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), HostilePortal)
     server.daemon_threads = True
-    server.bodies, server.size_cap = bodies, size_cap
+    server.bodies, server.size_cap, server.page_cap = bodies, size_cap, page_cap
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from conftest import serving
+from conftest import chromium_page, serving
 from hostile import SCRIPT_SHA256, hostile_archive
 
 pytestmark = pytest.mark.browser
@@ -39,14 +39,9 @@ def base(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=["--no-sandbox"])
-        page = browser.new_context().new_page()
+    with chromium_page() as page:
         page.add_init_script(WATCH)
         yield page
-        browser.close()
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -1,6 +1,6 @@
 """Hostile files through extraction: a 1 MB PDF whose page stream inflates to 1 GiB, built
 by the test, through the real ``gongkai extract`` (its whole process tree's peak memory
-measured by the kernel) and through the worker function of ``gongkai build``."""
+measured by the kernel) and through the worker function of ``gongkai build`` (gongkai.pool)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO
 from hostile import GIB, MB, flate_bomb, flate_bomb_pdf
 
-from gongkai.build import extract_path
+from gongkai.pool import extract_path
 
 # Runs a command and prints the peak resident memory of its largest process, its children
 # (the extraction child) included, in KiB: the kernel's own count.

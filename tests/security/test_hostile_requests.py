@@ -8,6 +8,7 @@ from __future__ import annotations
 import concurrent.futures
 import re
 import struct
+import time
 import urllib.parse
 import urllib.request
 
@@ -111,6 +112,21 @@ def test_zip_of_500_mb_is_streamed_in_bounded_memory(open_sql, archive_path):
     end = tail.rindex(b"PK\x05\x06")
     assert struct.unpack("<H", tail[end + 10:end + 12])[0] == 11
     assert open_sql.peak_rss_mb() - before < 100, "the zip was built in memory"
+
+
+def test_zips_at_once_are_capped_and_a_client_hanging_up_frees_its_slot(public):
+    path = f"/archive/files.zip?_size=max&size={50 * MB}"
+    streams = [urllib.request.urlopen(public.base + path, timeout=60) for _ in range(2)]
+    assert all(stream.status == 200 and len(stream.read(MB)) == MB for stream in streams)
+    status, _, body, _ = get(public.base, "/archive/files.zip", _size="max", size=str(50 * MB))
+    assert status == 503 and b"the most at once (limit zip_downloads)" in body
+    for stream in streams:
+        stream.close()  # the server notices, stops writing and frees the slot
+    deadline = time.monotonic() + 10
+    while (status := get(public.base, "/archive/documents.zip")[0]) == 503 \
+            and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert status == 200
 
 
 def test_zip_past_the_cap_is_refused_with_a_message(public):

@@ -26,7 +26,10 @@ picks (HTTPS when given a certificate) and prints its base URL.  Files under ROO
 - ``/changing/…`` PDFs render version ``?`` set by ``/_set?version=N``.
 - A request with a query or a POST body (form or JSON) is answered by the file
   ``PATH@k1=v1&k2=v2`` when there is one (parameters sorted, jQuery's ``_`` cache buster
-  left out): list endpoints of any shape, page by page.
+  left out): list endpoints of any shape, page by page; with a ``callback`` (JSONP) the
+  file is found without it and sent wrapped as ``callback(…);``.
+- Static HTML pages carry an ETag and Last-Modified and answer 304 to a matching
+  conditional request, as web servers do (``/session/`` pages change at every visit).
 - ``/_set?etag=off`` stops ETag/Last-Modified (a server without conditional support).
 - ``/_log`` returns every request seen (method, path, host, status, headers, and ``time``:
   when its first bytes reached this machine) as JSON; ``/_log/clear`` empties it.
@@ -53,6 +56,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, parse_qsl, quote, urlsplit
 
+# Query parameters naming a JSONP callback (jQuery's ``callback``, others'); a keyed file is
+# found without them and sent wrapped in the function named.
+JSONP_PARAMS = ("callback", "jsonpcallback", "jsoncallback", "cb")
 LOGGED_HEADERS = ("User-Agent", "Cookie", "If-None-Match", "If-Modified-Since", "Referer")
 FIXED_MTIME = email.utils.formatdate(1_700_000_000, usegmt=True)
 
@@ -233,9 +239,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_file(self.state.changing(path), "application/pdf")
         if path in self.state.files:
             return self.send_file(self.state.files[path], _content_type(path))
+        callback = next((query[name][0] for name in JSONP_PARAMS if name in query), None)
         keyed = self.keyed_file(path, parts.query)
         if keyed is not None:
             data = keyed.read_bytes()
+            if callback:  # JSONP: the same list, wrapped in the caller's function
+                return self.send(200, callback.encode() + b"(" + data + b");", "application/javascript")
             kind = "application/json" if data.lstrip()[:1] in (b"{", b"[") else "text/html"
             return self.send(200, data, kind + "; charset=utf-8")
         target = (self.state.root / path.lstrip("/")).resolve()
@@ -256,6 +265,8 @@ class Handler(BaseHTTPRequestHandler):
         elif body:
             params.update(parse_qsl(body, keep_blank_values=True))
         params.pop("_", None)
+        for name in JSONP_PARAMS:
+            params.pop(name, None)
         if not params:
             return None
         name = path.lstrip("/") + "@" + "&".join(f"{k}={v}" for k, v in sorted(params.items()))
@@ -270,7 +281,10 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/gbk/"):
             charset = "; charset=ISO-8859-1" if "wrong-header" in path else ""
             return self.send(200, html.encode("gbk"), "text/html" + charset, compress=True)
-        self.send(200, html.encode("utf-8"), "text/html; charset=utf-8")
+        if path.startswith("/session/"):
+            return self.send(200, html.encode("utf-8"), "text/html; charset=utf-8")
+        # A static page, as web servers send it: validators, and 304 to a conditional request.
+        self.send_file(html.encode("utf-8"), "text/html; charset=utf-8")
 
     def download(self, fileid: str) -> None:
         entry = self.state.manifest.get("downfile", {}).get(fileid)

@@ -1,0 +1,407 @@
+"""PDFium (through pypdfium2) as the page layer: each page's characters and ruling edges as
+pdfminer and pdfplumber would make them, read by a C library.
+
+pdfminer interprets content streams in Python: two thirds of extraction time (issue 13).
+PDFium gives each character with its box and each path with its points.  Where PDFium's
+rules and pdfminer's differ, pdfminer's are kept, because everything after this layer
+(tables, narrative, explanations, findings) was built and measured on them;
+tests/test_extract_engines.py compares the two engines page by page:
+
+- a character's box spans its advance width, and from the baseline plus the font's descent
+  up by the font size (pdfplumber's ``top``/``bottom``);
+- a space PDFium generates stands for a space glyph only where one was printed (a glyph PDFium
+  folded into its own generated space, or a text object of blank glyphs, which PDFium's
+  text page skips); spaces it makes of kerning gaps and line breaks are dropped;
+- paths are split into subpaths and made into edges as pdfminer and pdfplumber do (a line,
+  an axis-aligned rectangle's four sides, or a curve's level and plumb segments).
+
+A glyph without a Unicode mapping makes the whole file :class:`~.pdf.Unreadable`, so
+pdfminer reads it and its "(cid:N)" glyphs are reported as a broken font map.
+"""
+
+from __future__ import annotations
+
+import ctypes as C
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pypdfium2  # noqa: F401 - importing it initialises PDFium once per process
+import pypdfium2.raw as raw
+
+from .errors import EncryptedPdf
+from .pdf import PageObjects, Unreadable
+
+_P = C.c_void_p
+_F = C.POINTER(C.c_float)
+_D = C.POINTER(C.c_double)
+
+
+def _bind(name: str, restype, *argtypes):
+    """A PDFium function taking plain pointers: pypdfium2's prototypes wrap every handle in a
+    typed pointer, which costs more than the call itself in the per-character loop."""
+    return C.CFUNCTYPE(restype, *argtypes)(C.cast(getattr(raw, name), C.c_void_p).value)
+
+
+_load_document = _bind("FPDF_LoadMemDocument64", _P, C.c_char_p, C.c_size_t, C.c_char_p)
+_close_document = _bind("FPDF_CloseDocument", None, _P)
+_last_error = _bind("FPDF_GetLastError", C.c_ulong)
+_page_count = _bind("FPDF_GetPageCount", C.c_int, _P)
+_load_page = _bind("FPDF_LoadPage", _P, _P, C.c_int)
+_close_page = _bind("FPDF_ClosePage", None, _P)
+_rotation = _bind("FPDFPage_GetRotation", C.c_int, _P)
+_media_box = _bind("FPDFPage_GetMediaBox", C.c_int, _P, _F, _F, _F, _F)
+_bounding_box = _bind("FPDF_GetPageBoundingBox", C.c_int, _P, C.POINTER(raw.FS_RECTF))
+_load_text = _bind("FPDFText_LoadPage", _P, _P)
+_close_text = _bind("FPDFText_ClosePage", None, _P)
+_count_chars = _bind("FPDFText_CountChars", C.c_int, _P)
+_get_text = _bind("FPDFText_GetText", C.c_int, _P, C.c_int, C.c_int, C.c_char_p)
+_unicode = _bind("FPDFText_GetUnicode", C.c_uint, _P, C.c_int)
+_is_generated = _bind("FPDFText_IsGenerated", C.c_int, _P, C.c_int)
+_map_error = _bind("FPDFText_HasUnicodeMapError", C.c_int, _P, C.c_int)
+_loose_box = _bind("FPDFText_GetLooseCharBox", C.c_int, _P, C.c_int, C.POINTER(raw.FS_RECTF))
+_char_origin = _bind("FPDFText_GetCharOrigin", C.c_int, _P, C.c_int, _D, _D)
+_char_matrix = _bind("FPDFText_GetMatrix", C.c_int, _P, C.c_int, C.POINTER(raw.FS_MATRIX))
+_font_size = _bind("FPDFText_GetFontSize", C.c_double, _P, C.c_int)
+_text_object = _bind("FPDFText_GetTextObject", _P, _P, C.c_int)
+_text_font = _bind("FPDFTextObj_GetFont", _P, _P)
+_font_descent = _bind("FPDFFont_GetDescent", C.c_int, _P, C.c_float, _F)
+_count_objects = _bind("FPDFPage_CountObjects", C.c_int, _P)
+_get_object = _bind("FPDFPage_GetObject", _P, _P, C.c_int)
+_object_type = _bind("FPDFPageObj_GetType", C.c_int, _P)
+_object_matrix = _bind("FPDFPageObj_GetMatrix", C.c_int, _P, C.POINTER(raw.FS_MATRIX))
+_object_bounds = _bind("FPDFPageObj_GetBounds", C.c_int, _P, _F, _F, _F, _F)
+_form_count = _bind("FPDFFormObj_CountObjects", C.c_int, _P)
+_form_object = _bind("FPDFFormObj_GetObject", _P, _P, C.c_ulong)
+_draw_mode = _bind("FPDFPath_GetDrawMode", C.c_int, _P, C.POINTER(C.c_int), C.POINTER(C.c_int))
+_count_segments = _bind("FPDFPath_CountSegments", C.c_int, _P)
+_get_segment = _bind("FPDFPath_GetPathSegment", _P, _P, C.c_int)
+_segment_point = _bind("FPDFPathSegment_GetPoint", C.c_int, _P, _F, _F)
+_segment_type = _bind("FPDFPathSegment_GetType", C.c_int, _P)
+_segment_close = _bind("FPDFPathSegment_GetClose", C.c_int, _P)
+
+ERRORS = {
+    raw.FPDF_ERR_UNKNOWN: "unknown error", raw.FPDF_ERR_FILE: "file error",
+    raw.FPDF_ERR_FORMAT: "not a PDF or damaged", raw.FPDF_ERR_PASSWORD: "password needed",
+    raw.FPDF_ERR_SECURITY: "unsupported security scheme", raw.FPDF_ERR_PAGE: "page not found or damaged",
+}
+TEXT, PATH, IMAGE, FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
+MOVETO, BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
+# Characters the loop looks at twice: spaces and line breaks (PDFium generates some), NUL,
+# and the 0xFFFE PDFium writes for a hyphen it joined at a line end (a "-" to pdfminer).
+SPECIAL = {" ": " ", "\r": "\r", "\n": "\n", "\x00": "", "\ufffe": "-", "\x02": "-"}
+
+
+@contextmanager
+def open_pages(data: bytes, filename: str | None):
+    """Each page's objects, read one page at a time.
+
+    :raises EncryptedPdf: when the file needs a user password.
+    :raises Unreadable: when PDFium cannot open the file, a page, or a glyph's text.
+    """
+    handle = _load_document(data, len(data), None)  # PDFium reads ``data`` while it is open
+    if not handle:
+        error = _last_error()
+        if error == raw.FPDF_ERR_PASSWORD:
+            raise EncryptedPdf("the PDF is encrypted with a user password", filename)
+        raise Unreadable(f"PDFium cannot open it ({ERRORS.get(error, error)})")
+    try:
+        yield _pages(handle)
+    finally:
+        _close_document(handle)
+
+
+def _pages(document):
+    doctop = 0.0
+    for index in range(_page_count(document)):
+        handle = _load_page(document, index)
+        if not handle:
+            raise Unreadable(f"PDFium cannot load page {index + 1}")
+        try:
+            objects = _page_objects(handle, index + 1, doctop)
+        finally:
+            _close_page(handle)
+        doctop += objects.height
+        yield objects
+
+
+@dataclass
+class _Geometry:
+    """pdfminer's device space for a page (its CTM, which turns a /Rotate page upright) and
+    pdfplumber's flip to coordinates from the top left."""
+
+    ctm: tuple[float, float, float, float, float, float]
+    width: float
+    height: float
+    mb_x0: float
+    mb_top: float
+    doctop: float
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """A user-space point as pdfplumber's (x, top)."""
+        a, b, c, d, e, f = self.ctm
+        return a * x + c * y + e + self.mb_x0, self.mb_top + self.height - (b * x + d * y + f)
+
+
+def _geometry(handle, doctop: float) -> _Geometry:
+    box = [C.c_float() for _ in range(4)]
+    if _media_box(handle, *[C.byref(value) for value in box]):
+        left, bottom, right, top = (value.value for value in box)
+    else:  # PDFium does not look up an inherited /MediaBox; its page box does
+        rect = raw.FS_RECTF()
+        _bounding_box(handle, C.byref(rect))
+        left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
+    x0, x1 = sorted((left, right))
+    y0, y1 = sorted((bottom, top))
+    rotation = (_rotation(handle) * 90) % 360
+    # pdfminer's PDFPageInterpreter.init_state: the CTM that shows the page upright.
+    ctm = {
+        90: (0, -1, 1, 0, -y0, x1),
+        180: (-1, 0, 0, -1, x1, y1),
+        270: (0, 1, -1, 0, y1, -x0),
+    }.get(rotation, (1, 0, 0, 1, -x0, -y0))
+    if rotation in (90, 270):  # pdfplumber's mediabox, normalised for the rotation
+        x0, y0, x1, y1 = y0, x0, y1, x1
+    return _Geometry(ctm, x1 - x0, y1 - y0, x0, (y1 - y0) - y1, doctop)
+
+
+def _page_objects(handle, number: int, doctop: float) -> PageObjects:
+    geometry = _geometry(handle, doctop)
+    edges, blanks, images = _graphics(handle, geometry)
+    text_page = _load_text(handle)
+    try:
+        chars = _chars(text_page, geometry, number) if text_page else []
+    finally:
+        if text_page:
+            _close_text(text_page)
+    return PageObjects(number, geometry.width, geometry.height, _with_blanks(chars, blanks), edges, images)
+
+
+def _chars(text_page, geometry: _Geometry, number: int) -> list[dict]:
+    """The characters in PDFium's order, boxed as pdfminer boxes them.  The hot loop of
+    extraction: four ctypes calls per glyph, more only where the text object changes."""
+    count = _count_chars(text_page)
+    if count <= 0:
+        return []
+    buffer = C.create_string_buffer(2 * (count + 1))
+    _get_text(text_page, 0, count, buffer)
+    text = buffer.raw[: 2 * count].decode("utf-16-le", errors="replace")
+    if len(text) != count:  # a character beyond the BMP, or one PDFium keeps out of its text
+        text = "".join(chr(_unicode(text_page, index)) for index in range(count))
+    rect, matrix, descent = raw.FS_RECTF(), raw.FS_MATRIX(), C.c_float()
+    rect_ref, matrix_ref, descent_ref = C.byref(rect), C.byref(matrix), C.byref(descent)
+    origin_x, origin_y = C.c_double(), C.c_double()
+    origin_x_ref, origin_y_ref = C.byref(origin_x), C.byref(origin_y)
+    a, b, c, d, e, f = geometry.ctm
+    plain = (a, b, c, d) == (1, 0, 0, 1)
+    x_shift, flip, doctop = e + geometry.mb_x0, geometry.mb_top + geometry.height, geometry.doctop
+    chars: list[dict] = []
+    current, size, upright, lift, simple = None, 0.0, True, 0.0, True
+    pending = None  # where a space glyph PDFium folded into a generated space began
+    for index, char in enumerate(text):
+        if char in SPECIAL:
+            if char in " \r\n" and _is_generated(text_page, index):
+                if char == " " and _text_object(text_page, index):
+                    # In a text object PDFium makes a space of a wide kerning gap, at the next
+                    # glyph's origin; when that glyph is a real space it keeps only the first
+                    # of the two (CloseTempLine), which then begins left of the next glyph.
+                    _char_origin(text_page, index, origin_x_ref, origin_y_ref)
+                    pending = geometry.point(origin_x.value, origin_y.value)[0]
+                continue
+            if char == "\x00":
+                continue
+            char = SPECIAL[char]
+        obj = _text_object(text_page, index)
+        if obj != current:
+            current = obj
+            _char_matrix(text_page, index, matrix_ref)
+            ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
+            # The font size as set (Tf), scaled by the text matrix: pdfminer's glyph height.
+            size = _font_size(text_page, index) * (abs(md) if mb == mc == 0 else math.hypot(mc, md))
+            # pdfminer's LTChar: upright unless the text matrix (times the CTM) turns it.
+            ta, tb, tc, td = ma * a + mb * c, ma * b + mb * d, mc * a + md * c, mc * b + md * d
+            upright = ta * td > 0 and tb * tc <= 0
+            simple = plain and upright and mb == mc == 0
+            # pdfminer puts a glyph's bottom at the baseline plus the font's descent.
+            ratio = descent.value / 1000 if _font_descent(_text_font(obj), 1000.0, descent_ref) else 0.0
+            lift = ratio * size * (1 if md > 0 else -1)
+        if _map_error(text_page, index):
+            raise Unreadable(f"a glyph on page {number} has no Unicode mapping")
+        _loose_box(text_page, index, rect_ref)
+        if simple:
+            _char_origin(text_page, index, origin_x_ref, origin_y_ref)
+            x0, x1 = rect.left + x_shift, rect.right + x_shift
+            bottom = flip - (origin_y.value + f) - lift
+            top = bottom - size
+        else:  # turned text: PDFium's box in device space
+            (x0, top), (x1, bottom) = geometry.point(rect.left, rect.top), geometry.point(rect.right, rect.bottom)
+            x0, x1, top, bottom = min(x0, x1), max(x0, x1), min(top, bottom), max(top, bottom)
+            if upright:
+                top = bottom - size
+        if pending is not None:
+            if pending < x0 - 0.05 * size:
+                chars.append({"object_type": "char", "text": " ", "x0": pending, "x1": x0, "top": top,
+                              "bottom": bottom, "doctop": doctop + top, "width": x0 - pending,
+                              "height": bottom - top, "size": size, "upright": upright})
+            pending = None
+        chars.append({"object_type": "char", "text": char, "x0": x0, "x1": x1, "top": top,
+                      "bottom": bottom, "doctop": doctop + top, "width": x1 - x0,
+                      "height": bottom - top, "size": size, "upright": upright})
+    return chars
+
+
+def _graphics(handle, geometry: _Geometry):
+    """A page's ruling edges (rulings.py's tuples, in pdfplumber's order: lines, rectangles'
+    sides, curves' segments), where text objects without width stand, and whether it holds
+    an image.  Form XObjects are entered."""
+    lines: list = []
+    rects: list = []
+    curves: list = []
+    blanks: list[tuple[float, float]] = []
+    images = False
+    stack = [(_get_object(handle, i), None) for i in reversed(range(_count_objects(handle)))]
+    matrix = raw.FS_MATRIX()
+    matrix_ref = C.byref(matrix)
+    bounds = [C.c_float() for _ in range(4)]
+    bounds_refs = [C.byref(value) for value in bounds]
+    while stack:
+        obj, outer = stack.pop()
+        kind = _object_type(obj)
+        if kind == TEXT:
+            if _object_bounds(obj, *bounds_refs) and bounds[2].value - bounds[0].value < 0.01:
+                x, y = bounds[0].value, bounds[1].value
+                if outer is not None:
+                    x, y = _apply(outer, x, y)
+                blanks.append(geometry.point(x, y))
+            continue
+        if kind == IMAGE:
+            images = True
+            continue
+        if kind not in (PATH, FORM):
+            continue
+        _object_matrix(obj, matrix_ref)
+        placed = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+        if outer is not None:
+            placed = _multiply(placed, outer)
+        if kind == PATH:
+            for subpath in _subpaths(obj, placed, geometry):
+                _edges(subpath, lines, rects, curves)
+        else:
+            stack += [(_form_object(obj, i), placed) for i in reversed(range(_form_count(obj)))]
+    return lines + rects + curves, blanks, images
+
+
+def _apply(matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = matrix
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def _multiply(m, n):
+    """m then n, as PDF matrices compose."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+def _subpaths(obj, matrix, geometry: _Geometry) -> list[tuple[str, list[tuple[float, float]]]]:
+    """A painted path's subpaths as pdfminer's paint_path sees them: each an operator string
+    ("m", "l", "c", "h") and its points in pdfplumber's coordinates, a Bézier by its end point."""
+    fill, stroke = C.c_int(), C.c_int()
+    _draw_mode(obj, C.byref(fill), C.byref(stroke))
+    if not fill.value and not stroke.value:
+        return []  # a clipping path only: pdfminer paints nothing for "n"
+    a, b, c, d, e, f = matrix
+    x, y = C.c_float(), C.c_float()
+    x_ref, y_ref = C.byref(x), C.byref(y)
+    point = geometry.point
+    subpaths: list[tuple[list[str], list[tuple[float, float]]]] = []
+    bezier = 0
+    for index in range(_count_segments(obj)):
+        segment = _get_segment(obj, index)
+        _segment_point(segment, x_ref, y_ref)
+        px, py = x.value, y.value
+        at = point(a * px + c * py + e, b * px + d * py + f)
+        kind = _segment_type(segment)
+        if kind == MOVETO or not subpaths:
+            subpaths.append((["m"], [at]))
+        elif kind == BEZIERTO:
+            bezier += 1
+            if bezier % 3 == 0:  # control, control, end: pdfminer keeps the end
+                subpaths[-1][0].append("c")
+                subpaths[-1][1].append(at)
+        else:
+            subpaths[-1][0].append("l")
+            subpaths[-1][1].append(at)
+        if _segment_close(segment) and subpaths[-1][1][-1] != subpaths[-1][1][0]:
+            # "h" back to the start; PDFium's "re" already ends there (pdfminer's "mllll")
+            subpaths[-1][0].append("h")
+            subpaths[-1][1].append(subpaths[-1][1][0])
+    return [("".join(ops), points) for ops, points in subpaths]
+
+
+def _edges(subpath: tuple[str, list[tuple[float, float]]], lines: list, rects: list, curves: list) -> None:
+    """One subpath's edges, as pdfplumber makes them from pdfminer's LTLine, LTRect, LTCurve."""
+    shape, points = subpath
+    if shape in ("ml", "mlh"):
+        (ax, ay), (bx, by) = points[0], points[1]
+        x0, x1, top, bottom = min(ax, bx), max(ax, bx), min(ay, by), max(ay, by)
+        if top == bottom:
+            lines.append(("h", x0, top, x1, bottom, x1 - x0))
+        else:  # pdfplumber counts a sloping line as vertical, by its box
+            lines.append(("v", x0, top, x1, bottom, bottom - top))
+        return
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = points
+        if points[0] == points[4] and (
+            (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        ):
+            left, right = min(x0, x2), max(x0, x2)
+            top, bottom = min(y0, y2), max(y0, y2)
+            width, height = right - left, bottom - top
+            rects += [("h", left, top, right, top, width), ("h", left, top + height, right, bottom, width),
+                      ("v", left, top, left, bottom, height), ("v", right, top, right, bottom, height)]
+            return
+    for (ax, ay), (bx, by) in zip(points, points[1:]):
+        if ax == bx:
+            curves.append(("v", ax, min(ay, by), bx, max(ay, by), abs(ay - by)))
+        elif ay == by:
+            curves.append(("h", min(ax, bx), ay, max(ax, bx), by, abs(ax - bx)))
+
+
+def _with_blanks(chars: list[dict], blanks: list[tuple[float, float]]) -> list[dict]:
+    """Characters with a space where a text object without width stands.
+
+    PDFium's text page skips a text object whose glyphs have no extent: a lone space set in
+    its own object where the font changes ("508.19 万元" in LibreOffice's output).  pdfminer
+    reads it as a space character, which ends a word.  The space goes after the character to
+    its left on its line, when the line goes on to its right.
+    """
+    if not blanks or not chars:
+        return chars
+    tallest = max(char["size"] for char in chars)
+    step = max(tallest, 1.0)
+    rows: dict[int, list[int]] = {}  # characters by their bottom, in bands of the tallest size
+    for index, char in enumerate(chars):
+        rows.setdefault(int(char["bottom"] // step), []).append(index)
+    inserts: dict[int, list[dict]] = {}
+    for x, baseline in blanks:
+        # a character's bottom lies up to its descent (under 0.4 em) below its baseline
+        near = [i for band in range(int((baseline - 0.1 * tallest) // step), int((baseline + 0.4 * tallest) // step) + 1)
+                for i in rows.get(band, ())]
+        line = [i for i in near if chars[i]["text"] != " "
+                and -0.1 * chars[i]["size"] <= chars[i]["bottom"] - baseline <= 0.4 * chars[i]["size"]]
+        before = [i for i in line if chars[i]["x1"] <= x + 0.5]
+        after = [chars[i]["x0"] for i in line if chars[i]["x0"] >= x - 0.5]
+        if not before or not after:
+            continue  # nothing on one side: a space there changes no word
+        index = max(before, key=lambda i: (chars[i]["x1"], i))
+        end = max(x, min(after))
+        inserts.setdefault(index, []).append(dict(chars[index], text=" ", x0=x, x1=end, width=end - x))
+    if not inserts:
+        return chars
+    result = []
+    for index, char in enumerate(chars):
+        result.append(char)
+        result += inserts.get(index, [])
+    return result
