@@ -10,7 +10,8 @@ that needs more memory raises ``MemoryError`` (kind ``too_large``).  PDFium does
 where an allocation fails it aborts, taking its worker down, so such a file is read again
 with pdfminer in a fresh worker, where the inflation of a decompression bomb raises
 ``MemoryError``; a file that kills that worker too is kind ``crashed``.  A worker is replaced
-only after a timeout, a ``too_large`` or its death (a fork per file used to cost ~8 ms of CPU).
+only after a timeout, a ``too_large`` or its death (a fork per file used to cost ~8 ms of CPU),
+and dies with its parent: a run stopped by ``kill -9`` leaves no worker behind.
 
 :func:`run_calls` spreads calls over workers (gongkai/pool.py does so for ``gongkai build``
 and ``gongkai extract``); :func:`extract_with_limit` and :func:`run_limited` (the crawler's
@@ -19,12 +20,14 @@ check of a PDF's first page) run one call in a worker of its own.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import pickle
 import resource
 import select
 import signal
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -130,30 +133,33 @@ def run_calls(calls: Sequence[Call], *, workers: int = 1,
     needs_fresh: set[int] = set()
     idle: list[Worker] = []
     busy: dict[Worker, int] = {}
+    finished: list[tuple[int, Any, Exception | None]] = []
     try:
-        while queue or busy:
+        while queue or busy or finished:
             while queue and len(busy) < workers:
                 index = queue.popleft()
-                if index in needs_fresh or not idle:
-                    needs_fresh.discard(index)
-                    if idle and len(idle) + len(busy) >= workers:
-                        idle.pop().stop()
-                    worker = Worker(memory_mb)
-                else:
-                    worker = idle.pop()
                 call, state = calls[index], progress[index]
                 if state.started is None:
                     state.started = time.monotonic()
                 left = _time_left(call, state)
                 if left is not None and left <= 0:
-                    idle.append(worker)
-                    yield index, None, _timeout(call)
+                    finished.append((index, None, _timeout(call)))
                     continue
-                worker.send(call.function, call.args, state.kwargs, left)
-                busy[worker] = index
+                if index in needs_fresh or not idle:
+                    needs_fresh.discard(index)
+                    if idle and len(idle) + len(busy) >= workers:
+                        idle.pop().stop()
+                    worker = Worker(memory_mb, (call.function, call.args, state.kwargs, left))
+                    busy[worker] = index
+                else:
+                    worker = idle.pop()
+                    busy[worker] = index
+                    worker.send(call.function, call.args, state.kwargs, left)
+            # Handed back only now that the workers have their next calls: they work meanwhile.
+            yield from finished
+            finished = []
             if not busy:
                 continue
-            finished = []
             for worker, outcome in _answers(busy):
                 index = busy.pop(worker)
                 error = _settle(calls[index], progress[index], outcome, worker, memory_mb)
@@ -164,7 +170,6 @@ def run_calls(calls: Sequence[Call], *, workers: int = 1,
                     needs_fresh.add(index)
                 else:
                     finished.append((index, outcome[1] if error is None else None, error))
-            yield from finished  # after the workers have their next calls: they work meanwhile
     finally:
         for worker in busy:
             worker.kill()
@@ -238,25 +243,36 @@ def _answers(busy: dict[Worker, int]) -> list[tuple[Worker, tuple[str, Any]]]:
 class Worker:
     """A forked child process with its address space capped, running one call at a time: the
     call's function, arguments and time limit go down one pipe, its outcome comes back up
-    another (8 bytes of length, then a pickle)."""
+    another (8 bytes of length, then a pickle).
+
+    Its first call (``first``: function, args, kwargs, timeout) it has from the fork, with no
+    copy: the crawler's check hands it a whole PDF, which three copies in a pipe would take
+    past the cap.  It dies with the thread that forked it (``PR_SET_PDEATHSIG``), so a parent
+    killed by ``kill -9`` leaves no worker reading on.
+    """
 
     _parent_ends: set[int] = set()  # every live worker's pipes on this side, closed in each new child
+    _forking = threading.Lock()  # a worker forked by another thread meanwhile must not hold our pipes
 
-    def __init__(self, memory_mb: int | None):
-        calls_out, calls_in = os.pipe()
-        answers_out, answers_in = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the worker: never returns
-            for fd in Worker._parent_ends | {calls_in, answers_out}:
-                os.close(fd)
-            _serve(calls_out, answers_in, memory_mb)
-        os.close(calls_out)
-        os.close(answers_in)
+    def __init__(self, memory_mb: int | None, first: tuple | None = None):
+        parent = os.getpid()
+        with Worker._forking:
+            calls_out, calls_in = os.pipe()
+            answers_out, answers_in = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns
+                for fd in Worker._parent_ends | {calls_in, answers_out}:
+                    os.close(fd)
+                _serve(calls_out, answers_in, memory_mb, parent, first)
+            os.close(calls_out)
+            os.close(answers_in)
+            Worker._parent_ends |= {calls_in, answers_out}
         self.pid, self._calls, self._answers = pid, calls_in, answers_out
-        Worker._parent_ends |= {calls_in, answers_out}
         self.alive = True
         self.sent = 0  # calls sent, the current one included
         self.deadline: float | None = None  # when to kill it
+        if first is not None:
+            self._started(first[3])
 
     def fileno(self) -> int:
         return self._answers
@@ -264,12 +280,15 @@ class Worker:
     def send(self, function: Callable[..., Any], args: tuple, kwargs: dict, timeout: float | None) -> None:
         """Start a call; the worker stops it after ``timeout`` seconds, or is killed
         :data:`KILL_GRACE` later."""
-        self.sent += 1
-        self.deadline = None if timeout is None else time.monotonic() + timeout + KILL_GRACE
+        self._started(timeout)
         try:
             _write_frame(self._calls, pickle.dumps((function, args, kwargs, timeout), pickle.HIGHEST_PROTOCOL))
         except BrokenPipeError:  # it died before reading: receive() reports how
             pass
+
+    def _started(self, timeout: float | None) -> None:
+        self.sent += 1
+        self.deadline = None if timeout is None else time.monotonic() + timeout + KILL_GRACE
 
     def receive(self) -> tuple[str, Any]:
         """The outcome of the call: ("ok", value), ("error", ExtractError), ("failed", text),
@@ -321,25 +340,29 @@ def _alarm(signum, frame) -> None:
         raise _TimeUp
 
 
-def _serve(calls: int, answers: int, memory_mb: int | None) -> None:
-    """The worker's life: the cap, then calls until told to stop, or until a call ran out of
-    time or memory (what it left behind is not to be trusted)."""
+def _serve(calls: int, answers: int, memory_mb: int | None, parent: int, first: tuple | None) -> None:
+    """The worker's life: the cap, then calls (``first``, then those read from ``calls``)
+    until told to stop, or until a call ran out of time or memory (what it left behind is not
+    to be trusted)."""
     status = 1
     try:
+        _die_with_parent(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         signal.signal(signal.SIGALRM, _alarm)
         if memory_mb:
             _limit_address_space(memory_mb * MB)
-        while True:
-            payload = _read_frame(calls)
-            if not payload:
-                break
-            function, args, kwargs, timeout = pickle.loads(payload)
+        call = first
+        while call is not None or (payload := _read_frame(calls)):
+            function, args, kwargs, timeout = call if call is not None else pickle.loads(payload)
+            call = None
             outcome = _run(function, args, kwargs, timeout)
             try:
                 answer = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
             except MemoryError:
                 outcome = ("too_large", None)
+                answer = pickle.dumps(outcome)
+            except Exception as error:  # noqa: BLE001 - a value or error that cannot be pickled
+                outcome = ("failed", f"the answer cannot be handed back: {type(error).__name__}: {error}")
                 answer = pickle.dumps(outcome)
             _write_frame(answers, answer)
             if outcome[0] in ("timeout", "too_large"):
@@ -370,6 +393,18 @@ def _run(function: Callable[..., Any], args: tuple, kwargs: dict, timeout: float
         return "failed", f"{type(error).__name__}: {error}"
 
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel for SIGKILL when the forking thread ends; exit if the parent already has."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def _limit_address_space(extra: int) -> None:
     """Let the address space grow by ``extra`` bytes beyond what it is now."""
     with open("/proc/self/statm") as statm:
@@ -380,22 +415,24 @@ def _limit_address_space(extra: int) -> None:
 
 
 def _write_frame(fd: int, payload: bytes) -> None:
-    view = memoryview(len(payload).to_bytes(8, "little") + payload)
-    while view:
-        view = view[os.write(fd, view):]
+    for part in (len(payload).to_bytes(8, "little"), payload):  # two writes: no copy of the payload
+        view = memoryview(part)
+        while view:
+            view = view[os.write(fd, view):]
 
 
-def _read_frame(fd: int) -> bytes | None:
+def _read_frame(fd: int) -> bytearray | None:
     """One frame's payload; None when the other end closed before a whole frame came."""
     header = _read_exactly(fd, 8)
     return None if header is None else _read_exactly(fd, int.from_bytes(header, "little"))
 
 
-def _read_exactly(fd: int, size: int) -> bytes | None:
-    data = bytearray()
-    while len(data) < size:
-        chunk = os.read(fd, min(size - len(data), 1 << 20))
-        if not chunk:
+def _read_exactly(fd: int, size: int) -> bytearray | None:
+    data = bytearray(size)
+    view, got = memoryview(data), 0
+    while got < size:
+        count = os.readv(fd, [view[got:]])
+        if not count:
             return None
-        data += chunk
-    return bytes(data)
+        got += count
+    return data

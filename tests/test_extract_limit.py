@@ -6,14 +6,16 @@ same runs with real hostile PDFs are in tests/security/test_hostile_files.py."""
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
+import threading
 import time
 
 import pytest
 
 from gongkai.extract import ExtractCrashed, ExtractTimeout, ExtractTooLarge
-from gongkai.extract.limit import KILL_GRACE, Call, CallFailed, run_calls
+from gongkai.extract.limit import KILL_GRACE, Call, CallFailed, run_calls, run_limited
 
 MB = 1 << 20
 
@@ -47,14 +49,23 @@ def leave_behind(megabytes: int) -> int:
     return megabytes
 
 
+def started() -> float:
+    return time.monotonic()  # the system's clock: the same in every process
+
+
 def die(unless: bool = False) -> str:
     if not unless:
+        faulthandler.disable()  # pytest's: an abort here is the test, not news
         os.abort()
     return "read on the second try"
 
 
 def fail() -> None:
     raise ValueError("a bug")
+
+
+def unpicklable() -> threading.Lock:
+    return threading.Lock()
 
 
 def run(*calls: Call, workers: int = 1, memory_mb: int | None = 256) -> list:
@@ -112,6 +123,28 @@ def test_a_call_that_kills_its_worker_is_tried_again_with_its_fallback():
 def test_an_unforeseen_exception_is_reported_with_its_type():
     (error,) = run(Call(fail))
     assert isinstance(error, CallFailed) and str(error) == "ValueError: a bug"
+
+
+def test_an_answer_that_cannot_be_handed_back_is_reported_and_the_worker_goes_on():
+    error, after = run(Call(unpicklable), Call(pid))
+    assert isinstance(error, CallFailed) and str(error).startswith("the answer cannot be handed back: TypeError")
+    assert isinstance(after, int)
+
+
+def test_a_fresh_worker_has_its_call_s_data_from_the_fork_not_through_the_cap():
+    # The crawler hands its check a whole PDF: a copy or three in a pipe would count against
+    # the cap (a 96 MB body read through one took 3 × 96 MiB, past 128).
+    data = b"%PDF" * (24 * MB)
+    assert run_limited(len, data, filename="big.pdf", timeout=30, memory_mb=128) == len(data)
+
+
+def test_the_next_call_runs_while_the_caller_handles_an_answer():
+    answers = run_calls([Call(pid), Call(started)], workers=1, memory_mb=None)
+    next(answers)
+    time.sleep(1.0)  # storing a record, say
+    handled = time.monotonic()
+    (_, second_started, _), = answers
+    assert second_started < handled - 0.5
 
 
 @pytest.mark.parametrize("workers", [1, 3])

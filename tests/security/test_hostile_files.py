@@ -1,14 +1,16 @@
 """Hostile files through extraction: a 1 MB PDF whose page stream inflates to 1 GiB and a
 PDF whose page takes minutes to read, built by the test, through the real ``gongkai extract``
-(its whole process tree's peak memory measured by the kernel) and through the workers of
-``gongkai build`` (gongkai.pool)."""
+(its whole process tree's peak memory measured by the kernel, its workers after a kill -9) and
+through the workers of ``gongkai build`` (gongkai.pool)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import time
 import zlib
+from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -85,3 +87,42 @@ def test_a_file_that_kills_its_worker_with_no_engine_to_fall_back_on_is_crashed(
     assert crashed["error"]["kind"] == "crashed"
     assert crashed["error"]["message"].startswith("附件1.pdf: the extraction process died (signal 6)")
     assert record["fiscal_year"] == 2024 and record["engine"] == "pdfium"
+
+
+def test_a_run_killed_with_kill_9_leaves_no_worker_reading_on(tmp_path):
+    endless = tmp_path / "endless.pdf"
+    endless.write_bytes(endless_path_pdf(3_000_000))
+    run = subprocess.Popen([sys.executable, "-m", "gongkai", "extract", "--json", "--timeout", "120", str(endless)],
+                           cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        workers = _children(run.pid, wait=60)
+    finally:
+        run.kill()
+        run.wait()
+    deadline = time.monotonic() + 10
+    while (left := [pid for pid in workers if _alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers and not left, f"workers {left} outlived their parent"
+
+
+def _children(pid: int, wait: float) -> list[int]:
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        children = [int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat") if _stat(stat)[1:2] == [str(pid)]]
+        if children:
+            return children
+        time.sleep(0.05)
+    raise AssertionError(f"gongkai extract started no worker in {wait} s")
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie left for init to reap."""
+    return _stat(Path(f"/proc/{pid}/stat"))[:1] not in ([], ["Z"])
+
+
+def _stat(path: Path) -> list[str]:
+    """State, parent's pid, ... of a process (/proc/PID/stat after the command's name); [] once it is gone."""
+    try:
+        return path.read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return []
