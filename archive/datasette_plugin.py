@@ -11,7 +11,8 @@
   ``/-/gongkai.css`` (added to every page by ``extra_css_urls``). Each checks Datasette's
   permissions as its own views do, and runs its queries under the SQL time limit.
 - ``render_cell``: provenance links — a file's sha256 to its bytes, a page number to the
-  page's text and to that page of the PDF; a category key with its Chinese name.
+  page's text and to that page of the PDF, a document id (in views and queries) to its
+  document; a category key with its Chinese name.
 - ``register_output_renderer``: ``.zip`` — the files behind the rows of any table or query,
   streamed.
 - ``asgi_wrapper``: nosniff, a Content-Security-Policy, GET and HEAD only
@@ -50,6 +51,8 @@ CATEGORY_COLUMNS = {"category", "label"}
 # Tables and views whose rows carry a document_id and a page number (and queries: table None).
 PAGE_TABLES = {"explanations", "findings", "sections", "line_items", "explanation_facts",
                "finding_facts", "line_item_facts", None}
+# Where a document_id is a bare number (tables link their foreign keys themselves).
+DOCUMENT_LINK_TABLES = {"explanation_facts", "finding_facts", "line_item_facts", None}
 
 # The tables that name an archived file: a file is served to whoever may see both.
 FILE_TABLES = ("files", "documents")
@@ -175,6 +178,9 @@ def render_cell(row, value, column, table, database, datasette):
     if column == "sha256" and _is_sha256(value):
         href = datasette.urls.path(f"/-/files/{value}")
         return Markup(f'<a href="{escape(href)}">{escape(value[:12])}…</a>')
+    if column == "document_id" and table in DOCUMENT_LINK_TABLES and _is_int(value):
+        href = datasette.urls.row(database, "documents", str(value))
+        return Markup(f'<a href="{escape(href)}">{value}</a>')
     if column in CATEGORY_COLUMNS and isinstance(value, str) and value in LABEL_NAMES:
         return Markup(f'{escape(value)} <span class="gongkai-label">{escape(LABEL_NAMES[value])}</span>')
     if column == "page" and table in PAGE_TABLES and _is_int(value):

@@ -519,4 +519,12 @@ V8 = [
     "ALTER TABLE documents ADD COLUMN engine TEXT",
 ]
 
-MIGRATIONS: list[list[str]] = [V1, V2, V3, V4, V5, V6, V7, V8]
+# How sure the classifier was of each label it gave (nlp: the margin between the label's score and
+# its bar, lowered to the closest withheld label's; 1 where the cue rules decided), so that
+# Datasette lists the explanations to correct first (the `least_sure_explanations` query).
+# Rows written before stay NULL until the next build re-classifies them.
+V9 = [
+    "ALTER TABLE explanation_categories ADD COLUMN confidence REAL",
+]
+
+MIGRATIONS: list[list[str]] = [V1, V2, V3, V4, V5, V6, V7, V8, V9]

@@ -29,7 +29,7 @@ VIEWS = {
     # The labels that count: a human's, where a human corrected the explanation (they
     # replace the model's), else the model's. An explanation may carry several.
     "explanation_labels": """
-        SELECT c.explanation_id, c.label, c.score, c.source, c.model_version
+        SELECT c.explanation_id, c.label, c.score, c.source, c.model_version, c.confidence
         FROM explanation_categories c
         WHERE c.source = 'human' OR NOT EXISTS (
           SELECT 1 FROM explanation_categories h
@@ -57,6 +57,8 @@ VIEWS = {
              WHERE l.explanation_id = explanations.id ORDER BY label)) AS categories,
           (SELECT json_group_object(label, score) FROM explanation_categories c
            WHERE c.explanation_id = explanations.id AND c.source = 'model') AS scores,
+          (SELECT min(confidence) FROM explanation_categories c
+           WHERE c.explanation_id = explanations.id AND c.source = 'model') AS confidence,
           explanations.page,
           explanations.text
         FROM explanations JOIN documents ON documents.id = explanations.document_id

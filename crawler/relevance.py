@@ -7,7 +7,8 @@ notices about budgets (关于编制2025年部门预算的通知), procurement an
 绩效评价 reports.  Titles full of the right words are often of the wrong kind, so the
 rules below decide only what a title says beyond doubt; the model (character n-grams,
 naive Bayes, trained on ``crawler/data/titles.jsonl``: real titles with their source
-URLs) judges the rest, and says "unknown" when it is unsure.
+URLs, described in ``crawler/data/README.md``) judges the rest of the money titles, and
+says "unknown" when it is unsure.
 
 Pure functions: no Scrapy, no HTTP.  ``python -m gongkai.crawler.relevance`` retrains the
 shipped model and prints precision and recall on the held-out sites.
@@ -74,10 +75,14 @@ GOVERNMENT = re.compile(
     r"[省市县区州旗镇乡]级决算|预算执行情况|预算草案|决算草案|预算调整方案|"
     r"(?:一般公共预算|政府性基金(?:预算)?|国有资本经营(?:预算)?)(?:收支|收入)|保险基金|政府债务|债券|"
     r"(?<![（(])本级(?:基本)?(?:支出|收入)|(?<![（(])本级[“\"]?三公|"
-    r"税收返还|转移支付(?:分地区|分项目|决算表|预算表|执行)"
+    r"税收返还|转移支付(?:分地区|分项目|决算表|预算表|执行)|转移性(?:收支|收入|支出)"
 )
-# A performance evaluation report (of a project or another body), not the budget itself.
-EVALUATION = re.compile(r"绩效.{0,8}(?:评价|自评|评估|监控|审计)")
+# A portal's general column rather than a document: "预决算公开", "财政预决算公开专栏", "2024年
+# 预决算" (a page title that is only the column; "部门预决算" names department disclosures).
+COLUMN = re.compile(r"^\s*(?:\d{4}\s*年度?)?(?:财政)?预决算(?:公开|信息)?(?:专栏|专题)?\s*$")
+# A performance evaluation report (of a project or another body), not the budget itself; the
+# 绩效自评表 and 绩效自评情况 that a 决算 carries among its own tables are not reports.
+EVALUATION = re.compile(r"绩效.{0,8}(?:评价|自评|评估|监控|审计)(?!表|情况)")
 # What a department's disclosure calls itself.
 DEPARTMENT = re.compile(
     r"(?:部门|单位|机关|局|委|办|院|所|中心|学校|[小中大]学|幼儿园|医院|馆|站|队)(?:\s*[（(][^）)]*[)）])?"
@@ -86,6 +91,13 @@ DEPARTMENT = re.compile(
     r"|(?:预算|决算)(?:公开|信息公开|情况说明|编制说明|报表|公开表|明细表|总表|表)"
 )
 BUDGET = re.compile(r"预算|决算")
+# Titles the model may judge: those that say 预算/决算, and the standard tables and sections of a
+# disclosure that go without the word ("单位收支总表", "政府采购支出情况", "国有资产占用情况"),
+# but not bare column names ("政府采购", "三公经费"), which lead to lists, not documents.
+MONEY = re.compile(
+    r"预算|决算|(?:收支总|收入总|支出总|三公|经费|财政拨款|绩效目标|绩效自评|国有资产|政府采购|机关运行)"
+    r"\S*(?:表|情况|说明)"
+)
 # Link text that names nothing ("附件1", "下载", the file's own numbered name).
 GENERIC = re.compile(
     r"^\s*(?:附件\s*\d*|附件下载|下载|点击下载|点此下载|查看|详情|原文|全文|"
@@ -100,7 +112,7 @@ def rule_verdict(title: str) -> Verdict:
     if not text or GENERIC.match(text):
         return Verdict.UNKNOWN
     if ANNOUNCEMENT.search(text) or NOTICE.search(text) or EVALUATION.search(text) or GUIDANCE.search(text) \
-            or REGION_WIDE.search(text):
+            or REGION_WIDE.search(text) or COLUMN.match(text):
         return Verdict.NOT_DISCLOSURE
     if not BUDGET.search(text):
         return Verdict.UNKNOWN
@@ -184,11 +196,11 @@ def model_verdict(title: str, model: Model | None = None) -> Verdict:
 
 
 def title_verdict(title: str | None, model: Model | None = None) -> Verdict:
-    """Rules first; the model only for titles that mention 预算/决算 and that the rules leave open."""
+    """Rules first; the model only for money titles (``MONEY``) that the rules leave open."""
     if not title:
         return Verdict.UNKNOWN
     verdict = rule_verdict(title)
-    if verdict is not Verdict.UNKNOWN or GENERIC.match(_clean(title)) or not BUDGET.search(title):
+    if verdict is not Verdict.UNKNOWN or GENERIC.match(_clean(title)) or not MONEY.search(title):
         return verdict
     return model_verdict(title, model)
 

@@ -19,7 +19,9 @@ from .errors import (
 )
 from .limit import extract_with_limit
 
-EXTRACTOR_VERSION = "9"  # 8: HTML disclosures with their attached tables; 9: pages read by PDFium
+EXTRACTOR_VERSION = "11"  # 8: HTML disclosures with their attached tables; 9: pages read by PDFium;
+# 10: statements on sections of other provinces' pages, facts of sections, 三公 findings;
+# 11: reason sentences take their subject's figures, bases named by reasons, paired figures, 万 amounts
 
 __all__ = [
     "EXTRACTOR_VERSION",

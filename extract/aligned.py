@@ -23,7 +23,8 @@ CODE_OR_TOTAL = re.compile(r"^(?:\d{3}(?:\d{2}){0,2}|合\s*计|总\s*计)$")
 TOTAL = re.compile(r"^(?:合\s*计|总\s*计)$")
 NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 # The first words of a table's header row: where a table starts whose title is not on its page.
-HEADER_START = re.compile(r"^(?:项\s*目|科目编码|科目代码|科目名称|(?:支出)?功能分类科目(?:编码)?|收\s*入|预算数|决算数)(?:\s|$)")
+HEADER_START = re.compile(r"^(?:项\s*目|科目编码|科目代码|科目名称|(?:支出)?功能分类科目(?:编码)?|收\s*入|预算数|决算数)(?:\s|$)"
+                          r"(?!.*[，。；,;])")  # a sentence wrapped to start "决算数 18.28 万元，…" is no header
 UNIT_LINE = re.compile(r"单位\s*[:：]")
 
 

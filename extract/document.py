@@ -61,6 +61,7 @@ def _engine(pages) -> str | None:
 
 def _public(explanation: dict) -> dict:
     explanation.pop("context")
+    explanation.pop("checks")
     return explanation
 
 
@@ -73,10 +74,10 @@ def build_record(pages, data: bytes, name: str | None, file_format: str, title: 
     captions = [line for page in pages for table in page.tables for line in table.caption]
     title = title or metadata.title(pages)
     department = metadata.department(pages, captions, title, name)
-    found_explanations = explanations(story, department)
+    year = metadata.fiscal_year(title, pages, name)
+    found_explanations = explanations(story, department, year)
     for explanation in found_explanations:
         explanation.subject_code = match_subject(explanation.subject, items)
-    year = metadata.fiscal_year(title, pages, name)
     kind = metadata.doc_type(title, [table.name for table in tables], pages, name)
     found_findings = findings.distinct(
         findings.missing_tables(kind, tables, pages)
@@ -99,7 +100,7 @@ def build_record(pages, data: bytes, name: str | None, file_format: str, title: 
         "doc_type": kind,
         "fiscal_year": year,
         "department": department,
-        "region": metadata.region(department),
+        "region": metadata.region(department, pages),
         "published": metadata.published(pages),
         "format": file_format,
         "engine": _engine(pages),

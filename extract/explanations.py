@@ -17,11 +17,11 @@ import re
 from dataclasses import dataclass, field
 
 from .narrative import Paragraph
-from .subjects import subject
-from .text import compact, parse_number, tidy
+from .subjects import heading_subject, named_before_reason, subject
+from .text import NUMBER, compact, parse_number, tidy
 from .wording import (
-    ACTUAL, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, COMPARISON,
-    ITEM_NUMBER, NO_DIFFERENCE, RATE, REASON, SUBJECT_MARK, USE, YEAR_OVER_YEAR, amount_value, signed,
+    ACTUAL, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, CHANGE_WORD, COMPARISON,
+    DOWN, ITEM_NUMBER, NO_DIFFERENCE, RATE, REASON, SUBJECT_MARK, UP, USE, YEAR_OVER_YEAR, amount_value, signed,
 )
 
 SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]|$)")
@@ -45,6 +45,10 @@ class Explanation:
     # The statement with the sentence before it: where the amount compared sits
     # ("收、支总计均为 95.46 万元。与上年度相比…").  Evidence for findings, not output.
     context: str = field(default="", repr=False)
+    # (change, change %) of another comparison in the statement's sentence, printed without a
+    # reason of its own ("完成预算100%,较上年增加2.4万元,增长0.24%。决算数小于预算数的主要原因是…"):
+    # not the statement's figures, but a printed % the findings recheck.
+    checks: list = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -60,20 +64,25 @@ class _Clause:
         return compact(self.text)
 
 
-def explanations(items: list[Paragraph], department: str | None = None) -> list[Explanation]:
+def explanations(items: list[Paragraph], department: str | None = None,
+                 year: int | None = None) -> list[Explanation]:
     """Every explanation statement in the narrative paragraphs, in order.
 
     :param department: the document's department, dropped from the front of subjects.
+    :param year: the fiscal year: "与2021年度预算相比" in a 2021 document compares with the budget.
     """
     found: list[Explanation] = []
     section: str | None = None
     carry: list[_Clause] = []
+    history: list[_Clause] = []  # the section's clauses before the current paragraph
+    alone: list[tuple[_Clause, list[Explanation]]] = []  # statements without a reason, and their clause
+    dropped: set[int] = set()
     skip = 0
     blocks = _blocks(items)
     for position, block in enumerate(blocks):
         if block.level is not None:
             section = block.text if block.level > 0 else section
-            carry = []
+            carry, history = [], []
             continue
         clauses = _clauses(block, section)
         pending: list[_Clause] = []
@@ -83,7 +92,7 @@ def explanations(items: list[Paragraph], department: str | None = None) -> list[
             if clause.item and pending:
                 pending = []  # "1.工资福利支出较上年增…" is a statement of its own
             reason_at = _reason_start(clause, pending)
-            no_gap = reason_at is None and _says_no_gap(clause, pending)
+            no_gap = reason_at is None and _says_no_gap(clause, pending[-1:] + clauses[max(index - 2, 0):index])
             if reason_at is None and not no_gap:
                 pending.append(clause)
                 index += 1
@@ -91,35 +100,126 @@ def explanations(items: list[Paragraph], department: str | None = None) -> list[
             if no_gap and index + 1 < len(clauses):
                 # The sentence after a gap of zero closes the statement when it gives the reason
                 # or says so in words: "…增加（减少）0万元。主要原因是本部门无此项支出。",
-                # "全年预算为 0.00 万元，支出决算为 0.00 万元。决算数与预算数无差异。"
+                # "全年预算为 0.00 万元，支出决算为 0.00 万元。决算数与预算数无差异。" — never a
+                # comparison with another base ("比预算无增减变化,比去年无增减变化": two statements)
                 following = clauses[index + 1]
                 next_reason = _reason_start(following, pending + [clause])
                 if (next_reason is not None and next_reason[0] <= 2) or (
                     NO_DIFFERENCE.search(following.flat) and not re.search(AMOUNT, following.flat)
-                    and not following.item
+                    and not following.item and _ends_sentence(clause.text)
+                    and not _another_base(clause.text, following.text)
                 ):
                     pending.append(clause)
                     index += 1
                     clause, reason_at = following, next_reason
+            if index and any(source is clauses[index - 1] for source, _ in alone) \
+                    and re.match(rf"\s*(?:{COMPARISON.pattern})", clause.text):
+                # "其中:公务用车购置支出决算为0万元,完成预算0万元的--%," then "比上年决算数增加0万元,";
+                # "公务用车运行维护费支出决算比预算无增减变化," then "比去年增加1.05万元,…增加原因…":
+                # the same subject compared with another base
+                made, used = _explanation([clause], reason_at, clauses[index + 1:], [], department, year, clauses,
+                                          opening=clauses[index - 1])
+                for explanation in made:
+                    explanation.subject = explanation.subject or (found[-1].subject if found else None)
+                found += made
+                if reason_at is None:
+                    alone.append((clause, made))
+                index += 1 + used
+                continue
+            if no_gap and pending and subject([clause.text], department):
+                # "其中:因公出国(境)费支出决算增加0元,增长0%;" names its own subject: a statement
+                # of its own; the comparison before it waits for its reason
+                made, _ = _explanation([clause], None, [], pending[-1:], department, year, clauses)
+                found += made
+                alone.append((clause, made))
+                index += 1
+                continue
             if not pending and index == 0 and carry and reason_at is not None \
                     and reason_at[0] <= 2:
                 # "…下降 56.15%。" then a new paragraph "主要原因：减少项目经费支出。"
                 pending = carry
-            statement = _trim(pending) + [clause]
-            before = pending[: len(pending) - len(statement) + 1][-1:]
+            earlier = history + clauses[:index]
+            statement, claimed = _trim(pending, clause, reason_at, department, earlier)
+            if claimed is not None:
+                for made in [made for source, made in alone if source is claimed]:
+                    dropped.update(id(explanation) for explanation in made)  # its reason comes later: "…持平的主要原因是…"
+            before = pending[: len(pending) - len(statement) + 1][-1:] if claimed is None else []
             following = clauses[index + 1:]
             overleaf = not following and position + 1 < len(blocks) and blocks[position + 1].level is None
             if overleaf:
                 # "…存在差异的主要原因：" with the reasons in the next paragraph
                 following = _clauses(blocks[position + 1], section)
-            explanation, used = _explanation(statement, reason_at, following, before, department)
-            if explanation is not None:
-                found.append(explanation)
+            peers = _peers(statement, reason_at, department)
+            made, used = [], 0
+            for group in peers or [statement]:
+                group_made, used = _explanation(group, reason_at, following, before, department, year, clauses,
+                                                claimed is not None, statement[0] if peers else None)
+                made += group_made
+            for explanation in made:
+                if not before and claimed is None and explanation.subject:
+                    # the amount compared printed for the subject in the paragraph before:
+                    # "2018年财政拨款“三公”经费预算总额为2.7万元，…" / "2018年“三公”经费预算数比2017年…"
+                    explanation.context = _amount_named(
+                        [c for c in earlier[-2:] if c.paragraph is not statement[0].paragraph],
+                        explanation.subject, compact(statement[0].text)) + explanation.context
+                if explanation.subject is None and found and found[-1].page == explanation.page \
+                        and found[-1].section == explanation.section:
+                    # "…比预算无增减变化，比去年增加1.05万元…", "按与上年统计口径一致相比，本年比上年
+                    # 减少…": the subject of the sentence it continues
+                    explanation.subject = found[-1].subject
+                if explanation.subject is None and section:
+                    # "(一)因公出国(境)经费" / "2022年预算安排0万元,与2021年预算持平"
+                    explanation.subject = heading_subject(section, department)
+            found += made
+            if reason_at is None:
+                alone.append((clause, made))
             pending = []
             index += 1 + (0 if overleaf else used)
             skip = used if overleaf else 0
         carry = pending
-    return found
+        history += clauses
+    return [explanation for explanation in found if id(explanation) not in dropped]
+
+
+def _amount_named(clauses: list[_Clause], name: str, compared: str) -> str:
+    """"X预算总额为2.7万元。" when one of the clauses prints the amount of ``name`` right after
+    it, as the same figure the statement compares (its 预算 when it compares "预算数比…", never
+    a 年初预算 when it compares the 决算: "机关运行经费年初预算为3.76万元…" / "…较上年度增长")."""
+    own = re.search(r"(年初|全年)?(预算|决算)", compared.split("比")[0].split("较")[0])
+    for clause in reversed(clauses):
+        found = re.search(rf"{re.escape(compact(name))}([^，,。；;\d]{{0,8}}?){AMOUNT}", clause.flat)
+        if not found:
+            continue
+        words = re.search(r"(年初|全年)?(预算|决算)", found.group(1))
+        if words is None or (own is not None and own.groups() == words.groups()):
+            return found.group() + "。"
+    return ""
+
+
+def _ends_sentence(text: str) -> bool:
+    return re.search(r"[。！？!?]\s*$", text) is not None
+
+
+def _peers(statement: list[_Clause], reason_at: tuple[int, int] | None,
+           department: str | None) -> list[list[_Clause]]:
+    """Comparisons of two subjects in the sentence before one reason sentence ("比上年收入增加
+    50.8%,支出比上年增加42.5%。主要原因是…"): one statement each, sharing the reason.  Not a
+    total and its parts (其中：…), whose reason is the total's."""
+    anchor = statement[-1]
+    if reason_at is None or reason_at[0] > 2 or len(statement) < 3:
+        return []
+    sentence = statement[:-1]
+    start = max((i for i, c in enumerate(sentence) if i == 0 or _ends_sentence(sentence[i - 1].text)), default=0)
+    sentence = sentence[start:]
+    comparing = [c for c in sentence if _compares_with_figures(c.text) or _names_own_change(c.text)]
+    if len(comparing) < 2 or any(re.search(r"其中", c.flat) for c in sentence) \
+            or not all(subject([c.text], department, generic=True) for c in comparing):
+        return []
+    groups = []
+    for position, clause in enumerate(comparing):
+        first = sentence.index(clause) if position else 0
+        groups.append(sentence[first: sentence.index(clause) + 1] + [anchor])
+    return groups
 
 
 # --- clauses ------------------------------------------------------------------------------
@@ -131,6 +231,10 @@ def _blocks(items: list[Paragraph]) -> list[Paragraph]:
     blocks: list[Paragraph] = []
     for item in items:
         previous = blocks[-1] if blocks else None
+        if previous is not None and previous.level == 3 and item.level is None and SUBJECT_MARK.match(item.text.strip()):
+            # "5.住房保障支出（类）住房改革支出（款）住房公积金" read as a heading, "（项）。年初…" after it
+            blocks[-1] = Paragraph(previous.text + item.text, previous.page, None, previous.page_breaks)
+            continue
         if (
             previous is not None
             and previous.level is None
@@ -138,6 +242,9 @@ def _blocks(items: list[Paragraph]) -> list[Paragraph]:
             and not re.search(r"[。！？!?；;：:]\s*$", previous.text)
             and not ITEM_NUMBER.match(item.text)
             and not re.match(r"\s*[一二三四五六七八九十]+\s*[、.．]", item.text)
+            # "…预算数无增减" / "2018年公务用车…": a line that closes its statement, then the next
+            and not (re.match(r"\s*\d{4}\s*年", item.text)
+                     and re.search(rf"(?:{NO_DIFFERENCE.pattern}|[%％]|万元)\s*$", previous.text))
         ):
             offset = len(previous.text)
             breaks = previous.page_breaks + [(offset, item.page)] + [
@@ -165,12 +272,20 @@ def _clauses(paragraph: Paragraph, section: str | None) -> list[_Clause]:
                 cuts.append(colon.end())
         for semicolon in re.finditer(r"[；;]", sentence):
             clause = re.split(r"[；;]", sentence[semicolon.end():])[0]
-            if COMPARISON.search(compact(clause)) or REASON.search(clause) or NO_DIFFERENCE.search(compact(clause)):
+            if COMPARISON.search(compact(clause)) or REASON.search(clause) or NO_DIFFERENCE.search(compact(clause)) \
+                    or (not (REASON.search(sentence[: semicolon.start()]) or CAUSE.search(sentence[: semicolon.start()]))
+                        and (_names_own_change(clause) or CHANGE_PCT.search(compact(clause)))):
                 cuts.append(semicolon.end())
         for comma in re.finditer(r"[，,]", sentence):
+            segment = sentence[max(c for c in cuts if c <= comma.start()):comma.start()]
+            if REASON.search(segment) or CAUSE.search(segment):
+                continue  # a reason's own commas never cut
+            if len(re.findall(r"[（(]", sentence[:comma.start()])) > len(re.findall(r"[)）]", sentence[:comma.start()])):
+                continue  # inside brackets: "(基数为0,不可比)"
             rest = re.split(r"[，,；;。]", sentence[comma.end():])[0]
             head = sentence[max(c for c in cuts if c <= comma.start()):comma.start()]
-            if _compares_with_figures(rest) and _compares_with_figures(head):
+            if ((_compares_with_figures(rest) and _another_base(head, rest)) or _names_own_change(rest)) and (
+                    _compares_with_figures(head) or CHANGE.search(compact(head)) or CHANGE_PCT.search(compact(head))):
                 cuts.append(comma.end())
         cuts = sorted(set(cuts))
         for first, last in zip(cuts, cuts[1:] + [len(sentence)]):
@@ -185,11 +300,37 @@ def _starts_item(text: str, start: int) -> bool:
     return start == 0 or re.search(r"[。；;：:]\s*$", text[:start]) is not None
 
 
+def _another_base(head: str, rest: str) -> bool:
+    """Whether a comparison compares with another base than the one before it (last year, then
+    the budget; 2023, then 2019), not the same comparison told twice ("比上年预算减15600元,
+    同比下降19.60%")."""
+    def base(text: str) -> tuple:
+        flat = compact(text)
+        return _kind(flat, flat), _base_years(flat)
+    return base(head) != base(rest)
+
+
+def _names_own_change(clause: str) -> bool:
+    """A clause naming another item with its own change: "公务用车运行维护费增加2.01万元"."""
+    return bool(re.match(rf"(?:其中[:：]?)?[\u4e00-\u9fff（）()“”\"]{{2,24}}?(?:{UP}|{DOWN})(?:了)?\d", compact(clause)))
+
+
+# "完成全年预算84.82万元的73.2%", "完成预算0万元的--%(基数为0,不可比)": the budget compared, in figures
+COMPLETION = re.compile(rf"完成(?:了)?(?:年初|全年|调整后)?预算(?:数)?(?:{NUMBER}\s*(?:万元|亿元|元))?的?\s*(?:{NUMBER}|-+|—+)\s*[%％]")
+
+
 def _compares_with_figures(clause: str) -> bool:
-    """A clause that makes its own comparison and prints its own change: "比去年增加1.55 万元"."""
+    """A clause that makes its own comparison and prints its own change ("比去年增加1.55 万元")
+    or completion rate ("完成全年预算84.82万元的73.2%"), or says there is no gap
+    ("比预算无增减变化")."""
     flat = compact(clause)
+    if COMPLETION.search(flat):
+        return True
     mark = re.search(f"{YEAR_OVER_YEAR.pattern}|[较比](?:年初|全年|调整后)?预算", flat)
-    return bool(mark and (CHANGE.search(flat[mark.start():]) or CHANGE_PCT.search(flat[mark.start():])))
+    if not mark:
+        return False
+    scope = flat[mark.start():]
+    return bool(CHANGE.search(scope) or CHANGE_PCT.search(scope) or NO_DIFFERENCE.search(scope))
 
 
 def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | None:
@@ -198,8 +339,9 @@ def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | 
     if match:
         return match.start(), match.end()
     for match in CAUSE.finditer(clause.text):
-        if not COMPARISON.search(compact("".join(c.text for c in pending[-2:] + [clause]))):
-            return None
+        if not COMPARISON.search(compact("".join(c.text for c in pending[-2:] + [clause]))) \
+                and not _names_own_change(clause.text[: match.start()]):
+            return None  # "公务接待费减少0万元,主要是…" compares by its own change
         if USE.match(clause.text[match.end():]):
             head = compact(clause.text[: match.start()])
             if not (CHANGE.search(head) or CHANGE_PCT.search(head)):
@@ -212,11 +354,17 @@ def _says_no_gap(clause: _Clause, pending: list[_Clause]) -> bool:
     """Words saying the figures compared do not differ, or a change of zero printed beside a
     comparison ("比上年增加 0 万元"), or a budget and an actual both printed as zero."""
     flat = clause.flat
-    if NO_DIFFERENCE.search(flat):
+    phrase = NO_DIFFERENCE.search(flat)
+    if phrase:
         context = compact("".join(c.text for c in pending[-2:])) + flat
-        return bool(COMPARISON.search(context) or re.search(r"与上年|上年数|较\d{4}年|比\d{4}年", context))
+        return bool(re.match(r"与|和|同|\d{4}|上年|本年", phrase.group())) or bool(
+            COMPARISON.search(context) or re.search(r"与上年|上年数|较\d{4}年|比\d{4}年", context))
     change = CHANGE.search(flat)
-    if change and COMPARISON.search(flat[: change.start()] or flat) and amount_value(change.group(2), change.group(3)) == 0:
+    context = compact("".join(c.text for c in pending))
+    # a change of 0 in its comparison, or in a list after one ("…比2021年增加….其中:因公出国(境)费
+    # 支出决算增加0元，增长0%;")
+    if change and (COMPARISON.search(flat[: change.start()] or flat) or COMPARISON.search(context)) \
+            and amount_value(change.group(2), change.group(3)) == 0:
         pct = CHANGE_PCT.search(flat)
         return pct is None or parse_number(pct.group(2)) == 0
     budget, actual = BUDGET.search(flat), ACTUAL.search(flat)
@@ -224,10 +372,42 @@ def _says_no_gap(clause: _Clause, pending: list[_Clause]) -> bool:
                 and not CHANGE.search(flat))
 
 
-def _trim(pending: list[_Clause]) -> list[_Clause]:
+def _trim(pending: list[_Clause], anchor: _Clause, reason_at: tuple[int, int] | None = None,
+          department: str | None = None, earlier: list[_Clause] = ()) -> tuple[list[_Clause], _Clause | None]:
     """The clauses that belong to the statement: from its numbered item, or from the first
     that names a subject or makes a comparison, with the one before it when that one states
-    the amount compared ("项目支出预算数为 4,968.34 万元。" / "与上年相比增加…")."""
+    the amount compared ("项目支出预算数为 4,968.34 万元。" / "与上年相比增加…"); and the clause
+    an earlier statement came from when the statement takes that one's figures (or None).
+
+    A comparison naming another subject starts the statement again ("其中公务接待较上年同期减少
+    …。公务用车运行费用较上年同期增加…"); a clause that names its own subject and change is
+    a statement by itself ("会议费减少87.51万元,培训费增加4.66万,增加的原因…"); and a reason
+    sentence that names its own subject before its marker takes the figures printed for that
+    subject, in the sentences before or earlier in its section ("…“三公”经费预算总额为1969万元,
+    较2024年…;其中:…。2025年“三公”经费预算下降的原因主要是…"; "…公务接待费602.47万元，比年初
+    预算减少516.57万元。" / "…公务接待费低于预算数的主要原因为…")."""
+    if reason_at is not None and not re.search(r"\d", re.sub(
+            r"\d{4}年度?", "", compact(anchor.text[: reason_at[0]]))):
+        named = named_before_reason(compact(anchor.text[: reason_at[1]]), department)
+        if named:
+            for index in range(len(pending) - 1, -1, -1):
+                if _states_for(pending[index], named, department):
+                    return pending[index:index + 1] + [
+                        c for c in pending[index + 1:] if re.match(rf"\s*(?:{COMPARISON.pattern})", c.text)] + [anchor], None
+            rest = [c for c in earlier if c not in pending]
+            for index in range(len(rest) - 1, -1, -1):
+                if _states_for(rest[index], named, department):
+                    compared = []  # its own comparisons cut off at commas: "…,比上年决算数增加38.97万元,…;"
+                    for clause in rest[index + 1:]:
+                        if not re.match(rf"\s*(?:{COMPARISON.pattern})", clause.text) \
+                                or clause.paragraph is not rest[index].paragraph:
+                            break
+                        compared.append(clause)
+                    return [rest[index]] + compared + [anchor], rest[index]
+    stated = anchor.text[: reason_at[0]] if reason_at is not None else anchor.text
+    if (_compares_with_figures(stated) or _names_own_change(stated)) and not any(c.item for c in pending + [anchor]) \
+            and not re.match(rf"\s*(?:{COMPARISON.pattern})", stated) and subject([stated], department):
+        return [anchor], None
     keep_from = len(pending)
     for index, clause in enumerate(pending):
         if clause.item:
@@ -237,9 +417,22 @@ def _trim(pending: list[_Clause]) -> list[_Clause]:
             if SUBJECT_MARK.search(clause.flat) or COMPARISON.search(clause.flat):
                 keep_from = index
                 break
+        for index in range(keep_from + 1, len(pending)):
+            if _compares_with_figures(pending[index].text) and not re.match(
+                    rf"\s*(?:{COMPARISON.pattern})", pending[index].text) and subject([pending[index].text], department):
+                keep_from = index  # another subject compared: the statement starts again there
         if keep_from > 0 and _names_amount(pending[keep_from - 1]):
             keep_from -= 1
-    return pending[keep_from:]
+    return pending[keep_from:] + [anchor], None
+
+
+def _states_for(clause: _Clause, named: str, department: str | None) -> bool:
+    """Whether a clause prints an amount or a change for the subject a reason sentence names
+    ("公务接待费602.47万元，比年初预算减少516.57万元" for "公务接待费低于预算数的主要原因…")."""
+    if named not in clause.flat or not (re.search(AMOUNT, clause.flat) or CHANGE_PCT.search(clause.flat)):
+        return False
+    own = subject([clause.text], department)
+    return own is not None and (own == named or named in own)
 
 
 def _names_amount(clause: _Clause) -> bool:
@@ -254,52 +447,191 @@ def _names_amount(clause: _Clause) -> bool:
 
 def _explanation(
     statement: list[_Clause], reason_at: tuple[int, int] | None, following: list[_Clause],
-    before: list[_Clause], department: str | None,
-) -> tuple[Explanation | None, int]:
-    """The explanation a statement makes, and how many following clauses its reason took."""
+    before: list[_Clause], department: str | None, year: int | None, siblings: list[_Clause] = (),
+    claimed: bool = False, opening: _Clause | None = None,
+) -> tuple[list[Explanation], int]:
+    """The explanations a statement makes (one per comparison), and how many following
+    clauses its reason took.
+
+    :param siblings: the clauses of the statement's paragraph (where its text ends).
+    :param claimed: the figures come from an earlier sentence: the text is the reason sentence.
+    :param opening: the clause the statement's text starts from, when not its first.
+    """
     anchor = statement[-1]
     flat = compact("".join(clause.text for clause in statement))
-    kind = _kind(flat, anchor.flat)
     used = 0
     reason = None
     figures = "".join(clause.text for clause in statement)
     stated = anchor.text  # the anchor's words without its reason: where figures and subject are
+    marked = anchor.text  # ...with its reason marker ("…下降的原因主要是"), which may name the base
     if reason_at is not None:
         start, end = reason_at
         rest = anchor.text[end:]
+        marked = anchor.text[:end]
         if re.match(r"\s*(?:这|这是|是)?由于|\s*因为", anchor.text[start:]) and re.search(r"[，,]", rest) \
                 and COMPARISON.search(compact(re.split(r"[，,]", rest, maxsplit=1)[1])):
             # "由于人员增加，基本支出较上年增加 10 万元": the reason comes first
             reason, stated = re.split(r"[，,]", rest, maxsplit=1)
+            marked = stated
         else:
             extra = _continued_reason(rest, following)
             used = len(extra)
             reason = rest.rstrip(" ：:") + "".join(clause.text for clause in extra)
             stated = anchor.text[:start]
-        reason = tidy(reason).strip().rstrip("。.!！?？；;，,").lstrip("：:，, ").strip() or None
+        reason = tidy(reason).strip().rstrip("。.!！?？；;，,").lstrip("：:，, ").strip()
+        reason = re.sub(r"^(?:主要(?:原因)?(?:是|为))+(?=.)", "", reason)  # "增加原因主要是主要是…"
+        if anchor.text[start:end].rstrip(" ：:").endswith("是"):
+            reason = re.sub(r"^是(?=[\u4e00-\u9fff])", "", reason)  # "增加原因主要是是接待…"
+        reason = re.sub(r"[，,]?具体(?:情况)?如下[:：]?.*$", "", reason) or None  # a lead-in to a list
         figures = "".join(clause.text for clause in statement[:-1]) + stated
-    change, change_pct = _changes(compact(figures) or flat)
-    no_difference = reason_at is None or (change == 0 and not change_pct)
-    if reason is None and not no_difference:
-        return None, used  # "主要变动原因如下：" over items that are statements of their own
-    compared = kind == "budget_vs_actual"
-    first = statement[0]
-    explanation = Explanation(
-        kind=kind,
+    said = compact(figures) or flat
+    claims = compact("".join(clause.text for clause in statement[:-1]) + marked)  # all but the reason
+    if reason is None and not (reason_at is None or NO_DIFFERENCE.search(claims) or _changes(said)[0] == 0):
+        return [], used  # "主要变动原因如下：" over items that are statements of their own
+    if not (YEAR_OVER_YEAR.search(flat) or BUDGET_VS_ACTUAL.search(flat) or CHANGE.search(said)
+            or CHANGE_PCT.search(said) or NO_DIFFERENCE.search(flat)
+            or re.search(r"增|减|升|降|差异|持平|变", compact(marked[len(stated):]))
+            or (BUDGET.search(flat) and ACTUAL.search(flat))):
+        return [], used  # a reason for one figure, nothing compared: "结转下年资金预算数为0万元，主要原因是…"
+    if not re.search(r"\d\s*(?:万元|亿元|元|万)", said) and re.search(
+            r"\d\s*(?:辆|人次|人|批次|批|次|个|台|名|架|艘)", said):
+        return [], used  # what is compared is no money: "公务用车保有量1辆,与2015年相比无变化"
+    pieces = [anchor] if claimed else ([opening, anchor] if opening else statement)
+    common = dict(
         section=anchor.section,
-        subject=subject([c.text for c in statement[:-1]] + [stated], department),
-        budget=_figure(BUDGET, flat) if compared else None,
-        actual=_figure(ACTUAL, flat) if compared else None,
-        rate=_rate(flat) if compared else None,
-        change=change,
-        change_pct=change_pct,
+        subject=_subject_of(statement, stated, marked if reason_at else None, department),
         reason=reason,
-        no_difference=no_difference,
-        page=first.paragraph.page_at(first.offset),
-        text="".join(clause.text for clause in statement).strip(),
-        context="".join(clause.text for clause in before + statement),
+        page=pieces[0].paragraph.page_at(pieces[0].offset),
+        text=_span(pieces, siblings),
+        context="".join(clause.text for clause in before + statement[:-1]) + stated,
     )
-    return explanation, used
+    # The base a reason sentence names without figures of its own ("…决算小于预算数的主要情况：",
+    # "相比2018年公务接待费有所减少，主要是…") is the one compared; else one statement per base
+    # ("较上年减少19万元，…，较年初预算数减少4万元，…"), each with its own figures and the reason
+    # they share.
+    bare = compact(marked)
+    named_base = _kind(bare, bare, year) if reason_at and COMPARISON.search(bare) and not re.search(
+        r"\d", re.sub(r"\d{4}年度?", "", bare)) else None
+    bases = [compact(c.text) for c in statement[:-1] if _compares_with_figures(c.text)]
+    bases += [compact(stated)] if _compares_with_figures(stated) else []
+    if len({(_kind(base, base, year), _base_years(base)) for base in bases}) < 2 or named_base:
+        bases = []  # "比上年预算减15600元,同比下降19.60%": one comparison told twice
+    elif reason_at is None:
+        # a statement that only says there is no gap is made of the comparisons that say so
+        # ("…完成预算29.6万元的92.8%,…;其中:…比上年决算数增加0万元": not the 92.8 %)
+        bases = [base for base in bases if _no_gap_in(base)]
+        if len(bases) == 1:
+            said = bases[0]
+    others = [_changes(said, other) for other in ("year_over_year", "budget_vs_actual") if named_base and other != named_base]
+    common["checks"] = [pair for pair in others if None not in pair and pair != _changes(said, named_base)]
+    explanations_made = []
+    for scope in (bases if len(bases) > 1 else [said]):
+        kind = named_base or (_kind(scope, scope, year) if len(bases) > 1 else _kind(
+            claims if COMPARISON.search(claims) else flat, compact(marked), year))
+        compared = kind == "budget_vs_actual"
+        pairs = _paired(scope) or [_changes(scope, kind, _base_years(bare) if named_base else None)]
+        rate = _rate(said) if compared else None
+        for change, change_pct in pairs:
+            explanations_made.append(Explanation(
+                kind=kind,
+                budget=_figure(BUDGET, scope if len(bases) > 1 else said) if compared else None,
+                actual=_first_known(_figure(ACTUAL, said), _stated_amount(compact(stated)), _stated_amount(said))
+                if compared else None,
+                rate=rate,
+                change=change,
+                change_pct=change_pct,
+                no_difference=reason_at is None or bool(NO_DIFFERENCE.search(_without_alternatives(claims)))
+                or (change == 0 and not change_pct) or (compared and rate == 100 and not change),
+                **common,
+            ))
+    return explanations_made, used
+
+
+def _subject_of(statement: list[_Clause], stated: str, marked: str | None, department: str | None) -> str | None:
+    """The statement's subject; when a reason sentence names it and the sentence it takes its
+    figures from names it in full ("般公共预算…" printed for "一般公共预算…"), the full name."""
+    texts = [c.text for c in statement[:-1]] + [stated]
+    found = subject(texts, department, marked, generic=True)
+    if marked is not None and found and statement[:-1]:
+        own = subject([statement[0].text], department)
+        if own and found in own and own != found:
+            return own
+    return found
+
+
+def _base_years(flat: str) -> tuple:
+    """The years a comparison is made with ("较2019年", "与2023年度相比"), not the year stated."""
+    return tuple(re.findall(r"(?:较|比|与|相比)\s*(\d{4})\s*年", flat))
+
+
+def _paired(flat: str) -> list[tuple[float | None, float | None]]:
+    """Two subjects' changes printed as a pair ("收、支总计各减少1267.86,2570.97万元,各下降
+    23.51%、38.28%"): one (change, change %) for each."""
+    pair = re.search(rf"各(?:{UP}|{DOWN})(?:了)?(\d[\d,，]*\.\d+|\d+)\s*(?:万元|亿元|元)?"
+                     rf"(?:[、及和]|[,，](?!\d{{3}}(?:\D|$)))({NUMBER})\s*(万元|亿元|元)", flat)  # not "3,958.67"
+    if not pair:
+        return []
+    word = re.search(rf"各({UP}|{DOWN})", pair.group()).group(1)
+    changes = [signed(word, amount_value(pair.group(i), pair.group(3))) for i in (1, 2)]
+    pcts = re.search(rf"各?({UP}|{DOWN})(?:了)?({NUMBER})[%％][,，、及和]({NUMBER})[%％]", flat[pair.end():])
+    percents = [signed(pcts.group(1), parse_number(pcts.group(i))) for i in (2, 3)] if pcts else [None, None]
+    return list(zip(changes, percents))
+
+
+def _no_gap_in(flat: str) -> bool:
+    """A comparison that says there is no gap: in words, by a change of 0, or 0 against 0."""
+    change = CHANGE.search(flat)
+    budget, actual = BUDGET.search(flat), ACTUAL.search(flat)
+    return bool(NO_DIFFERENCE.search(flat) or (change and amount_value(change.group(2), change.group(3)) == 0)
+                or (budget and actual and amount_value(*budget.groups()) == 0 == amount_value(*actual.groups())))
+
+
+def _without_alternatives(flat: str) -> str:
+    """A template's bracketed alternative left out: "决算数小于预算数(或与预算数持平)的主要原因"."""
+    return re.sub(r"[（(]或[^)）]*[)）]", "", flat)
+
+
+def _starts_subject(clause: _Clause) -> bool:
+    """A clause that opens another subject's comparison ("公务用车运行维护费支出决算比预算…")."""
+    return not re.match(rf"\s*(?:{COMPARISON.pattern})", clause.text) and (
+        _names_own_change(clause.text) or (_compares_with_figures(clause.text) and subject([clause.text], None) is not None))
+
+
+def _span(statement: list[_Clause], siblings: list[_Clause] = ()) -> str:
+    """The statement as printed, in one piece: from the start of the sentence (or ；clause) of
+    its first clause to the end of the one of its last, so that a comparison cut off at a comma
+    ("公务接待费支出决算比预算无增减变化," before "比去年增加0.5万元…") keeps its whole sentence;
+    never into a clause that opens another subject's comparison ("公务用车购置支出决算比预算
+    无增减变化,比去年无增减变化,公务用车运行维护费支出决算比预算…")."""
+    first, last = statement[0], statement[-1]
+    if first.paragraph is not last.paragraph:
+        return "".join(clause.text for clause in statement).strip()
+    text = first.paragraph.text
+    start = max(text.rfind(stop, 0, first.offset) for stop in "。；;！？") + 1
+    if _starts_subject(first):
+        start = first.offset  # "会议费减少87.51万元,培训费增加4.66万,…": from its own subject
+    end = last.offset + len(last.text)
+    if not re.search(r"[。；;！？]\s*$", text[:end]):
+        stops = [found for found in (text.find(stop, end) for stop in "。；;！？") if found >= 0]
+        end = min(stops) + 1 if stops else len(text)
+        others = [c.offset for c in siblings if c.paragraph is last.paragraph
+                  and last.offset + len(last.text) <= c.offset < end and _starts_subject(c)]
+        end = min(others, default=end)
+    return text[start:end].strip()
+
+
+def _first_known(*values: float | None) -> float | None:
+    return next((value for value in values if value is not None), None)
+
+
+def _stated_amount(flat: str) -> float | None:
+    """The amount a statement gives for its subject ("公务接待费支出2.14万元，与2021年度预算相比，
+    增加1.14万元"): its first amount that is no change, share or budget."""
+    for match in re.finditer(AMOUNT, flat):
+        if not re.search(r"(?:增加|减少|增长|下降|增|减|占|预算(?:数)?(?:为|是)?|(?<!经)(?<!比)[较比](?!较)[^，,。]*)$",
+                         flat[: match.start()]):
+            return amount_value(match.group(1), match.group(2))
+    return None
 
 
 _ENUMERATION = re.compile(r"\s*(?:[一二三四五六七八九十]是|其[一二三四五]|第[一二三四五]|[（(]?[1-9一二三四五][)）.、．])")
@@ -311,13 +643,28 @@ def _continued_reason(reason: str, following: list[_Clause]) -> list[_Clause]:
     page 23), up to the next statement; never a numbered item that makes its own comparison
     ("主要变动原因如下：" then "1.工资福利支出较上年增…")."""
     bare = reason.strip(" 。.；;：:，,")
-    if bare and not _ENUMERATION.match(bare) and not re.search(r"以下|如下", bare):
+    if bare and not _ENUMERATION.match(bare) and not re.search(r"由以下|^以下|^如下", bare):
         return []
     taken: list[_Clause] = []
+    if not bare:
+        # "主要原因是：" ends its line: the next sentence is the reason whatever it says
+        # ("本单位无使用非财政拨款结余,与去年相比无变化,与预算相比无变化。"), unless it is an item
+        # or a comparison of its own
+        for clause in following:
+            if (clause.item and (SUBJECT_MARK.search(clause.flat) or re.search(AMOUNT, clause.flat))) \
+                    or re.match(rf"\s*(?:{COMPARISON.pattern})", clause.text) or _names_own_change(clause.text):
+                break
+            taken.append(clause)
+            if _ends_sentence(clause.text):
+                break
+        following = following[len(taken):]
+        if taken and not _ENUMERATION.match(taken[0].text):
+            return taken
     for clause in following:
         flat = clause.flat
         if (COMPARISON.search(flat) or REASON.search(clause.text) or NO_DIFFERENCE.search(flat)
-                or re.fullmatch(r"其中[:：]?", flat) or (clause.item and SUBJECT_MARK.search(flat))):
+                or re.fullmatch(r"其中[:：]?", flat) or (clause.item and (SUBJECT_MARK.search(flat)
+                                                                       or re.search(AMOUNT, flat)))):
             break
         if bare and not _ENUMERATION.match(clause.text) and not re.match(r"\s*(?:含|包括|即|具体)", clause.text):
             break  # a point's own detail ("含…", "包括…") goes on; other sentences do not
@@ -325,7 +672,9 @@ def _continued_reason(reason: str, following: list[_Clause]) -> list[_Clause]:
     return taken
 
 
-def _kind(flat: str, anchor: str) -> str:
+def _kind(flat: str, anchor: str, year: int | None = None) -> str:
+    if year and re.search(rf"(?:与|较|比){year}年度?(?:年初)?预算", flat):
+        return "budget_vs_actual"  # "与2021年度预算相比" in the 2021 决算
     if BUDGET.search(flat) and ACTUAL.search(flat) and not YEAR_OVER_YEAR.search(flat):
         return "budget_vs_actual"  # "预算数为 0.00 万元，支出决算数为 0.00 万元"
     for scope in (anchor, flat):
@@ -333,9 +682,7 @@ def _kind(flat: str, anchor: str) -> str:
         bva = [m.start() for m in BUDGET_VS_ACTUAL.finditer(scope)]
         if yoy or bva:
             return "year_over_year" if max(yoy, default=-1) > max(bva, default=-1) else "budget_vs_actual"
-    if re.search(r"上年数|上年预算", flat):
-        return "year_over_year"
-    return "other"
+    return "year_over_year"  # a change with no base named ("公务用车购置全区增加126.72万元") is on last year
 
 
 def _figure(pattern: re.Pattern, flat: str) -> float | None:
@@ -348,11 +695,41 @@ def _rate(flat: str) -> float | None:
     return parse_number(match.group(1)) if match else None
 
 
-def _changes(flat: str) -> tuple[float | None, float | None]:
-    """(change, change %) of the comparison: the first change after its marker, and the
-    percentage in the same clause (never one from another sentence)."""
-    mark = COMPARISON.search(flat)
-    scope = flat[mark.start():] if mark else flat
+def _changes(flat: str, kind: str | None = None, years: tuple | None = None) -> tuple[float | None, float | None]:
+    """(change, change %) of the comparison: the first change after the last comparison (of the
+    statement's kind, when it makes several: "完成全年预算…的73.2%,比上年决算数增加38.97万元")
+    that prints one, and the percentage of the same comparison, before or after the change
+    ("较2021年预算下降40%,减少6万元"; never one from another sentence)."""
+    if years is not None:
+        # the base a reason sentence names: "…大于上年决算数的主要情况" is 比上年, not 比2019年
+        pieces = [piece for piece in re.split(r"(?<=[；;。])", flat)
+                  if _base_years(piece) == years and CHANGE.search(piece) and COMPARISON.search(piece)]
+        flat = pieces[0] if len(pieces) == 1 else flat
+    marks = [(m.start(), _kind(m.group(), m.group())) for m in COMPARISON.finditer(flat)]
+    spans = []
+    for number, (start, mark_kind) in enumerate(marks):
+        end = next((other for other, other_kind in marks[number + 1:] if other_kind != mark_kind), len(flat))
+        spans.append((start, end, mark_kind))
+    wanted = [span for span in spans if span[2] == kind] if kind and any(span[2] == kind for span in spans) else spans
+    if kind and spans and not wanted:
+        wanted = spans
+    scope = flat
+    for start, end, _ in reversed(wanted):
+        if CHANGE.search(flat[start:end]):
+            scope = flat[start:end]
+            break
+    else:
+        if len({span[2] for span in spans}) > 1:
+            for start, end, _ in reversed(wanted):
+                if CHANGE_PCT.search(flat[start:end]):
+                    scope = flat[start:end]
+                    break
+            else:
+                if kind:
+                    return None, None  # the statement's own comparison prints no figure
+        # one base: the change may come before it ("增72000元,同比增长28.46%")
+    scope = re.split(r"[。]", scope)[0] if re.split(r"[。]", scope)[0] and (
+        CHANGE.search(re.split(r"[。]", scope)[0]) or CHANGE_PCT.search(re.split(r"[。]", scope)[0])) else scope
     change = CHANGE.search(scope)
     value = None
     if change:
@@ -361,10 +738,18 @@ def _changes(flat: str) -> tuple[float | None, float | None]:
     if bracketed:
         pct = parse_number(bracketed.group(4))
         return value, (-abs(pct) if pct and value is not None and value < 0 else pct)
-    clause = scope[change.start():] if change else scope
-    clause = re.split(r"[。；;]", clause)[0]
-    pct_match = CHANGE_PCT.search(clause)
+    # the percentage after the change in its clause, or the next one ("对比减少4.35万元;减少率35.22%"),
+    # else before it in the same comparison
+    after = scope[change.end():] if change else scope
+    pieces = re.split(r"[；;]", after)
+    window = pieces[0] + (";" + pieces[1] if len(pieces) > 1 and CHANGE_PCT.match(pieces[1]) else "")
+    pct_match = CHANGE_PCT.search(window) or (CHANGE_PCT.search(scope[: change.start()]) if change else None)
     pct = None
     if pct_match:
         pct = signed(pct_match.group(1), parse_number(pct_match.group(2)))
+    elif change:
+        # the % sign left out after the change: "减少100万元，减少9.52，主要原因是…"
+        bare = re.match(rf"[，,]{CHANGE_WORD}({NUMBER})(?=[，,。；;]|$)", scope[change.end():])
+        if bare:
+            pct = signed(bare.group(1), parse_number(bare.group(2)))
     return value, pct

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from . import sangong
 from .catalog import FINAL_ACCOUNT_NAMES, joined_name, table_name
 from .explanations import Explanation
-from .wording import AMOUNT, BUDGET, YEAR_OVER_YEAR, amount_value
+from .wording import AMOUNT, BUDGET, CHANGE, COMPARISON, amount_value
 from .line_items import LineItem, labelled_value, read_with_certainty, table_line_items, total_row
 from .narrative import Paragraph
 from .pdf import Page
@@ -31,7 +31,7 @@ RULES = {
     "total_mismatch": "收入支出决算总表 / 财政拨款收入支出决算总表 totals differ from the detail table",
     "rate_mismatch": "a stated 完成率 differs from 决算数 / 预算数",
     "no_difference_contradicted": "无差异 is stated but the two figures printed differ",
-    "change_pct_mismatch": "a year-over-year % differs from the change and the amount compared",
+    "change_pct_mismatch": "a change % (on last year or on the budget) differs from the change and the amount compared",
     "narrative_table_mismatch": "a narrative amount for a 类, 项 or 三公 item differs from its table",
     "share_mismatch": "a 结构情况 share (占 %) differs from the amount over the table 合计",
     "share_over_100": "a share above 100% is printed",
@@ -278,31 +278,28 @@ def stated_figure_mismatches(explanations: list[Explanation]) -> list[Finding]:
 
 
 def change_mismatches(explanations: list[Explanation]) -> list[Finding]:
-    """A year-over-year % against the change and the amount it is a change of.
+    """A change % against the change and the amount it is a change of (on last year, or on the
+    budget: "公务接待费支出2.14万元,与2021年度预算相比,增加1.14万元,增长1.14%").
 
-    The amount compared is one printed before the comparison in the same or the previous
-    sentence ("基本支出 92.66 万元。与上年度相比…增加 38.05 万元，增长 69.68%": 38.05 /
+    The amount compared is one printed before the comparison in the same clause, else in the
+    sentence before ("基本支出 92.66 万元。与上年度相比…增加 38.05 万元，增长 69.68%": 38.05 /
     (92.66 − 38.05)); the document is accused only when no such amount gives its %.
     """
     findings = []
-    for item in explanations:
-        if item.kind != "year_over_year" or item.change is None or item.change_pct is None:
+    for item, change, change_pct in [(item, change, pct) for item in explanations
+                                     for change, pct in [(item.change, item.change_pct)] + item.checks]:
+        if change is None or change_pct is None:
             continue
-        flat = compact(item.context)
-        mark = YEAR_OVER_YEAR.search(flat)
-        if not mark:
-            continue
-        bases = [amount_value(*m.groups()) for m in re.finditer(AMOUNT, flat[: mark.start()])]
-        bases = [base for base in bases if base is not None and base > 0]
+        bases = _compared_amounts(compact(item.context), change)
         if not bases:
             continue
-        low_pct, high_pct = _percent_interval(abs(item.change_pct))
-        c_low, c_high = _interval(abs(item.change))
+        low_pct, high_pct = _percent_interval(abs(change_pct))
+        c_low, c_high = _interval(abs(change))
         consistent = False
         computed = []
         for base in bases:
             b_low, b_high = _interval(base)
-            sign = 1 if item.change > 0 else -1
+            sign = 1 if change > 0 else -1
             prior_low, prior_high = b_low - sign * c_high, b_high - sign * c_low
             if sign < 0:
                 prior_low, prior_high = b_low + c_low, b_high + c_high
@@ -310,7 +307,7 @@ def change_mismatches(explanations: list[Explanation]) -> list[Finding]:
                 consistent = True  # a change from (nearly) nothing: no % to check
                 break
             lowest, highest = c_low / prior_high * 100, c_high / prior_low * 100
-            computed.append(abs(item.change) / (base - item.change) * 100)
+            computed.append(abs(change) / (base - change) * 100)
             if high_pct >= lowest - EPSILON and low_pct <= highest + EPSILON:
                 consistent = True
                 break
@@ -320,15 +317,36 @@ def change_mismatches(explanations: list[Explanation]) -> list[Finding]:
                 Finding(
                     "change_pct_mismatch",
                     "warning",
-                    f"prints a change of {item.change_pct:g}% but {abs(item.change):g} on "
-                    f"{base:g} − ({item.change:g}) = {base - item.change:g} is {computed[-1]:.2f}%",
+                    f"prints a change of {change_pct:g}% but {abs(change):g} on "
+                    f"{base:g} − ({change:g}) = {base - change:g} is {computed[-1]:.2f}%",
                     item.page,
-                    {"text": item.context, "change": item.change, "change_pct": item.change_pct,
+                    {"text": item.context, "change": change, "change_pct": change_pct,
                      "amount": base, "amounts": bases,
                      "computed": [round(value, 4) for value in computed]},
                 )
             )
     return findings
+
+
+def _compared_amounts(flat: str, change: float) -> list[float]:
+    """The amounts a change may be of: those printed before its comparison, in its clause (up to
+    the last 。/；) or else the sentence before; never another subject's ("公务接待费242万元，…；
+    公务用车购置及运行维护费1687万元，较上年减少209万元": only 1687)."""
+    marks = [m for m in COMPARISON.finditer(flat)
+             if (found := CHANGE.search(flat[m.start():]))
+             and abs(abs(amount_value(found.group(2), found.group(3)) or 0) - abs(change)) < 1e-6]
+    if not marks:
+        return []
+    mark = marks[-1].start()
+    start = max(flat.rfind(stop, 0, mark) for stop in "。；;") + 1
+    earlier = max(flat.rfind(stop, 0, max(start - 1, 0)) for stop in "。；;") + 1 if start else 0
+    for segment in (flat[start:mark], flat[earlier:start]):
+        amounts = [amount_value(*m.groups()) for m in re.finditer(AMOUNT, segment)
+                   if not re.search(r"(?:增加|减少|增长|下降|增|减|占)[）)]?$", segment[: m.start()])]
+        amounts = [value for value in amounts if value is not None and value > 0]
+        if amounts:
+            return amounts
+    return []
 
 
 STRUCTURE = re.compile(

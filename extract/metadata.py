@@ -26,7 +26,7 @@ DEPARTMENT_LABEL = re.compile(
 REGION = re.compile(
     r"^(?P<province>[\u4e00-\u9fff]{2,8}?(?:省|自治区))?"
     r"(?P<city>[\u4e00-\u9fff]{1,8}?(?:市|州|盟|地区))?"
-    r"(?P<county>[\u4e00-\u9fff]{1,5}?(?:区|县|旗)|[\u4e00-\u9fff]{1,3}?市)?"
+    r"(?P<county>[\u4e00-\u9fff]{1,8}?自治[县旗]|[\u4e00-\u9fff]{1,5}?(?:区|县|旗)|[\u4e00-\u9fff]{1,3}?市)?"
 )
 ORGAN_PREFIX = re.compile(r"^(?:中国共产党|中共|共青团|中国人民政治协商会议|政协|中国国民党革命委员会|民革)")
 TITLE_LIKE = re.compile(r"(?:部门|单位|整体)(?:预算|决算)|(?:预算|决算)(?:信息)?公开")
@@ -75,32 +75,43 @@ def cover_lines(pages: list[Page]) -> list[str]:
 
 # Where a cover title stops: the 部门/单位 line, who printed it, a table's own title.
 _COVER_END = re.compile(r"(?:部\s*门|单\s*位|编制)\s*[:：]|印制|^\s*单位\s*[:：]")
+# A title is no sentence and no numbered heading ("二、2021年度…情况说明" starts a section).
+_NOT_TITLE = re.compile(r"[。，；,;:：《》]|^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])"
+                        r"|^(?:根据|按照|依据|为了|为|经)|原因")
+# ...and ends like one: 部门预算公开, 决算情况说明, 预算公开表, 报告.
+_TITLE_END = re.compile(r"(?:公开|说明|报告|情况|预算|决算|报表|公开表|公开表格)(?:[（(][^)）]*[)）])?$")
 
 
 def title(pages: list[Page]) -> str | None:
-    """The cover title: the cover lines up to the date, joined ("2023 年度…部门决算公开");
-    None for a file of tables that starts with its first table."""
-    parts = []
+    """The cover title: the cover lines up to the date, joined while the title is not complete
+    ("江苏省人民检察院" / "2017 年部门预算"); None for a file of tables that starts with its
+    first table, and for a section that starts with its numbered heading or a sentence."""
+    parts: list[str] = []
     for line in cover_lines(pages)[:8]:
         if COVER_DATE.search(line) and not re.search(r"预算|决算", line):
             break
-        if re.search(r"[。，；,;]", line) or _COVER_END.search(line):  # a sentence, 部门：…
+        if _NOT_TITLE.search(line) or _COVER_END.search(line):
             break
         if table_name(line) or table_code(line):
             break  # a table: the file has no cover
+        if parts and (_TITLE_END.search(join_lines(parts)) or squash(line) == squash(parts[-1])):
+            break  # a title is complete, or printed again
         parts.append(line)
     text = join_lines(parts)
-    if re.search(r"预算|决算", text):
+    if re.search(r"预算|决算", text) and _TITLE_END.search(squash(text).replace(" ", "")):
         return tidy(squash(text))
     for page in pages[:3]:  # no cover: the first line that reads like a disclosure title
         for line in page.text.splitlines():
-            if (TITLE_LIKE.search(line) and len(line.strip()) <= 60 and not re.search(r"[。，；：:]", line)
-                    and not TOC_OR_PART.match(line.strip()) and not table_name(line)):
+            if (TITLE_LIKE.search(line) and len(line.strip()) <= 60 and not _NOT_TITLE.search(line)
+                    and not TOC_OR_PART.match(line.strip()) and not table_name(line)
+                    and _TITLE_END.search(re.sub(r"\s+", "", line))):
                 return tidy(squash(line))
     return None
 
 
-_DISCLOSURE_WORDS = re.compile(r"(?:部门|单位)(预算|决算)|(预算|决算)(?:信息)?公开")
+_DISCLOSURE_WORDS = re.compile(r"(?:部门|单位)(预算|决算)|(?<!预)(?<!政府)(预算|决算)(?:信息)?公开")
+# Words of a document that is no disclosure though it names a 预算 (a 招标公告: 预算金额).
+_NOT_DISCLOSURE = re.compile(r"招标|采购公告|预算金额|投标|中标")
 
 
 def doc_type(title_text: str | None, table_names: list[str], pages: list[Page] | None = None,
@@ -125,17 +136,45 @@ def doc_type(title_text: str | None, table_names: list[str], pages: list[Page] |
     if words:
         return words.most_common(1)[0][0]
     match = _DISCLOSURE_WORDS.search(filename or "") or re.search(r"(预算|决算)", filename or "")
-    return next(group for group in match.groups() if group) if match else None
+    if match:
+        return next(group for group in match.groups() if group)
+    text = "".join(re.sub(r"\s+", "", page.text) for page in (pages or [])[:10])
+    return None if _NOT_DISCLOSURE.search(text) else _kind_of_figures(text)
 
 
-_YEAR_OF_FIGURES = re.compile(
-    r"(20\d{2})\s*年\s*(?:度|(?=部门|单位|政府采购|预算|决算|一般公共|[“\"]?三公|收支|省级|市级|县级))"
-)
+# 预算 words that name a fund or a comparison base, not the kind of document.
+_NOT_KIND = re.compile(r"(?:一般公共|政府性基金|国有资本经营|社会保险基金|年初|全年|上年|调整后|完成)$")
+
+
+def _kind_of_figures(text: str) -> str | None:
+    """预算 or 决算 for a section of a page that says neither in a title: a 决算 prints actual
+    figures (支出决算, 决算数, 较年初预算) of its year; a 预算's latest year has plans only
+    ("2022年“三公”经费预算…" after "2021年“三公”经费决算…": a 2022 预算 looking back)."""
+    final_years, plan_years = [], []
+    for clause in re.split(r"[。；;]", text):
+        years = [int(year) for year in re.findall(r"(?<![较比与同上至])(20\d{2})年", clause)]
+        if not years:
+            continue
+        if re.search(r"(?<!上年)(?<!去年)决算|[较比](?:年初|全年|调整后)预算", clause):
+            final_years.append(max(years))
+        elif any(not _NOT_KIND.search(clause[: m.start()]) for m in re.finditer("预算", clause)):
+            plan_years.append(max(years))
+    if final_years or plan_years:
+        return "预算" if max(plan_years, default=0) > max(final_years, default=0) else "决算"
+    if re.search(r"决算|[较比](?:年初|全年|调整后)预算|完成[^，。]{0,6}预算", text):
+        return "决算"
+    if re.search(r"上年(?:年初)?预算", text) or any(
+            not _NOT_KIND.search(text[: m.start()]) for m in re.finditer("预算", text)):
+        return "预算"
+    return None
+
+
+_YEAR_OF_FIGURES = re.compile(r"(?<![较比与同上至])(20\d{2})年(?!\d{1,2}月)(?!\d)")
 
 
 def fiscal_year(title_text: str | None, pages: list[Page], filename: str | None = None) -> int | None:
-    """The year the figures are for: the title's year, else the most common "20NN 年度" /
-    "20NN年部门…" in the text, else the year in the file name."""
+    """The year the figures are for: the title's year, else the year the text names most
+    (not a date, not a year compared with: "较2022年度"), else the year in the file name."""
     if title_text:
         match = FISCAL_YEAR.search(title_text)
         if match:
@@ -143,11 +182,11 @@ def fiscal_year(title_text: str | None, pages: list[Page], filename: str | None 
     years = Counter(
         int(match.group(1))
         for page in pages[:20]
-        for match in _YEAR_OF_FIGURES.finditer(page.text)
+        for match in _YEAR_OF_FIGURES.finditer(re.sub(r"\s+", "", page.text))
     )
     if years:
         return years.most_common(1)[0][0]
-    match = re.search(r"(20\d{2})(?!\d)", filename or "")
+    match = re.search(r"(20\d{2})\s*年", filename or "")  # "…2017年预算公开表格.pdf", not an id
     return int(match.group(1)) if match else None
 
 
@@ -182,17 +221,30 @@ def _name(text: str) -> str | None:
     """A department name as printed, cut before a year glued to it ("…民防办公室2022年度");
     None for a fragment ("一、", "一般公共")."""
     text = re.split(r"\s*(?:20\d{2}|[〇零○一二三四五六七八九]{4})\s*年", text.strip())[0].strip(" ：:")
-    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"^(?:第[一二三四五六七八九十]+部分|关于|经|据|我|由)", "", re.sub(r"\s+", "", text))
     if len(text) < 3 or _NOT_A_NAME.match(text) or not _ORGAN_END.search(text):
         return None
     return text
 
 
+_NAME_BEFORE_YEAR = re.compile(
+    r"(?<![\u4e00-\u9fff（）()])([\u4e00-\u9fff（）()]{3,40})(?=(?:20\d{2}|[〇零○一二三四五六七八九]{4})年)"
+)
+
+
+_NAME_AFTER_YEAR = re.compile(
+    r"(?:20\d{2}|[〇零○一二三四五六七八九]{4})年度?([\u4e00-\u9fff（）()]{3,30}?)"
+    r"(?=[“\"]?三公|一般公共|部门(?:预算|决算)|财政拨款|本级|[预决]算)"
+)
+
+
 def department(pages: list[Page], captions: list[str], title_text: str | None,
                filename: str | None = None) -> str | None:
     """The department's full name as printed beside the tables (部门名称：…), most common first;
-    else the name before or after the year in the title ("江苏省委办公厅2018年度部门预算公开",
-    "2017年度江苏省高级人民法院部门预算公开"); else the same in the file name."""
+    else the name printed before or after a year in the title and the text ("江苏省委办公厅2018
+    年度部门预算公开", "杜集区机关事务管理中心2021年度…支出预算为", "2017年度江苏省高级人民法院
+    部门预算公开"), the title counting most and the longest form of a name winning ("寻甸回族彝族
+    自治县农业农村局" over the title's "寻甸县农业农村局"); else the same in the file name."""
     names = Counter()
     for line in captions + [line for page in pages for line in page.text.splitlines()]:
         for match in DEPARTMENT_LABEL.finditer(line):
@@ -201,12 +253,27 @@ def department(pages: list[Page], captions: list[str], title_text: str | None,
                 names[name] += 1
     if names:
         return names.most_common(1)[0][0]
-    for text in (title_text, Path(filename).stem if filename else None):
-        if text:
-            name = _name_in_title(text)
+    if title_text:
+        name = _name_in_title(title_text)
+        if name:
+            names[name] += 3
+    for page in pages[:10]:
+        text = re.sub(r"[ \t]+", "", page.text)
+        for match in list(_NAME_BEFORE_YEAR.finditer(text)) + list(_NAME_AFTER_YEAR.finditer(text)):
+            name = _name(match.group(1))
             if name:
-                return name
-    return None
+                names[name] += 1
+        for name, date in zip(text.splitlines(), text.splitlines()[1:]):  # a signature and its date
+            if COVER_DATE.fullmatch(date.strip()) and _name(name) == name.strip():
+                names[name.strip()] += 1
+    if names:
+        tails = Counter()
+        for name, count in names.items():
+            tails[name[-4:]] += count
+        tail = tails.most_common(1)[0][0]
+        return max((name for name in names if name.endswith(tail)), key=lambda name: (len(name), names[name]))
+    name = _name_in_title(Path(filename).stem) if filename else None
+    return name
 
 
 def _name_in_title(text: str) -> str | None:
@@ -222,9 +289,23 @@ def _name_in_title(text: str) -> str | None:
     return None
 
 
-def region(department_name: str | None) -> str | None:
-    """The administrative region that prefixes a department name (洛阳市偃师区, 许昌市)."""
+# A region's own summary names it beside the year: "2017年渝中区一般公共预算…", "奉新县2023年…".
+_REGION_BY_YEAR = re.compile(
+    r"(?:20\d{2}年度?)(?P<after>[\u4e00-\u9fff]{2,12}?(?:自治区|省|市|州|盟|区|县|旗))(?=部门|一般公共|[“\"]?三公|州本级|市本级|区本级|县本级|本级|全|级|各)"
+    r"|(?P<before>[\u4e00-\u9fff]{2,12}?(?:自治区|省|市|州|盟|区|县|旗))(?=20\d{2}年)"
+)
+
+
+def region(department_name: str | None, pages: list[Page] | None = None) -> str | None:
+    """The administrative region that prefixes a department name (洛阳市偃师区, 许昌市); for a
+    region's own summary with no department, the region it names beside the year."""
     if not department_name:
+        for page in (pages or [])[:3]:
+            for match in _REGION_BY_YEAR.finditer(re.sub(r"\s+", "", page.text)):
+                name = match.group("after") or match.group("before")
+                found = REGION.match(name)
+                if found and found.group(0) == name:
+                    return name
         return None
     department_name = ORGAN_PREFIX.sub("", department_name)  # 中共洛阳市委… → 洛阳市委…
     match = REGION.match(department_name)

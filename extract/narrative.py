@@ -18,12 +18,16 @@ PART = re.compile(rf"^#*\s*第[{_CN_NUM}]+部分")
 HEADING_LEVELS = [
     (1, re.compile(rf"^[{_CN_NUM}]+\s*[、.．]")),
     (2, re.compile(rf"^[（(]\s*[{_CN_NUM}]+\s*[)）]")),
-    (3, re.compile(r"^\d{1,2}\s*[.、．](?!\d)")),
+    (3, re.compile(r"^\d{1,2}\s*(?:[.．](?!\d)|、)")),
     (3, re.compile(r"^[（(]\s*\d{1,2}\s*[)）]")),
 ]
 TOC = re.compile(r"^目\s*录$")
-MARKDOWN_NOISE = re.compile(r"^[#\-*\s]+|\*\*")  # some converters leave "## " or "- " prefixes
+# Some converters leave "## " or "- " prefixes, and a page laid out in table cells leaves their
+# borders as "|" at a line's ends and on lines of their own (hn-yueyang-linye-2022-yusuan).
+MARKDOWN_NOISE = re.compile(r"^[#\-*|\s]+|\*\*|[\s|]+$")
 MAX_HEADING_CHARS = 40
+# A numbered line that compares ("2.商品和服务支出较上年无增减。") is a statement, not a heading.
+_STATES_A_GAP = re.compile(r"(?:较|比|与)(?:上年|去年|年初|全年|\d{4}\s*年)|无增减|持平|无变化|无差异|不存在差异")
 # A line that opens with a unit or punctuation continues the sentence above it.
 CONTINUATION = re.compile(r"^(?:万元|元|%|％|[，,。；;：:、）)”’])")
 
@@ -62,7 +66,9 @@ def heading_level(text: str) -> int | None:
     if PART.match(text):
         return 0
     body = text.rstrip("。.")
-    if len(body) > MAX_HEADING_CHARS or re.search(r"[。，,；;]", body):
+    # "1.社会保障和就业支出467.99万元:主要用于本单位在" (a sentence broken by a line) says
+    # something after its colon: no heading
+    if len(body) > MAX_HEADING_CHARS or re.search(r"[。，,；;]|[:：].{2,}", body) or _STATES_A_GAP.search(body):
         return None
     for level, pattern in HEADING_LEVELS:
         if pattern.match(body):
@@ -150,7 +156,7 @@ def _ends_paragraph(
     """
     if CONTINUATION.match(text):
         return False
-    closed = re.search(r"[。！？；：:!?;]$", previous.text.strip()) is not None
+    closed = re.search(r"[。！？；：:!?;]$", MARKDOWN_NOISE.sub("", previous.text.strip())) is not None
     numbered = any(pattern.match(text) for _, pattern in HEADING_LEVELS) or PART.match(text)
     if numbered and (closed or heading_level(text) is not None):
         # "…的支出。" then "八、国有资本…": a full last line still ends it; so does a

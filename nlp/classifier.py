@@ -20,11 +20,15 @@ from .rules import RuleResult, apply_rules, reason_direction as _direction_of
 
 RULE_SCORE = 0.95
 THRESHOLD = 0.5
-# A label only the model sees must score this much when the rules found nothing, and
-# beside rule labels, in a clause that carries none of them (a clause the rules did not
-# understand): the model never relabels a clause the rules explained.
-MODEL_ALONE = 0.7
-MODEL_EXTRA = 0.9
+HERE = Path(__file__).parent
+# The bars a label only the model sees must clear, per label: ``model_alone`` when the rules
+# found nothing, ``model_extra`` beside rule labels, in a clause that carries none of them (a
+# clause the rules did not understand): the model never relabels a clause the rules explained.
+# Chosen on the province-grouped split by `gongkai evaluate --calibrate` (nlp.evaluate.
+# calibrate_bars); a label without a bar is never the model's alone.
+BARS = HERE / "data" / "bars.json"
+# Beside rule labels the model must be surer than alone.
+EXTRA_FLOOR = 0.9
 # A clause that states a consequence ("人员经费相应增加") or denies ("并非调资") is not a
 # cause of its own.
 _NOT_A_CAUSE = re.compile(r"相应|随之|随着|也有所|同步|^(?:不是|并非|非|没有|无|未)")
@@ -39,7 +43,6 @@ STAFF = ("staff_increase", "staff_decrease")
 _PEOPLE = re.compile(r"\d+\s*(?:人|名)|人数|编制|在编|在职|增人|减员|自然减员|调入|调出|调离|招录|招聘|"
                      r"遴选|新进|退休\d|退休(?:人员)?(?:增加|减少)|人员(?:增加|减少|变化|变动|调整|流动)|离职|去世")
 
-HERE = Path(__file__).parent
 MODEL_DIR = HERE / "model"  # the same directory nlp.model.train_shipped writes
 
 
@@ -60,12 +63,15 @@ class Classifier:
     """
 
     def __init__(self, model: TextModel | None = None, rules: CueRules | None = None,
-                 model_alone: float = MODEL_ALONE, model_extra: float = MODEL_EXTRA):
+                 model_alone: float | dict[str, float] | None = None,
+                 model_extra: float | dict[str, float] | None = None):
         self.model = model
         self.rules = rules or CueRules()
-        self.model_alone = model_alone
-        self.model_extra = model_extra
-        self.version = _version(model, self.rules, (model_alone, model_extra))
+        shipped = shipped_bars() if model_alone is None or model_extra is None else {}
+        self.model_alone = _per_label(shipped["model_alone"] if model_alone is None else model_alone)
+        self.model_extra = _per_label(shipped["model_extra"] if model_extra is None else model_extra)
+        self.version = _version(model, self.rules, (sorted(self.model_alone.items()),
+                                                    sorted(self.model_extra.items())))
 
     def classify(self, text: str) -> dict:
         return self.classify_many([text])[0]
@@ -97,7 +103,7 @@ class Classifier:
         rule_substantive = [l for l in LABELS if l in result.hits and l not in EXCLUSIVE]
         counts_people = bool(_PEOPLE.search(result.text))
         substantive = rule_substantive or [
-            l for l in LABELS if l not in EXCLUSIVE and scores[l] >= self.model_alone
+            l for l in LABELS if l not in EXCLUSIVE and scores[l] >= self.model_alone[l]
             and _agrees(l, result.stated_direction) and (l not in STAFF or counts_people)
         ]
         best = max([scores[l] for l in substantive], default=0)
@@ -105,7 +111,7 @@ class Classifier:
             labels = ["no_difference"]
         elif result.says_other:
             labels = ["other"]
-        elif not rule_substantive and scores["no_difference"] >= max(self.model_alone, best):
+        elif not rule_substantive and scores["no_difference"] >= max(self.model_alone["no_difference"], best):
             labels = ["no_difference"]
         elif not rule_substantive and scores["other"] >= best:
             labels = ["other"]
@@ -145,7 +151,7 @@ class Classifier:
             for clause in clauses:
                 scores = next(scored)
                 for label in LABELS:
-                    if (label in EXCLUSIVE or label in hits or scores[label] < self.model_extra
+                    if (label in EXCLUSIVE or label in hits or scores[label] < self.model_extra[label]
                             or OPPOSITES.get(label) in hits
                             or (label in STAFF and not _PEOPLE.search(clause.text))):
                         continue
@@ -171,19 +177,50 @@ class Classifier:
             "labels": labels,
             "scores": {label: round(score, 4) for label, score in scores.items()},
             "spans": spans,
-            "confidence": self._confidence(labels, scores, result),
+            **self._confidence(labels, scores, result),
             "model": self.version,
         }
 
-    def _confidence(self, labels: list[str], scores: dict[str, float], result: RuleResult) -> float:
-        """How far the decision is from flipping: the smallest distance between a score the
-        model gave and the bar it had to clear (labels a rule decided are not in doubt, nor
-        then `other` and `no_difference`, which a rule label excludes).
-        Near 0 the decision is a coin toss: `gongkai labels review` lists those first."""
+    def _confidence(self, labels: list[str], scores: dict[str, float], result: RuleResult) -> dict:
+        """How far the decision is from flipping: the distance between a score the model gave
+        and the bar it had to clear (labels a rule decided are not in doubt, nor then `other`
+        and `no_difference`, which a rule label excludes; nor labels the model may not give).
+        ``label_confidence``: per label given, its own margin, lowered to the closest withheld
+        label's (a near miss puts the whole label set in doubt); ``confidence``: the smallest.
+        Near 0 the decision is a coin toss: `gongkai labels review` and the archive's
+        `least_sure_explanations` query list those first."""
         settled = set(result.hits) | (set(EXCLUSIVE) if result.hits else set())
-        margins = [scores[label] - self.model_alone if label in labels else self.model_alone - scores[label]
-                   for label in LABELS if label not in settled]
-        return round(max(0.0, min(margins, default=1.0)), 4)
+        bars = self.model_alone
+        open_labels = [label for label in LABELS if label not in settled and bars[label] <= 1]
+        withheld = min((bars[label] - scores[label] for label in open_labels if label not in labels),
+                       default=1.0)
+        per_label = {label: round(max(0.0, min(scores[label] - bars[label] if label in open_labels
+                                               else 1.0, withheld)), 4)
+                     for label in labels}
+        return {"confidence": min(per_label.values(), default=round(max(0.0, min(withheld, 1.0)), 4)),
+                "label_confidence": per_label}
+
+
+@lru_cache(maxsize=1)
+def shipped_bars(path: Path = BARS) -> dict[str, dict[str, float]]:
+    """The calibrated bars (nlp/data/bars.json): ``{"model_alone": {label: bar}, "model_extra": …}``."""
+    import json
+
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    return {"model_alone": stored["model_alone"], "model_extra": stored["model_extra"]}
+
+
+def extra_bars(alone: dict[str, float]) -> dict[str, float]:
+    """Beside rule labels, a label's bar is its own or ``EXTRA_FLOOR``, the higher."""
+    return {label: max(bar, EXTRA_FLOOR) for label, bar in alone.items()}
+
+
+def _per_label(bar: float | dict[str, float]) -> dict[str, float]:
+    """One bar for every label, or a bar per label (a label missing from the table, or over 1,
+    is never the model's alone)."""
+    if isinstance(bar, dict):
+        return {label: float(bar.get(label, 2.0)) for label in LABELS}
+    return {label: float(bar) for label in LABELS}
 
 
 def _agrees(label: str, direction: int) -> bool:
@@ -233,7 +270,8 @@ def load_classifier(model_dir: str | None = None) -> Classifier:
 
 def categories_for(classification: dict) -> list[dict]:
     """Rows for ``archive.Archive.save_categories``: one per label (so counting rows counts
-    explanations), with its score and the first clause that carries it."""
+    explanations), with its score, how sure the classifier was of it, and the first clause
+    that carries it."""
     first: dict[str, dict] = {}
     for span in classification["spans"]:
         first.setdefault(span["label"], span)
@@ -244,6 +282,7 @@ def categories_for(classification: dict) -> list[dict]:
             "span_start": first.get(label, {}).get("start"),
             "span_end": first.get(label, {}).get("end"),
             "model_version": classification["model"],
+            "confidence": classification["label_confidence"].get(label),
         }
         for label in classification["labels"]
     ]

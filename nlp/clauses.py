@@ -21,7 +21,7 @@ _BREAK = re.compile(
 
 # Markers after which a sentence gives its reason ("…差异的主要原因是…", "…,主要是…").
 _REASON_MARKER = re.compile(
-    r"原因(?:主要)?(?:是|为|系|在于|:)|主要(?:是|系|由于|因为|因|为)(?!\d)|由于|因为|系因|缘于|源于|是因"
+    r"原因(?:主要|都|均)?(?:是|为|系|在于|:)|主要(?:是|系|由于|因为|因|为)(?!\d)|由于|因为|系因|缘于|源于|(?<![一二三四五六七八九十])是因|主要原因(?:是|为|系|在于|:)?"
 )
 # What follows the reason but is not one: "。主要包括:办公费、…" lists what the money is.
 _REASON_END = re.compile(r"。\s*(?:其中|主要包括|主要用于|包括|具体|主要支出)")

@@ -42,6 +42,10 @@ class RuleResult:
     stated_direction: int = 0  # +1 / -1 when the reason itself only rises or only falls
     # Clauses where a running cost itself rose or fell ("办公费增加"): a reason of its own.
     standalone_items: set[Clause] = field(default_factory=set)
+    # Clauses whose running-cost word is also the sentence's subject (公务接待费…接待费用增加).
+    subject_items: set[Clause] = field(default_factory=set)
+    # Clauses where a pay cue named a rule (调资, 标准, 改革…), not just a pay item (绩效工资).
+    pay_rules: set[Clause] = field(default_factory=set)
 
     def add(self, label: str, clause: Clause | None) -> None:
         if clause is None:
@@ -90,13 +94,22 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
         if match.label == "no_difference":
             continue
         clause = clause_at(clauses, match.start)
+        if match.label in ("austerity", "operating_costs") and clause \
+                and _INTENT.search(text, clause.start, match.start):
+            continue  # "我镇将…尽力压缩开支,确保公务用车运行费用不超过…" promises; it caused nothing
         if match.label == "operating_costs":
             if _names_subject(text, match, subject, clause):
                 continue
             if _CHANGED.match(text, match.end, end):
                 result.standalone_items.add(clause)
+            if text[match.start:match.end] in subject:
+                result.subject_items.add(clause)
+        if match.label == "pay_policy" and _PAY_RULE.search(text, match.start, match.end):
+            result.pay_rules.add(clause)
         result.add(match.label, clause)
-    _drop_named_items(result)
+    _drop_named_items(result, text)
+    _drop_moved_pay(result)
+    _drop_corrected_estimate(result)
     staff_changes = rules.staff_changes(text, start, end)
     if staff_changes and not {"staff_increase", "staff_decrease"} & result.hits.keys():
         direction = gap_direction(text, start)
@@ -113,19 +126,72 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
 
 # A running-cost word in a clause whose cause is another category (timing, a project, pay…) names what
 # was paid, not why ("部分办公费用年底未支付完成", zhongzhan-2023 p.3): rule 9.
-_CAUSES_OVER_ITEMS = ("payment_timing", "accounting_reclass", "carryover", "unbudgeted",
-                      "budget_estimation", "project_decrease", "project_increase",
+_CAUSES_OVER_ITEMS = ("fiscal_tightness", "payment_timing", "accounting_reclass", "carryover",
+                      "unbudgeted", "budget_estimation", "project_decrease", "project_increase",
                       "reorganization", "pay_policy")
+# A clause after 导致 / 造成 / 从而 / 故 states what followed, not why: "…招商引资项目增加导致公务接待
+# 有所增加" (鄂城 2022 三公), "因系统卡顿…,导致2024年公务用车运行维护费增加" (涪陵 2024 三公).
+_EFFECT_BEFORE = re.compile(r"(?:导致|致使|造成|从而|使得|因此|所以|故)\s*$")
+_EFFECT_START = re.compile(r"(?:因此|所以|故|相应|从而|使得|使)")
+# A promise in the reason ("我镇将…尽力压缩开支") is not what caused the gap.
+_INTENT = re.compile(r"(?:将|拟|力争|确保|尽力|计划)")
 
 
-def _drop_named_items(result: RuleResult) -> None:
+# Words that say something changed: a running-cost word in a clause without one only names an
+# item ("卫生监督车辆属执法执勤车辆", "因公出国、公务接待费没预算", "公务用车购置支出0万元").
+_CHANGE_WORD = re.compile(r"增|减|降|升|涨|多|少|节约|节俭|压|控|改|购|更新|报废|老化|维修|停|取消|"
+                          r"恢复|开展|未|无法|不再|变|调|超|高|低|提|频|长|短")
+_ZERO_FIGURE = re.compile(r"(?<![\d.])0(?:\.0+)?(?:万元|元)")
+# A pay cue that names a rule: the rest (绩效工资, 年终考核奖) name a pay item only.
+_PAY_RULE = re.compile(r"调|改革|政策|标准|晋|增资|基数|比例|费率|并轨|缴纳|补缴|上涨|增长|提高|套改|规范|落实")
+# Scope and payer changes (codebook rule 15 and the coding notes): pay items moved this way are
+# what moved, not a change of pay ("因代发检察官学院绩效工资增加", "将年终考核奖…纳入部门年度预算").
+_SCOPE = re.compile(r"代(?:扣|发|缴)|纳入|列入|统一(?:发放|支付)|改由|口径")
+# The generic budget-adjustment cues of `unbudgeted` ("年末决算对年初预算调整较大") beside an estimate
+# the text calls wrong are the estimate corrected (codebook: budget_estimation), not new money.
+_ADJUSTED = re.compile(r"预算调整|调整(?:了)?(?:年初)?预算|对(?:年初)?预算(?:进行)?(?:了)?调整")
+
+
+def _is_effect(text: str, clause: Clause) -> bool:
+    return bool(_EFFECT_BEFORE.search(text, max(0, clause.start - 3), clause.start)
+                or _EFFECT_START.match(clause.text))
+
+
+def _drop_named_items(result: RuleResult, text: str) -> None:
+    """Running-cost words that only name what a cause of another category moved (rule 9): in
+    that cause's own clause, or in a clause stating its effect."""
     items = result.hits.get("operating_costs", [])
     causes = {clause for label in _CAUSES_OVER_ITEMS for clause in result.hits.get(label, [])}
-    kept = [clause for clause in items if clause not in causes or clause in result.standalone_items]
+    projects = set(result.hits.get("project_increase", []) + result.hits.get("project_decrease", []))
+    kept = [clause for clause in items
+            if not (causes and _is_effect(text, clause))
+            and not (causes - {clause} and not _CHANGE_WORD.search(_ZERO_FIGURE.sub("", clause.text)))
+            and (clause not in causes
+                 or (clause in result.standalone_items and clause not in projects
+                     and clause not in result.subject_items))]
     if kept:
         result.hits["operating_costs"] = kept
     else:
         result.hits.pop("operating_costs", None)
+
+
+def _drop_moved_pay(result: RuleResult) -> None:
+    """Pay items in a clause that moves money between payers or scopes are what moved (rule 15)."""
+    moved = [clause for clause in result.hits.get("pay_policy", [])
+             if clause not in result.pay_rules and clause in result.hits.get("accounting_reclass", [])
+             and _SCOPE.search(clause.text)]
+    kept = [clause for clause in result.hits.get("pay_policy", []) if clause not in moved]
+    if kept:
+        result.hits["pay_policy"] = kept
+    else:
+        result.hits.pop("pay_policy", None)
+
+
+def _drop_corrected_estimate(result: RuleResult) -> None:
+    """`unbudgeted` only from a generic adjustment, beside budget_estimation: the estimate corrected."""
+    clauses = result.hits.get("unbudgeted", [])
+    if clauses and "budget_estimation" in result.hits and all(_ADJUSTED.search(c.text) for c in clauses):
+        result.hits.pop("unbudgeted")
 
 
 def _names_subject(text: str, match, subject: str, clause: Clause | None) -> bool:

@@ -25,6 +25,9 @@ D, N, U = Verdict.DISCLOSURE, Verdict.NOT_DISCLOSURE, Verdict.UNKNOWN
     "一般公共预算财政拨款“三公”经费及会议费、培训费支出决算表",  # 培训费 is no training notice
     "合肥市科技馆2022年“三公”经费预算",                            # a body's own 三公
     "酉阳土家族苗族自治县公安局2023年度决算公开说明(本级)",           # (本级): the body's own office
+    "单位收支总表.xls",                                               # tables and sections that never
+    "国有资产占用情况",                                               # say 预算/决算
+    "部门整体支出绩效自评表",                                         # a 决算's own table, no 绩效 report
 ])
 def test_department_disclosures_are_in(title):
     assert relevance.judge(title) is D
@@ -50,6 +53,10 @@ def test_department_disclosures_are_in(title):
     "2019年度鹿寨县“三公”经费支出决算情况",                            # a region's own 三公
     "一般公共预算本级支出预算表",                                      # a region's tables
     "(01表)一般公共预算收支决算总表",
+    "财政预决算公开专栏",                                              # a column, not a document
+    "预决算公开",
+    "政府性基金预算转移性收支决算表",                                  # 转移性收支: the government's
+    "2022年度项目支出绩效自评表及项目绩效评价报告",                    # a 绩效 report beside the table
 ])
 def test_hard_negatives_are_out(title):
     assert relevance.judge(title) is N
@@ -59,6 +66,8 @@ def test_hard_negatives_are_out(title):
     (["附件1", "P020241015123456.pdf"], U),          # names that say nothing
     (["2024年部门预算", "办公设备采购公告.pdf"], N),     # any certain "no" wins
     (["部门整体支出绩效目标表", "示例区教育局2025年部门预算"], D),  # a table named by its article
+    (["政府采购"], U),                                 # bare column names: the page decides
+    (["三公经费", "2023年区本级“三公”经费预算公开报表"], N),
     ([None, ""], U),
 ])
 def test_several_names(titles, verdict):
@@ -92,3 +101,14 @@ def test_held_out_precision_beats_the_old_keyword_rule():
     keyword = relevance.evaluate(held_out, lambda t: D if relevance.BUDGET.search(t) else U)
     assert ours["precision"] > keyword["precision"]
     assert ours["recall"] >= 0.8
+
+
+def test_the_data_docs_state_what_the_data_holds():
+    titles = relevance.load_titles()
+    sites = len({relevance.site_of(t["url"]) for t in titles})
+    disclosures = sum(t["label"] for t in titles)
+    card = (relevance.DATA_DIR / "README.md").read_text("utf-8")
+    counts = f"{len(titles)} titles ({disclosures} disclosures, {len(titles) - disclosures} not) from {sites} sites"
+    assert counts in card
+    crawler_readme = (relevance.DATA_DIR.parent / "README.md").read_text("utf-8")
+    assert f"{len(titles)} titles from {sites} sites" in crawler_readme

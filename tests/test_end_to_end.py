@@ -212,3 +212,38 @@ def test_a_build_killed_with_sigkill_is_completed_by_the_next(sample_archive, tm
     gongkai("build", "--archive", str(copy))
     assert count() == complete
     assert query(copy, "SELECT count(*) FROM documents WHERE extractor_version = 'previous'") == [(0,)]
+
+
+def test_datasette_lists_the_least_sure_explanations_first(sample_datasette, sample_archive, tmp_path):
+    from conftest import running_datasette
+    from gongkai import nlp
+
+    rows = get_json(sample_datasette + "/archive/least_sure_explanations.json?_shape=array")
+    stored = query(sample_archive, """SELECT explanation_id, min(confidence) FROM explanation_categories
+                                      WHERE source = 'model' GROUP BY explanation_id""")
+    assert rows and len(rows) == len(stored)
+    confidences = [row["confidence"] for row in rows]
+    assert confidences == sorted(confidences)
+    # what the build stored is what the classifier says now, and what `labels review` sorts by
+    classifier = nlp.load_classifier()
+    reasons = dict(query(sample_archive, "SELECT id, coalesce(reason, text) FROM explanations"))
+    for row in rows[:10]:
+        result = classifier.classify(reasons[row["explanation_id"]])
+        assert row["confidence"] == result["confidence"]
+        assert json.loads(row["labels"]) == sorted(result["labels"])
+    # the page links each row to its document, its page's text and the PDF
+    with urllib.request.urlopen(sample_datasette + "/archive/least_sure_explanations", timeout=30) as page:
+        html = page.read().decode("utf-8")
+    first = rows[0]
+    assert f'href="/archive/documents/{first["document_id"]}"' in html
+    assert f"/-/files/{first['sha256']}#page={first['page']}" in html
+    # a researcher's correction takes the explanation off the list
+    copy = copy_archive(sample_archive, tmp_path)
+    conn = sqlite3.connect(copy)
+    conn.execute("INSERT INTO explanation_categories (explanation_id, label, model_version, source) "
+                 "VALUES (?, 'other', 'human', 'human')", (first["explanation_id"],))
+    conn.commit()
+    conn.close()
+    with running_datasette(copy) as base:
+        after = get_json(base + "/archive/least_sure_explanations.json?_shape=array")
+    assert [row["explanation_id"] for row in after] == [row["explanation_id"] for row in rows[1:]]

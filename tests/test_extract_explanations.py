@@ -152,10 +152,120 @@ CASES = [
         "项目支出预算数为5853.96万元。与上年持平。",
         dict(kind="year_over_year", subject="项目支出", no_difference=True, reason=None), id="持平",
     ),
+    pytest.param(  # one subject compared with two bases: one statement per comparison
+        "其中:公务用车购置及运行维护费21万元,较上年减少16万元,较年初预算数减少4万元,主要是事业单位公车改革,公务用车保有量减少4辆;",
+        [dict(kind="year_over_year", subject="公务用车购置及运行维护费", change=-16.0, actual=None,
+              reason="事业单位公车改革,公务用车保有量减少4辆"),
+         dict(kind="budget_vs_actual", subject="公务用车购置及运行维护费", change=-4.0, actual=21.0,
+              reason="事业单位公车改革,公务用车保有量减少4辆")],
+        id="two-bases",
+    ),
+    pytest.param(  # a reason sentence naming its subject before the marker
+        "公务用车购置增长的原因主要是政法部门及城管等执法部门增加执法车辆。",
+        dict(kind="year_over_year", subject="公务用车购置", reason="政法部门及城管等执法部门增加执法车辆"),
+        id="subject-before-the-marker",
+    ),
+    pytest.param(  # items listed after 其中 with a change of their own, split at their commas
+        "与2023年预算相比增长16.75%,其中因公出国(境)费增加0万元,公务用车运行维护费增加2.01万元,原因是系统卡顿。",
+        [dict(subject="因公出国(境)费", change=0.0, no_difference=True),
+         dict(subject="公务用车运行维护费", change=2.01, no_difference=False, reason="系统卡顿")],
+        id="items-with-their-own-change",
+    ),
+    pytest.param(
+        "其中:因公出国(境)经费0万元,和年初预算持平;",
+        dict(kind="budget_vs_actual", subject="因公出国(境)经费", actual=0.0, no_difference=True),
+        id="和年初预算持平",
+    ),
     pytest.param(
         "2025 年“三公”经费预算 1.20 万元，全部为公务用车运行维护费，较 2024 年无变化。",
         dict(kind="year_over_year", subject="“三公”经费", change=None, reason=None, no_difference=True),
         id="无变化-is-no-difference",
+    ),
+    # Wordings of the second round of real texts (tests/real/texts/, EXTRACTOR_VERSION 11).
+    pytest.param(  # sc-dyrmt-2022-juesuan: two subjects' figures printed as pairs
+        "2022年度收、支总计各是4125.49,4143.91万元。与2021年相比,收、支总计各减少1267.86,2570.97万元,各下降23.51%、"
+        "38.28%。主要变动原因是天府旅游名县创建工作完成,项目收入减少。",
+        [dict(subject="收、支总计", change=-1267.86, change_pct=-23.51, reason="天府旅游名县创建工作完成,项目收入减少"),
+         dict(subject="收、支总计", change=-2570.97, change_pct=-38.28, reason="天府旅游名县创建工作完成,项目收入减少")],
+        id="paired-figures",
+    ),
+    pytest.param(  # js-jianchayuan-2017-doc: "各增加3,958.67" is one figure with a thousands comma
+        "与上年相比收、支预算总计各增加3,958.67 万元，增长 21.95 %。主要原因是政策性调整。",
+        dict(change=3958.67, change_pct=21.95), id="thousands-comma-is-no-pair",
+    ),
+    pytest.param(  # js-fayuan-2018-doc: the % sign left out
+        "5．法院（款）案件执行（项）支出950万元，与上年相比减少100万元，减少9.52，主要原因是压减了案件执行经费的支出预算安排。",
+        dict(subject="法院（款）案件执行（项）", change=-100.0, change_pct=-9.52), id="percent-sign-left-out",
+    ),
+    pytest.param(  # hb-echeng-2022-sangong: 万 without 元; a clause naming its own subject and change
+        "会议费减少87.51万元,培训费增加4.66万,增加的原因一是2021年因为疫情,组织部的村委培训没有开展,二是2022年人大代表人数"
+        "有所增加,导致人大培训费有所增加。",
+        dict(subject="培训费", change=4.66, text="培训费增加4.66万,增加的原因一是2021年因为疫情,组织部的村委培训没有开展,"
+             "二是2022年人大代表人数有所增加,导致人大培训费有所增加。"),
+        id="万-and-own-subject",
+    ),
+    pytest.param(  # gx-sanjiang-heping-2016-juesuan: two subjects compared, one reason after them
+        "2016年部门收入5649006.18元,支出5238630.16元,比上年收入增加50.8%,支出比上年增加42.5 %。主要原因是2016年度新增"
+        "和平乡人口计划与生育服务站,计生部门有一部公务车",
+        [dict(subject="收入", change_pct=50.8, reason="2016年度新增和平乡人口计划与生育服务站,计生部门有一部公务车"),
+         dict(subject="支出", change_pct=42.5, reason="2016年度新增和平乡人口计划与生育服务站,计生部门有一部公务车")],
+        id="one-reason-for-two-subjects",
+    ),
+    pytest.param(  # gd-yingde-2016-sangong: 对比, 减少率 in the next ；clause, a bare 原因
+        "1、公务接待费2016年预算8万元,2015年预算12.5万元;对比减少4.35万元;减少率35.22%,原因执行八项规定厉行节约。",
+        dict(kind="year_over_year", subject="公务接待费", change=-4.35, change_pct=-35.22, reason="执行八项规定厉行节约"),
+        id="对比-减少率-bare-原因",
+    ),
+    pytest.param(  # gx-wuzhou-1242-2020-sangong: no gap with either base, two statements
+        "其中,因公出国支出决算比预算无增减变化,比去年无增减变化;",
+        [dict(kind="budget_vs_actual", subject="因公出国支出", no_difference=True),
+         dict(kind="year_over_year", subject="因公出国支出", no_difference=True)],
+        id="no-gap-with-two-bases",
+    ),
+    pytest.param(  # cq-fuling-qxz-2024-sangong: a change of its own is the comparison 主要是 needs
+        "公务接待费减少0万元,主要是各单位严格落实我区过“紧日子”十条举措,压缩接待开支,降低运行成本。",
+        dict(subject="公务接待费", change=0.0, no_difference=True,
+             reason="各单位严格落实我区过“紧日子”十条举措,压缩接待开支,降低运行成本"),
+        id="主要是-after-its-own-change",
+    ),
+    pytest.param(  # nx-yinchuan-dangan-2016-sangong: nothing in either year, in words
+        "与上年预算相比,上年与本年均无因公出国(境)情况; 公务接待费预算无变化;公务用车购置及运行费预算无变化。",
+        [dict(subject="因公出国(境)", no_difference=True), dict(subject="公务接待费", no_difference=True),
+         dict(subject="公务用车购置及运行费", no_difference=True)],
+        id="均无-and-无变化",
+    ),
+    pytest.param(  # nx-yinchuan-dangan-2016-sangong: a count compared is no statement
+        "2016年我单位公务用车保有量1辆,与2015年相比无变化。", [], id="a-count-is-no-money",
+    ),
+    pytest.param(  # nx-yinchuan-dangan-2016-sangong: the subject printed before its year
+        "公务接待费2015年年末支出1.36万元(共接待9批、52人次),2016年预算与上年实际支出相比,减少26.47%。减少支出的原因是:"
+        "根据“三公”经费的管理要求,逐年需要减少支出。",
+        dict(subject="公务接待费", change_pct=-26.47), id="subject-before-its-year",
+    ),
+    pytest.param(  # yn-baoshan-huanbao-2019-sangong: the change before the comparison word, in 元
+        "公务用车运行维护费325000元,增72000元,同比增长28.46%,主要原因:一是监测任务增加车辆使用频率高。",
+        dict(subject="公务用车运行维护费", change=7.2, change_pct=28.46), id="change-before-同比",
+    ),
+    pytest.param(  # sc-youxian-zhengfuban-2022-sangong: the % before the change
+        "2022游仙区政府办“三公”经费财政拨款预算数9万元,较2021年预算下降40%,减少6万元。主要原因是节约开支。",
+        dict(change=-6.0, change_pct=-40.0, reason="节约开支"), id="percent-before-the-change",
+    ),
+    pytest.param(  # gx-wuzhou-1443-2023-juesuan: the reason's own words say nothing of the kind
+        "6.其他收入0.00万元,为预算单位在“财政拨款收入”“事业收入”“经营收入”之外取得的收入。较2022年度决算数增加0.00万元,"
+        "增长0%,主要原因是:本单位无其他收入,与去年相比无变化,与预算相比无变化。",
+        dict(kind="year_over_year", subject="其他收入", change=0.0, no_difference=True), id="kind-from-the-figures",
+    ),
+    pytest.param(  # yn-xundian-zhengfawei-2022-sangong: 等于预算数 is no difference
+        "2022年度一般公共预算财政拨款“三公”经费支出年初预算为6,283.70元,支出决算为6,283.70元,完成年初预算的100%。"
+        "2022年度一般公共预算财政拨款“三公”经费支出决算数等于预算数的主要原因是单位认真贯彻中央八项规定。",
+        dict(kind="budget_vs_actual", budget=0.62837, actual=0.62837, rate=100.0, no_difference=True),
+        id="等于预算数",
+    ),
+    pytest.param(  # sc-dyrmt-2023-juesuan: the reason names its base; the other one's figures are not its own
+        "2022年“三公”经费财政拨款支出决算为3.46万元,完成预算100%,较上年增加2.4万元,增长0.24%。决算数小于预算数"
+        "(或与预算数持平)的主要原因是公务用车年久失修。",
+        dict(kind="budget_vs_actual", actual=3.46, rate=100.0, change=None, change_pct=None, no_difference=True),
+        id="base-named-by-the-reason",
     ),
 ]
 
@@ -213,3 +323,51 @@ def test_a_statement_broken_by_a_page_is_one_statement():
     [item] = found
     assert item.subject == "行政事业单位离退休（款）机关事业单位基本养老保险缴费支出（项）"
     assert (item.change, item.change_pct, item.reason, item.page) == (7.52, 1.84, "缴费基数调整，支出增加", 13)
+
+
+def test_reason_sentences_take_the_figures_printed_for_their_subject():
+    """sh-jiading-sifaju-2017-sangong: items compared after 其中, then one reason sentence per item;
+    an item at 0 is not a statement of its own when a reason sentence names it later."""
+    found = explanations([HEADING, Paragraph(
+        "2017年度“三公”经费财政拨款支出决算数比2016年度减少0.28万元,降低3.09%,其中:因公出国(境)费支出决算减少0万元,"
+        "降低0%;公务用车购置及运行维护费支出决算减少0.29万元,降低3.31%;公务接待费支出决算增加0.01万元,增长3.45%。"
+        "因公出国(境)费支出持平的主要原因是严格执行八项规定。公务用车购置及运行维护费支出减少的主要原因是严格执行八项规定。"
+        "公务接待费支出增加的主要原因是公务接待批次人数略有增加。", 3)])
+    assert [(item.subject, item.change, item.change_pct, item.no_difference, item.text) for item in found] == [
+        ("因公出国(境)费", 0.0, 0.0, True, "因公出国(境)费支出持平的主要原因是严格执行八项规定。"),
+        ("公务用车购置及运行维护费", -0.29, -3.31, False, "公务用车购置及运行维护费支出减少的主要原因是严格执行八项规定。"),
+        ("公务接待费", 0.01, 3.45, False, "公务接待费支出增加的主要原因是公务接待批次人数略有增加。"),
+    ]
+
+
+def test_a_reason_paragraph_names_the_base_of_an_earlier_sentence():
+    """gd-czt-2023-sangong: two reason paragraphs, one for the budget, one for last year."""
+    found = explanations([HEADING, Paragraph(
+        "广东省财政厅2023年度“三公”经费财政拨款支出决算为62.07万元,完成全年预算84.82万元的73.2%,比上年决算数增加38.97万元,"
+        "增长168.7%;比2019年(疫情前)决算数减少24.87万元,降低28.6%。其中:公务接待费支出决算为22.59万元,完成预算43.2万元的"
+        "52.3%,比上年决算数增加20.63万元,增长1,055.4%。", 3),
+        Paragraph("2023年度“三公”经费支出决算小于预算数的主要情况:认真贯彻落实中央八项规定精神和厉行节约的要求。", 3),
+        Paragraph("2023年度“三公”经费支出决算大于上年决算数的主要情况:2022年受疫情等因素影响,人员流动减少。", 3)],
+        "广东省财政厅")
+    assert [(item.kind, item.subject, item.budget, item.actual, item.rate, item.change, item.change_pct)
+            for item in found] == [
+        ("budget_vs_actual", "“三公”经费财政拨款支出", 84.82, 62.07, 73.2, None, None),
+        ("year_over_year", "“三公”经费财政拨款支出", None, None, None, 38.97, 168.7),
+    ]
+
+
+def test_a_bare_marker_takes_the_next_sentence_as_reason():
+    """gx-wuzhou-1443-2023-juesuan: "主要原因是:" ends the line; the reason compares in words."""
+    found = explanations([HEADING, Paragraph("7.使用非财政拨款结余(含专用结余)0.00 万元。较 2022 年度决算数增加 0.00 万元,"
+                                             "增长 0%,主要原因是:", 3),
+                          Paragraph("本单位无使用非财政拨款结余,与去年相比无变化,与预算相比无变化。", 3)])
+    [item] = found
+    assert (item.kind, item.change, item.reason) == (
+        "year_over_year", 0.0, "本单位无使用非财政拨款结余,与去年相比无变化,与预算相比无变化")
+
+
+def test_a_heading_names_the_subject_a_sentence_leaves_out():
+    """sc-youxian-zhengfuban-2022-sangong."""
+    found = explanations([Paragraph("(一)因公出国(境)经费", 2, 2), Paragraph("2022年预算安排0万元,与2021年预算持平。", 2)])
+    [item] = found
+    assert (item.subject, item.no_difference) == ("因公出国(境)经费", True)

@@ -153,8 +153,12 @@ def test_codebook_rules(rules_only, shipped, text, expected):
 @pytest.mark.parametrize("text", ["人员增加", "持平", "工作需要", "", "   "])
 def test_result_shape(shipped, text):
     result = shipped.classify(text)
-    assert set(result) == {"text", "labels", "scores", "spans", "confidence", "model"}
+    assert set(result) == {"text", "labels", "scores", "spans", "confidence", "label_confidence",
+                           "model"}
     assert 0.0 <= result["confidence"] <= 1.0
+    # one confidence per label given; the least sure of them is the text's
+    assert set(result["label_confidence"]) == set(result["labels"])
+    assert min(result["label_confidence"].values()) == result["confidence"]
     assert result["text"] == text
     assert set(result["scores"]) == set(nlp.LABELS)
     assert all(0.0 <= s <= 1.0 for s in result["scores"].values())
@@ -176,7 +180,7 @@ def test_confidence_is_lowest_where_the_decision_is_closest_to_its_bar(shipped):
     sure = shipped.classify("新调入及招录13人，同时厉行节约压减会议费")
     unsure = shipped.classify("工作需要")
     assert sure["confidence"] > unsure["confidence"]
-    scores = unsure["scores"]
-    assert unsure["confidence"] == round(min(shipped.model_alone - scores[l] if l != "other"
-                                              else scores[l] - shipped.model_alone
-                                              for l in nlp.LABELS), 4)
+    scores, bars = unsure["scores"], shipped.model_alone
+    assert unsure["labels"] == ["other"]
+    assert unsure["confidence"] == round(min(bars[l] - scores[l] if l != "other" else scores[l] - bars[l]
+                                             for l in nlp.LABELS if bars[l] <= 1), 4)

@@ -8,6 +8,7 @@ tests/real/floors.json are the scores the extractor has reached, raised as it im
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -20,8 +21,8 @@ from click.testing import CliRunner
 from gongkai.cli import main
 from gongkai.extract.catalog import BUDGET_NAMES, FINAL_ACCOUNT_NAMES
 from gongkai.extract_eval import (
-    FACTS, FIGURES, check_floors, evaluate, finding_verdict, load_cases, match_statements,
-    reason_key, subject_key, subject_matches,
+    FACTS, FIGURES, Case, check_floors, evaluate, finding_verdict, load_cases, match_statements, raised_floors,
+    published_name, reason_key, region_matches, score, subject_key, subject_matches,
 )
 
 CORPUS = Path(__file__).resolve().parent / "real"
@@ -66,6 +67,13 @@ def test_truth_is_well_formed(path):
             f"{path.name}: a statement gives a reason or says there is no difference: {statement['text']}"
     for finding in truth.get("findings") or []:
         assert isinstance(finding["verdict"], bool) and finding.get("why"), finding
+    rows = truth.get("line_items") or []
+    for row in rows:  # placed by page (a published PDF) or by table (a rendering), never both ways in one file
+        assert re.fullmatch(r"\d{3}(\d{2}){0,2}", row["subject_code"]), row
+        assert ("page" in row) == ("page" in rows[0]) and ("page" in row or row.get("table")), row
+        figures = row["values"] if "values" in row else [row["value"]]
+        assert figures and all(v is None or isinstance(v, (int, float)) for v in figures), row
+    assert len({(row.get("page"), row.get("table"), row["subject_code"]) for row in rows}) == len(rows)
 
 
 def test_cases_pair_each_truth_with_its_pdfs():
@@ -81,6 +89,9 @@ def test_cases_pair_each_truth_with_its_pdfs():
     ("收、支预算总计", "收支 预算总计", True),                           # punctuation, spaces
     ("1．公共安全（类）", "公共安全（类）", True),                       # an item number
     ("一般公共预算财政拨款支出", "财政拨款支出", False),
+    ("“三公”经费预算总额", "“三公”经费", True),                        # words that say which figure
+    ("收入预算", "收入", True),
+    ("一般公共预算收入", "一般公共收入", False),                        # 预算 inside a name stays
 ])
 def test_subject_comparison(truth, got, same):
     assert (subject_key(truth) == subject_key(got)) is same
@@ -109,6 +120,64 @@ def test_a_statement_without_its_opening_sentence_is_found_and_one_matches_one()
     assert list(match_statements(truth, got)) == [0]  # found once; the copy is one too many
 
 
+@pytest.mark.parametrize("truth,got,same", [
+    ("重庆市梁平区", "梁平区", True),            # the parent left out
+    ("梁平区", "重庆市梁平区", True),            # or written
+    ("儋州市", "儋州", True),                    # the level left out
+    ("西藏自治区", "西藏", True),
+    ("武清区", "清区", False),                   # a piece of a name is not a place
+    ("天津市武清区", "纳入天津市武清区", False),  # nor a sentence that holds one
+    ("银川市", "银川市西夏区", False),            # a district is not its city
+])
+def test_region_comparison(truth, got, same):
+    assert region_matches(truth, got) is same
+
+
+def _case(truth: dict, rendering: str = "libreoffice") -> Case:
+    base = {"province": "某省", "title": None, "doc_type": None, "fiscal_year": None,
+            "department": None, "region": None, "explanations": []}
+    return Case("x", Path("x.pdf"), rendering, {**base, **truth})
+
+
+def test_a_fact_the_text_does_not_print_is_not_scored_and_a_value_for_it_is_counted():
+    tally, details = score(_case({"fiscal_year": 2022}), {"fiscal_year": 2022, "department": "纳入某镇人民政府"})
+    scores = tally.as_dict()
+    assert scores["facts.fiscal_year"] == {"score": 1.0, "hits": 1, "total": 1}
+    assert scores["facts.department"]["total"] == 0           # null in the truth: not scored
+    assert scores["facts.unsupported"] == 1                   # but reported: counted
+    assert details["facts"] == {"department": {"expected": None, "got": "纳入某镇人民政府"}}
+
+
+def test_line_items_count_a_wrong_value_a_second_reading_and_a_phantom_row_against():
+    truth = {"line_items": [{"page": 5, "subject_code": "201", "value": 100.0},
+                            {"page": 5, "subject_code": "20101", "values": [60.0, None]},
+                            {"page": 5, "subject_code": "20102", "value": 40.0}]}
+    got = [{"page": 5, "subject_code": "201", "values": {"金额": 100.0}},
+           {"page": 5, "subject_code": "20101", "values": {"金额": 6.0}},       # wrong value
+           {"page": 5, "subject_code": "20102", "values": {"金额": 40.0}},
+           {"page": 5, "subject_code": "20102", "values": {"金额": 40.0}},      # read twice
+           {"page": 5, "subject_code": "20199", "values": {"金额": 1.0}},       # not on the page
+           {"page": 6, "subject_code": "301", "values": {"金额": 9.0}}]         # a page the truth leaves out
+    scores = score(_case(truth, "original"), {"line_items": got})[0].as_dict()
+    assert scores["line_items.found"] == {"score": round(2 / 3, 4), "hits": 2, "total": 3}
+    assert scores["line_items.precision"] == {"score": 0.4, "hits": 2, "total": 5}
+
+
+def test_line_items_of_a_rendering_are_placed_by_their_table():
+    truth = {"line_items": [{"table": "一般公共预算财政拨款支出决算表", "subject_code": "201", "values": [9.5, None]}]}
+    got = [{"page": 8, "table": "一般公共预算财政拨款支出决算表", "subject_code": "201", "values": {"小计": 9.5}},
+           {"page": 5, "table": "收入决算表", "subject_code": "201", "values": {"合计": 7.0}}]
+    scores = score(_case(truth), {"line_items": got})[0].as_dict()
+    assert scores["line_items.found"]["score"] == scores["line_items.precision"]["score"] == 1.0
+
+
+def test_the_extractor_is_given_the_name_the_file_was_published_under_never_our_slug():
+    page = {"url": "http://www.example.gov.cn/zwgk/t20230114_3346043.html"}
+    assert published_name(_case(page)) == "t20230114_3346043.pdf"
+    assert published_name(_case({**page, "filename": "2022年部门预算.pdf"})) == "2022年部门预算.pdf"
+    assert published_name(_case({}, "original")) == "x.pdf"  # a PDF kept under its published name
+
+
 def test_finding_verdicts_need_the_rule_page_and_figures():
     entries = [{"rule": "change_pct_mismatch", "page": 22, "figures": [79.05, 865.57], "verdict": True}]
     finding = {"rule": "change_pct_mismatch", "page": 22,
@@ -117,6 +186,26 @@ def test_finding_verdicts_need_the_rule_page_and_figures():
     assert finding_verdict(entries, {**finding, "page": 23}, "original") is None
     assert finding_verdict(entries, {**finding, "page": 23}, "libreoffice") is entries[0]  # pages move
     assert finding_verdict(entries, {**finding, "message": "stated change 79.05%"}, "original") is None
+
+
+def test_a_finding_is_described_by_the_entry_its_message_names():
+    """cq-fuling-jsz-2020-sangong: both findings quote the same sentence, which holds the figures
+    of the other comparison too; each is the entry its own message prints."""
+    entries = [{"rule": "change_pct_mismatch", "figures": [43.78, 19], "verdict": True},
+               {"rule": "change_pct_mismatch", "figures": [2.2, 4], "verdict": True}]
+    text = "经比较2020年度镇本级“三公”经费41万元,较上年减少19万元,下降43.78%,较年初预算数减少4万元,下降2.2%。"
+    finding = {"rule": "change_pct_mismatch", "message": "prints a change of -2.2% but 4 on 41 − (-4) = 45 is 8.89%",
+               "evidence": {"text": text}}
+    assert finding_verdict(entries, finding, "libreoffice") is entries[1]
+
+
+def test_true_findings_are_a_floor_and_false_ones_a_ceiling():
+    report = {"groups": {"all": {"findings.true": 5, "findings.false": 1}}}
+    floors = {"all": {"findings.true": 6, "findings.false": 0}}
+    assert check_floors(report, floors) == ["all findings.true = 5, at least 6 needed",
+                                            "all findings.false = 1, at most 0 allowed"]
+    report["groups"]["all"].update({"findings.true": 7, "findings.false": 0})
+    assert raised_floors(report, floors) == {"all": {"findings.true": 7, "findings.false": 0}}
 
 
 def test_cli_reports_and_enforces_floors(tmp_path):

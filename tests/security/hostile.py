@@ -136,7 +136,7 @@ class HostilePortal(BaseHTTPRequestHandler):
         path, server = urllib.parse.urlsplit(self.path).path, self.server
         if path == "/index.html":
             links = "".join(f'<li><a href="{url}">{text}</a></li>' for url, text in PORTAL_LINKS.items())
-            page = f"<html><head><title>财政预决算公开</title></head><body><ul>{links}</ul></body></html>"
+            page = f"<html><head><title>部门预决算公开</title></head><body><ul>{links}</ul></body></html>"
             return self.reply(page.encode("utf-8"), "text/html; charset=utf-8")
         if path.startswith("/loop/"):  # a new address every time: never ends
             return self.redirect(f"/loop/{int(path[6:].split('.')[0]) + 1}.pdf")
