@@ -44,6 +44,9 @@ class RuleResult:
     standalone_items: set[Clause] = field(default_factory=set)
     # Clauses whose running-cost word is also the sentence's subject (公务接待费…接待费用增加).
     subject_items: set[Clause] = field(default_factory=set)
+    # Labels whose only cue restated the sentence's subject (rule 12): the model may not give
+    # them back alone ("公务接待费减少的原因是公务接待支出减少" is `other`).
+    restated: set[str] = field(default_factory=set)
     # Clauses whose running-cost cue states a cause of its own ("车辆使用频率高", "出国(境)费标准调整",
     # "增加了部门和车辆"): kept beside any other cause in the clause.
     item_causes: set[Clause] = field(default_factory=set)
@@ -104,6 +107,7 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
             continue  # "我镇将…尽力压缩开支,确保公务用车运行费用不超过…" promises; it caused nothing
         if match.label == "operating_costs":
             if _names_subject(text, match, subject, clause):
+                result.restated.add(match.label)
                 continue
             if _CHANGED.match(text, match.end, end):
                 result.standalone_items.add(clause)
