@@ -43,6 +43,14 @@ def test_extraction_stays_above_the_floors(report):
     assert not problems, "\n".join(problems) + "\n(see tests/real/README.md: a drop is a regression)"
 
 
+def test_the_held_out_set_stays_above_its_floors():
+    """tests/real/heldout joined the corpus after its first measurement: from then on a drop
+    there is a regression too."""
+    floors = json.loads((HELDOUT / "floors.json").read_text(encoding="utf-8"))
+    problems = check_floors(evaluate(HELDOUT, workers=2), floors)
+    assert not problems, "\n".join(problems) + "\n(see tests/real/heldout/README.md)"
+
+
 def test_every_pdf_is_measured(report):
     pdfs = sorted(CORPUS.glob("jiangsu/*.pdf")) + sorted(CORPUS.glob("rendered/*.pdf"))
     assert {Path(doc["file"]).name for doc in report["documents"]} == {pdf.name for pdf in pdfs}
