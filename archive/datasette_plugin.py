@@ -4,7 +4,8 @@
   (``archive.search.fts_query``), for canned queries and ``?_search=`` — and the bounds
   of ``archive.limits`` on every connection.
 - ``filters_from_request``: the table pages' search box, counting at most 10,000 hits and
-  showing at most the newest 1,000 at any archive size (``archive.table_search``);
+  showing at most the newest 1,000 at any archive size, ``_search_<column>=`` on one
+  indexed column (``archive.table_search``);
   ``table_actions`` links it to the same search ranked by relevance.
 - ``register_routes``: ``/-/files/<sha256>`` (the archived bytes), ``/-/search`` (all
   tables at once), ``/-/charts`` (category counts by year and by region) and
@@ -16,7 +17,7 @@
 - ``register_output_renderer``: ``.zip`` — the files behind the rows of any table or query,
   streamed.
 - ``asgi_wrapper``: nosniff, a Content-Security-Policy, GET and HEAD only
-  (``archive.headers``).
+  (``archive.headers``); a table search's count in its JSON (``table_search.count_json``).
 - ``handle_exception``: what a client can cause (a value too long, a result too large,
   SQLite out of memory) is a 4xx or 503 with a message, never a 500.
 """
@@ -99,7 +100,7 @@ def startup():
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return lambda app: security_headers(app, datasette)
+    return lambda app: security_headers(table_search.count_json(app), datasette)
 
 
 @hookimpl

@@ -191,7 +191,7 @@ def publish(archive_path: str | os.PathLike, out_dir: str | os.PathLike) -> dict
     inspect_data = _inspect(snapshot)
     (out / "inspect-data.json").write_text(json.dumps(inspect_data, indent=2))
     (out / "requirements.txt").write_text(
-        "datasette>=0.65,<1.0\nsqlite-utils>=3.36\n", encoding="utf-8"
+        "datasette>=0.65,<1.0\nsqlite-utils>=3.36\nnumpy>=1.24\n", encoding="utf-8"
     )
     settings = " ".join(
         f"--setting {key} {shlex.quote(json.dumps(value) if isinstance(value, bool) else str(value))}"

@@ -7,16 +7,20 @@ for each facet, which at a million pages takes up to seconds for a common word
 ``fts_table``, so Datasette's own search filter stays idle) and bounds the work:
 
 - the count of hits comes from the index alone, exact up to ``COUNT_CAP`` ("10,000+"
-  beyond), and is given in the page's description; the index is matched once when the
-  hits are few (the page's queries then take their ids);
+  beyond), and is given in the page's description and in the JSON (``search_hits``; the
+  JSON's ``filtered_table_rows_count`` is the number of rows that match, or null when it is
+  not known, never the size of the window); the index is matched once when the hits are
+  few (the page's queries then take their ids);
 - up to ``WINDOW`` hits, the page shows all of them, so its own count, order and facets
   are exact; beyond, it shows the ``WINDOW`` newest archived (the oldest, when sorted by id
   ascending). Paging by id moves the window along with the ``_next`` row, so every hit can
   be reached; the description says which hits these are, and the facets count them;
 - with column filters as well (a facet clicked): when few rows pass the filters, each is
-  looked up in the index (exact); otherwise the hits are read newest first until
-  ``WINDOW`` pass the filters, and the page shows those. Either way has a time limit,
-  past which every hit is used (exact, as slow as Datasette's own search).
+  looked up in the index (exact); otherwise the hits are read newest first, a chunk at a
+  time, until ``WINDOW`` pass the filters or ``FILTERED_MS`` have gone (an unindexed filter
+  on a large table), and the page shows those and says how many hits were checked;
+- ``_search_<column>=`` searches one indexed column; a column the index does not hold is a
+  400 that names those it does.
 
 Ranked by relevance: the table's actions menu links the same search to ``/-/search``,
 which ranks by relevance (``archive.search_all.rank``).
@@ -24,15 +28,21 @@ which ranks by relevance (``archive.search_all.rank``).
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import json
+import time
+from urllib.parse import parse_qsl, urlencode
 
 from . import search
 from .search import Source, fts_query
 
 COUNT_CAP = 10_000
 WINDOW = 1_000
-# How long finding the rows of a filtered search may take before every hit is used.
+# How long finding the rows of a filtered search may take (then the page shows those found).
 FILTERED_MS = 500
+# Hits checked against the filters per query, newest first.
+FILTERED_CHUNK = 5_000
+# The ASGI scope key where the filter leaves the count for the JSON (``count_json``).
+SCOPE_KEY = "gongkai.search_hits"
 
 # Views that carry a searchable table's id, and so search its index.
 VIEWS = {"explanation_facts": "explanations"}
@@ -61,31 +71,68 @@ def _sort(request, metadata: dict) -> tuple[str | None, bool]:
     return None, False
 
 
+def _column_searches(request, table: str, source: Source | None) -> dict[str, str]:
+    """``_search_<column>=`` arguments; a column without an index is the client's error."""
+    from datasette.utils.asgi import BadRequest
+
+    searches = {key[len("_search_"):]: request.args[key].strip()
+                for key in request.args if key.startswith("_search_")}
+    if searches and source is None:
+        raise BadRequest(f"{table} has no search index, so _search_{next(iter(searches))}= "
+                         "cannot be used")
+    unknown = sorted(set(searches) - set(source.columns if source else ()))
+    if unknown:
+        raise BadRequest(f"_search_{unknown[0]}=: the search index of {table} holds the "
+                         f"columns {', '.join(source.columns)}; search one with "
+                         f"_search_<column>=, or all with _search=")
+    return {column: value for column, value in searches.items() if value}
+
+
 async def search_filter(request, database: str, table: str, datasette):
     """``filters_from_request`` for searchable tables: see the module docstring."""
     from datasette.filters import FilterArguments
 
     source = source_for_table(table)
+    columns = _column_searches(request, table, source)
     if source is None:
         return None
     context = {"supports_search": True}
     query = request.args.get("_search", "").strip()
-    if not query:
+    if not query and not columns:
         return FilterArguments([], extra_context=context)
     context["search"] = query
-    params = {"gongkai_match": query if request.args.get("_searchmode") == "raw"
-              else fts_query(query)}
-    clause, shown = await _hits_clause(request, database, table, datasette, source.fts_table,
-                                       params)
-    described = f'search matches "{query}"'
+    parts, described = [], []
+    if query:
+        parts.append(query if request.args.get("_searchmode") == "raw" else fts_query(query))
+        described.append(f'search matches "{query}"')
+    for column, value in sorted(columns.items()):
+        parts.append(fts_query(value, columns=(column,)))
+        described.append(f'{column} matches "{value}"')
+    params = {"gongkai_match": " AND ".join(f"({part})" for part in parts)}
+    clause, shown, hits = await _hits_clause(request, database, table, datasette,
+                                             source.fts_table, params)
+    holder = request.scope.get(SCOPE_KEY)
+    if holder is not None and hits is not None:
+        holder.update(hits)
+    description = " and ".join(described)
     if shown:
-        described += f" ({shown})"
-    return FilterArguments([f"[id] IN ({clause})"], params, [described], context)
+        description += f" ({shown})"
+    return FilterArguments([f"[id] IN ({clause})"], params, [description], context)
 
 
-async def _hits_clause(request, database, table, datasette, fts, params) -> tuple[str, str]:
-    """The SQL selecting the hits the page works on, and what they are of how many ("" when
-    they are every hit and the page's own count says it)."""
+def _hits(total: int, exact: int | None) -> dict:
+    """What the JSON says of the hits: ``exact`` is the number of rows that match (None
+    when only the search's hits were counted, or the count stopped at the cap)."""
+    capped = total > COUNT_CAP
+    return {"search_hits": None if capped else total, "search_hits_capped": capped,
+            "search_hits_label": f"{COUNT_CAP:,}+" if capped else f"{total:,}",
+            "filtered_table_rows_count": exact}
+
+
+async def _hits_clause(request, database, table, datasette, fts, params):
+    """The SQL selecting the hits the page works on, what they are of how many ("" when they
+    are every hit and the page's own count says it), and the counts for the JSON (None
+    when the page's own count is exact)."""
     from datasette.database import QueryInterrupted
     from datasette.filters import Filters
     from datasette.views.base import ureg
@@ -95,13 +142,13 @@ async def _hits_clause(request, database, table, datasette, fts, params) -> tupl
     every = f"SELECT rowid {matching}"
     found = [row[0] for row in await db.execute(f"{every} LIMIT {WINDOW + 1}", params)]
     if len(found) <= WINDOW:  # their ids: the page's own queries need not match again
-        return ", ".join(str(int(rowid)) for rowid in found) or "NULL", ""
+        return ", ".join(str(int(rowid)) for rowid in found) or "NULL", "", None
     total = (await db.execute(f"SELECT count(*) FROM ({every} LIMIT {COUNT_CAP + 1})",
                               params)).single_value()
     counted = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
     # _where and _through are SQL a window could not take into account: every hit.
     if "_where" in request.args or "_through" in request.args:
-        return every, ""
+        return every, "", None
     metadata = datasette.table_metadata(database, table)
     column, descending = _sort(request, metadata)
     by_id = table not in VIEWS and column in (None, "id")  # then _next holds the last id
@@ -117,12 +164,13 @@ async def _hits_clause(request, database, table, datasette, fts, params) -> tupl
         which += " after the last page"
     filters = column_filters(request)
     if not filters:
+        exact = None if total > COUNT_CAP else total
         bound = (await db.execute(f"SELECT rowid {matching} ORDER BY rowid {order} "
                                   f"LIMIT 1 OFFSET {WINDOW - 1}", params)).first()
         if bound is None:  # fewer than WINDOW left after the last row shown
-            return f"SELECT rowid {matching}", f"{counted} rows match"
+            return f"SELECT rowid {matching}", f"{counted} rows match", _hits(total, exact)
         return (f"SELECT rowid {matching} AND rowid {'<=' if ascending else '>='} {int(bound[0])}",
-                f"{counted} rows match; these are the {which}")
+                f"{counted} rows match; these are the {which}", _hits(total, exact))
 
     where, filter_params = Filters(filters, metadata.get("units", {}), ureg).build_where_clauses(table)
     params.update(filter_params)
@@ -133,20 +181,85 @@ async def _hits_clause(request, database, table, datasette, fts, params) -> tupl
     except QueryInterrupted:  # an unindexed filter on a large table
         few = WINDOW + 1
     if few <= WINDOW:  # look each up in the index
-        return f"SELECT rowid {matching} AND rowid IN ({passing})", ""
-    try:
-        ids = [row[0] for row in await db.execute(
-            # CROSS JOIN keeps the index as the outer loop, read in order: the first WINDOW
-            # + 1 hits that pass end the read.
-            f"SELECT hit FROM (SELECT rowid AS hit {matching} ORDER BY rowid {order}) "
-            f"CROSS JOIN [{table}] ON [{table}].[id] = hit WHERE {' AND '.join(where)} "
-            f"ORDER BY hit {order} LIMIT {WINDOW + 1}", params, custom_time_limit=FILTERED_MS)]
-    except QueryInterrupted:
-        return every, f"{counted} rows match the search alone"
+        return f"SELECT rowid {matching} AND rowid IN ({passing})", "", None
+    ids, checked, complete = await db.execute_fn(lambda conn: _passing_hits(
+        conn, table, fts, where, params, ascending, after))
     shown = ", ".join(str(int(i)) for i in ids[:WINDOW]) or "NULL"
-    if len(ids) <= WINDOW:
-        return shown, ""
-    return shown, f"{counted} rows match the search alone; more than {WINDOW:,} pass the filters too, these are the {which}"
+    if complete and len(ids) <= WINDOW:
+        return shown, "", None
+    note = f"{counted} rows match the search alone; "
+    if len(ids) > WINDOW:
+        note += f"more than {WINDOW:,} pass the filters too, these are the {which}"
+    else:
+        note += (f"the filters were checked on the {checked:,} "
+                 f"{'oldest' if ascending else 'newest'} of them in the {FILTERED_MS} ms "
+                 f"allowed, and {len(ids):,} pass; narrow the search to check the rest")
+    return shown, note, _hits(total, None)
+
+
+def _passing_hits(conn, table, fts, where, params, ascending, after):
+    """The first ``WINDOW + 1`` hits, in the page's order, that pass the filters: hits are
+    read ``FILTERED_CHUNK`` at a time until enough pass, the hits run out or
+    ``FILTERED_MS`` have gone. Returns (ids, hits checked, whether every hit was checked)."""
+    order, beyond = ("ASC", ">") if ascending else ("DESC", "<")
+    started, ids, checked = time.monotonic(), [], 0
+    while True:
+        after_sql = f"AND rowid {beyond} {after}" if after is not None else ""
+        chunk = [row[0] for row in conn.execute(
+            f"SELECT rowid FROM [{fts}] WHERE [{fts}] MATCH :gongkai_match {after_sql} "
+            f"ORDER BY rowid {order} LIMIT {FILTERED_CHUNK}", params)]
+        checked += len(chunk)
+        # CROSS JOIN keeps the chunk as the outer loop, in its order.
+        ids += [row[0] for row in conn.execute(
+            f"SELECT hit FROM (SELECT value AS hit FROM json_each(:gongkai_chunk)) "
+            f"CROSS JOIN [{table}] ON [{table}].[id] = hit WHERE {' AND '.join(where)} "
+            f"ORDER BY hit {order}", {**params, "gongkai_chunk": json.dumps(chunk)})]
+        if len(chunk) < FILTERED_CHUNK:
+            return ids[:WINDOW + 1], checked, True
+        if len(ids) > WINDOW or time.monotonic() - started >= FILTERED_MS / 1000:
+            return ids[:WINDOW + 1], checked, False
+        after = chunk[-1]
+
+
+def count_json(app):
+    """ASGI wrapper: a table page's JSON tells the search's count (``_hits``) where the page
+    works on a window of the hits, in place of Datasette's count of the window."""
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "http" or not any(
+                key.startswith("_search") for key, _ in parse_qsl(
+                    scope.get("query_string", b"").decode("latin-1"))):
+            return await app(scope, receive, send)
+        holder, start, body = {}, None, []
+
+        async def capture(message):
+            nonlocal start
+            if message["type"] == "http.response.start":
+                kind = dict(message.get("headers", [])).get(b"content-type", b"")
+                if holder and kind.startswith(b"application/json"):
+                    start = message
+                    return
+            if start is None:
+                return await send(message)
+            body.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            content = b"".join(body)
+            try:
+                data = json.loads(content)
+            except ValueError:
+                data = None
+            if isinstance(data, dict) and "filtered_table_rows_count" in data:
+                data.update(holder)
+                content = json.dumps(data, ensure_ascii=False).encode("utf-8")
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length",
+                                                        str(len(content)).encode())]})
+            await send({"type": "http.response.body", "body": content})
+
+        await app({**scope, SCOPE_KEY: holder}, receive, capture)
+
+    return wrapped
 
 
 def relevance_link(datasette, database: str, table: str, request) -> dict | None:

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import socket
 import sqlite3
@@ -57,6 +58,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -89,11 +91,15 @@ TEMPLATES = [
     "{year}年度共组织对{n}个项目开展绩效自评，涉及资金{a}万元，占一般公共预算项目支出总额的{rate}%。",
 ]
 RARE = "数据要素市场化"  # in one page of 10,000
-# "absent": common characters that never stand together: the index has to read every page
-# holding them to find no phrase (one token per character).
-QUERIES = {"2 chars": ["人员", "经费", "政务"], "4 chars": ["人员增加", "智慧城市", "财政资金"],
-           "8 chars": ["严控支出厉行节俭", "智慧城市建设项目"], "rare": [RARE],
-           "absent": ["度年", "年预算支出"]}
+# Common characters in an order the templates never write, in the same pages as RARE.
+RARE_COMMON = "经费年度增加"
+# "absent": common characters that never stand together; "1 char": one character, found
+# through the index's characters column; "mixed": numbers next to CJK characters.
+QUERIES = {"1 char": ["年", "费", "券"],
+           "2 chars": ["人员", "经费", "政务"], "4 chars": ["人员增加", "智慧城市", "财政资金"],
+           "8 chars": ["严控支出厉行节俭", "智慧城市建设项目"], "rare": [RARE, RARE_COMMON],
+           "absent": ["度年", "年预算支出", "经费人员"],
+           "mixed": ["2024年度", "12月31日", "100万元"]}
 
 
 def sentence_bank(rng: random.Random, size: int = 5000) -> list[str]:
@@ -133,7 +139,7 @@ def build(db: Path, pages: int, chars: int, batch: int, seed: int = 1) -> dict[s
                 for n in range(first, min(pages, first + 50_000)):
                     text = "".join(rng.choices(bank, k=k))
                     if n % 10_000 == 7:
-                        text += f"推进{RARE}改革。"
+                        text += f"推进{RARE}改革，{RARE_COMMON}。"
                     rows.append((n // 50 + 1, n % 50 + 1, text))
                 conn.executemany("INSERT INTO pages (document_id, page, text) VALUES (?, ?, ?)", rows)
             print(f"  inserted {min(pages, first + 50_000):,} pages", file=sys.stderr, flush=True)
@@ -149,6 +155,23 @@ def build(db: Path, pages: int, chars: int, batch: int, seed: int = 1) -> dict[s
         timings["optimize_s"] = time.perf_counter() - start
         timings["optimize_cpu_s"] = time.process_time() - cpu
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return timings
+
+
+def reindex(db: Path, batch: int) -> dict[str, float]:
+    """Index an existing benchmark archive again from scratch with today's code (opening it
+    recreates an index whose definition changed, as an upgraded archive does)."""
+    timings = {}
+    with Archive(db) as archive:
+        start, cpu = time.perf_counter(), time.process_time()
+        search.rebuild(archive.conn, batch=batch)
+        timings["index_s"] = time.perf_counter() - start
+        timings["index_cpu_s"] = time.process_time() - cpu
+        start, cpu = time.perf_counter(), time.process_time()
+        search.optimize(archive.conn)
+        timings["optimize_s"] = time.perf_counter() - start
+        timings["optimize_cpu_s"] = time.process_time() - cpu
+        archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return timings
 
 
@@ -229,6 +252,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=5000, help="rows per index transaction")
     parser.add_argument("--reuse", action="store_true", help="query an existing --db")
     parser.add_argument("--build-only", action="store_true", help="build --db, keep it, query nothing")
+    parser.add_argument("--reindex", action="store_true",
+                        help="index an existing --db again with today's code, time it, keep it")
     parser.add_argument("--keep", action="store_true", help="keep the database (6 GB at 1M pages)")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--kinds", nargs="*", default=list(QUERIES), choices=list(QUERIES),
@@ -237,12 +262,18 @@ def main() -> None:
                         help="skip the LIKE scans (minutes at a million pages) and their recall check")
     args = parser.parse_args()
 
-    if not args.reuse:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{args.db}{suffix}").unlink(missing_ok=True)
-        timings = build(args.db, args.pages, args.chars, args.batch)
+    if args.reindex or not args.reuse:
+        if args.reindex:
+            timings = reindex(args.db, args.batch)
+            timings["insert_s"] = 0
+            with closing(sqlite3.connect(args.db)) as conn:
+                args.pages = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{args.db}{suffix}").unlink(missing_ok=True)
+            timings = build(args.db, args.pages, args.chars, args.batch)
         per_100k = 1e5 / args.pages
-        print(f"pages: {args.pages:,}  insert {timings['insert_s']:.0f} s  index "
+        print(f"pages: {args.pages:,}  load {os.getloadavg()[0]:.1f}  insert {timings['insert_s']:.0f} s  index "
               f"{timings['index_s']:.0f} s wall, {timings['index_cpu_s']:.0f} s CPU "
               f"({timings['index_cpu_s'] * per_100k:.1f} s CPU per 100k pages)  optimize "
               f"{timings['optimize_s']:.0f} s wall, {timings['optimize_cpu_s']:.0f} s CPU", flush=True)
@@ -266,6 +297,13 @@ def main() -> None:
             # Search within one document (its pages link to it): a filter on an indexed column.
             "in a document": lambda w: get_json(base, f"/{db_name}/pages.json", _search=w,
                                                 document_id=str(args.pages // 100), _col="page"),
+            # A facet counted over the hits the page works on.
+            "facets": lambda w: get_json(base, f"/{db_name}/pages.json", _search=w,
+                                         _facet="page", _col="page"),
+            # A filter on an unindexed column that most rows fail: the hits are checked a
+            # chunk at a time within table_search.FILTERED_MS.
+            "unindexed filter": lambda w: get_json(base, f"/{db_name}/pages.json", _search=w,
+                                                   page="50", _col="page"),
             "search-all": lambda w: get_json(base, "/-/search", q=w, _format="json"),
             "relevance": lambda w: get_json(base, "/-/search", q=w, table="pages",
                                             order="relevance", _format="json"),
@@ -273,7 +311,7 @@ def main() -> None:
                                          _format="json"),
         }
         print(f"{'query':<22}{'hits':>9}  " + "  ".join(f"{name:>15}" for name in paths)
-              + f"  {'LIKE count':>11}")
+              + f"  {'LIKE count':>11}  load")
         for kind in args.kinds:
             for word in QUERIES[kind]:
                 match = search.fts_query(word)
@@ -291,11 +329,12 @@ def main() -> None:
                         "SELECT count(*) FROM pages WHERE text LIKE ?", (f"%{word}%",)).fetchone()[0], 1)
                     assert found == hits, f"{word}: LIKE {found} vs FTS {hits}"
                     like = f"{p50:.0f}"
-                print(f"{kind + ' ' + word:<22}{hits:>9,}  " + "  ".join(cells) + f"  {like:>11}",
-                      flush=True)
+                print(f"{kind + ' ' + word:<22}{hits:>9,}  " + "  ".join(cells) + f"  {like:>11}"
+                      f"  {os.getloadavg()[0]:.1f}", flush=True)
                 print(f"{'':<33}table view says: " + (
                     f"HTTP {shown['error']}" if "error" in shown else
-                    f"{shown['filtered_table_rows_count']} rows {shown['human_description_en']}"),
+                    f"count {shown['filtered_table_rows_count']}, hits "
+                    f"{shown.get('search_hits_label', '-')}: {shown['human_description_en']}"),
                     flush=True)
         for label, path in (("documents page, 5 facets", f"/{db_name}/documents"),
                             ("documents json, 5 facets", f"/{db_name}/documents.json")):
@@ -305,7 +344,7 @@ def main() -> None:
         direct.close()
         process.terminate()
         process.wait(timeout=30)
-        if not (args.keep or args.reuse or args.build_only):
+        if not (args.keep or args.reuse or args.build_only or args.reindex):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{args.db}{suffix}").unlink(missing_ok=True)
 

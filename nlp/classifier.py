@@ -20,11 +20,15 @@ from .rules import RuleResult, apply_rules, reason_direction as _direction_of
 
 RULE_SCORE = 0.95
 THRESHOLD = 0.5
-# A label only the model sees must score this much when the rules found nothing, and
-# beside rule labels, in a clause that carries none of them (a clause the rules did not
-# understand): the model never relabels a clause the rules explained.
-MODEL_ALONE = 0.7
-MODEL_EXTRA = 0.9
+HERE = Path(__file__).parent
+# The bars a label only the model sees must clear, per label: ``model_alone`` when the rules
+# found nothing, ``model_extra`` beside rule labels, in a clause that carries none of them (a
+# clause the rules did not understand): the model never relabels a clause the rules explained.
+# Chosen on the province-grouped split by `gongkai evaluate --calibrate` (nlp.evaluate.
+# calibrate_bars); a label without a bar is never the model's alone.
+BARS = HERE / "data" / "bars.json"
+# Beside rule labels the model must be surer than alone.
+EXTRA_FLOOR = 0.9
 # A clause that states a consequence ("人员经费相应增加") or denies ("并非调资") is not a
 # cause of its own.
 _NOT_A_CAUSE = re.compile(r"相应|随之|随着|也有所|同步|^(?:不是|并非|非|没有|无|未)")
@@ -39,7 +43,6 @@ STAFF = ("staff_increase", "staff_decrease")
 _PEOPLE = re.compile(r"\d+\s*(?:人|名)|人数|编制|在编|在职|增人|减员|自然减员|调入|调出|调离|招录|招聘|"
                      r"遴选|新进|退休\d|退休(?:人员)?(?:增加|减少)|人员(?:增加|减少|变化|变动|调整|流动)|离职|去世")
 
-HERE = Path(__file__).parent
 MODEL_DIR = HERE / "model"  # the same directory nlp.model.train_shipped writes
 
 
@@ -60,11 +63,13 @@ class Classifier:
     """
 
     def __init__(self, model: TextModel | None = None, rules: CueRules | None = None,
-                 model_alone: float = MODEL_ALONE, model_extra: float = MODEL_EXTRA):
+                 model_alone: float | dict[str, float] | None = None,
+                 model_extra: float | dict[str, float] | None = None):
         self.model = model
         self.rules = rules or CueRules()
-        self.model_alone = _per_label(model_alone)
-        self.model_extra = _per_label(model_extra)
+        shipped = shipped_bars() if model_alone is None or model_extra is None else {}
+        self.model_alone = _per_label(shipped["model_alone"] if model_alone is None else model_alone)
+        self.model_extra = _per_label(shipped["model_extra"] if model_extra is None else model_extra)
         self.version = _version(model, self.rules, (sorted(self.model_alone.items()),
                                                     sorted(self.model_extra.items())))
 
@@ -194,6 +199,20 @@ class Classifier:
                      for label in labels}
         return {"confidence": min(per_label.values(), default=round(max(0.0, min(withheld, 1.0)), 4)),
                 "label_confidence": per_label}
+
+
+@lru_cache(maxsize=1)
+def shipped_bars(path: Path = BARS) -> dict[str, dict[str, float]]:
+    """The calibrated bars (nlp/data/bars.json): ``{"model_alone": {label: bar}, "model_extra": …}``."""
+    import json
+
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    return {"model_alone": stored["model_alone"], "model_extra": stored["model_extra"]}
+
+
+def extra_bars(alone: dict[str, float]) -> dict[str, float]:
+    """Beside rule labels, a label's bar is its own or ``EXTRA_FLOOR``, the higher."""
+    return {label: max(bar, EXTRA_FLOOR) for label, bar in alone.items()}
 
 
 def _per_label(bar: float | dict[str, float]) -> dict[str, float]:

@@ -36,6 +36,9 @@ class Example:
     province: str | None = None
     document: str | None = None
     form: str | None = None
+    # The frozen unseen set only (nlp/data/unseen.jsonl): held out for its ``province``, or
+    # as a ``document`` nobody had read when the cue rules were written.
+    heldout: str | None = None
 
     def to_json(self) -> str:
         return json.dumps({"text": self.text, "labels": list(self.labels), "source": self.source},
@@ -90,7 +93,8 @@ def _read(path: Path) -> list[Example]:
             if not text:
                 raise BadTrainingData(f"{where}: empty text")
             examples.append(Example(text, check_labels(labels, where), record.get("source", "written"),
-                                    record.get("province"), record.get("document"), record.get("form")))
+                                    record.get("province"), record.get("document"), record.get("form"),
+                                    record.get("heldout")))
     return examples
 
 

@@ -22,7 +22,7 @@ from gongkai.archive.search_all import search_table
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "archives"
 VERSIONS = sorted(int(path.stem[1:]) for path in FIXTURES.glob("v*.db"))
 QUERIES = ["人员增加", "政务云", "紧日子", "财政收入减少", "智慧城市", "IDC", "鹿城区", "事业运行",
-           "三公", "区教育局 2024"]
+           "三公", "区教育局 2024", "增", "度年", "2024年度", "12.50万元"]
 
 _spec = importlib.util.spec_from_file_location("make_fixture", FIXTURES / "make_fixture.py")
 make_fixture = importlib.util.module_from_spec(_spec)
@@ -106,6 +106,8 @@ def test_every_earlier_schema_version_has_a_fixture_archive():
 def test_an_earlier_archive_upgrades_to_the_schema_rows_and_searches_of_a_fresh_one(
         tmp_path, fresh, version):
     upgraded = copy_fixture(version, tmp_path)
+    # Indexed with one token per character (or not at all, before version 2).
+    assert all(search.CHARACTERS not in sql for *_, sql in schema(upgraded) if sql)
     with Archive(upgraded) as archive:
         search.refresh(archive.conn)
         assert archive.file_path(archive.conn.execute(
@@ -144,7 +146,7 @@ def test_a_column_added_to_a_search_index_reaches_an_existing_archive(tmp_path, 
     with Archive(path) as archive:
         conn = archive.conn
         columns = [row[1] for row in conn.execute("PRAGMA table_info(explanations_fts)")]
-        assert columns == ["subject", "text", "reason"]
+        assert columns == ["subject", "text", "reason", search.CHARACTERS]
         assert search.refresh(conn)["explanations"] == 12
         match = "reason : " + search.fts_query("财政收入减少")
         assert len(conn.execute("SELECT rowid FROM explanations_fts WHERE explanations_fts "

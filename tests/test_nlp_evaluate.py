@@ -11,7 +11,9 @@ from gongkai import nlp
 from gongkai.cli import main
 from gongkai.nlp.baseline import baseline_labels, codebook_cues
 from gongkai.nlp.dataset import REAL, Example, load_examples, load_real, train_dev
-from gongkai.nlp.evaluate import HOLDOUT, compare, folds, score
+from gongkai.nlp.evaluate import (CANDIDATE_BARS, HOLDOUT, UNSEEN, calibrate_bars, compare, folds, score,
+                                   unseen_evaluation)
+from gongkai.nlp.normalize import normalize_text
 
 SCORE_CASES = [
     # gold, predicted, label checked, (precision, recall, f1, support)
@@ -105,3 +107,40 @@ def test_train_names_bad_data(tmp_path):
     result = CliRunner().invoke(main, ["train", "--data", str(data), "--output", str(tmp_path / "m")])
     assert result.exit_code == 1
     assert "staff_up" in result.output and "reasons.jsonl:1" in result.output
+
+
+def test_the_frozen_unseen_set_is_apart_from_training():
+    """nlp/data/unseen.jsonl: none of its documents is trained on, and its held-out provinces
+    have no training text at all (nlp/data/README.md, "A frozen unseen set"); only wording
+    common to many documents (厉行节约) is ever seen in training."""
+    unseen, real = load_real(UNSEEN), load_real(REAL)
+    assert len(unseen) >= 100 and {e.heldout for e in unseen} == {"province", "document"}
+    texts = {normalize_text(e.text) for e in real + load_examples()}
+    seen = [e.text for e in unseen if normalize_text(e.text) in texts]
+    assert len(seen) <= len(unseen) // 20 and all(len(text) <= 20 for text in seen)
+    held_provinces = {e.province for e in unseen if e.heldout == "province"}
+    assert len(held_provinces) >= 4
+    assert not held_provinces & {e.province for e in real}
+    assert not {e.document for e in unseen} & {e.document for e in real}
+
+
+def test_unseen_evaluation_scores_every_system_per_part():
+    results = unseen_evaluation(nlp.load_classifier().model)
+    assert results["sizes"]["all"] == len(load_real(UNSEEN))
+    assert results["sizes"]["heldout:province"] + results["sizes"]["heldout:document"] == results["sizes"]["all"]
+    assert set(results["parts"]["all"]) == {"baseline", "rules", "model", "hybrid"}
+    hybrid = results["parts"]["all"]["hybrid"]
+    assert sum(row["support"] for row in hybrid["per_label"].values()) >= results["sizes"]["all"]
+
+
+def test_calibration_opens_only_labels_that_raise_grouped_macro_f1():
+    written = load_examples()[::10]
+    real = load_real(REAL)[::5]
+    bars = calibrate_bars(written, real, k=2, max_epochs=1, bars=(0.5, 0.9))
+    opened = bars["model_alone"]
+    assert set(opened) <= set(nlp.LABELS) - {"other"}
+    assert all(bar in (0.5, 0.9) for bar in opened.values()) and 0.9 in CANDIDATE_BARS
+    assert bars["model_extra"] == {label: max(bar, 0.9) for label, bar in opened.items()}
+    scores = bars["grouped_macro_f1"]
+    assert scores["calibrated"] >= scores["rules_alone"]
+    assert (scores["calibrated"] > scores["rules_alone"]) == bool(opened)

@@ -130,30 +130,37 @@ def scan(conn, table: str, query: str, *, compacted: bool = False) -> set[int]:
 @pytest.mark.parametrize(
     "text,expected",
     [
-        ("人员增加", "人 员 增 加"),
-        ("政务云 IDC托管", "政 务 云 IDC 托 管"),
-        ("增长 37.83%", f"增 长 37 {search.BREAK} 83 {search.BREAK}"),
-        ("人员，增加", f"人 员 {search.BREAK} 增 加"),
-        ("人员增\n加", "人 员 增 加"),
-        ("２０２４年", "2024 年"),  # full-width digits
-        ("⼈员增加", "人 员 增 加"),  # Kangxi radical ⼈ (U+2F08) from a PDF text layer
+        ("人员增加", "人 人员 员增 增加 加"),
+        ("政务云 IDC托管", "政 政务 务云 云 IDC 托 托管 管"),
+        ("增长 37.83%", f"增 增长 长 37 {search.BREAK} 83 {search.BREAK}"),
+        ("人员，增加", f"人 人员 员 {search.BREAK} 增 增加 加"),
+        ("人员增\n加", "人 人员 员增 增加 加"),
+        ("２０２４年", "2024 年 年"),  # full-width digits; a run of one: first and last
+        ("⼈员增加", "人 人员 员增 增加 加"),  # Kangxi radical ⼈ (U+2F08) from a PDF text layer
         ("a , . b_c", f"a {search.BREAK} b {search.BREAK} c"),
+        ("𠀀𠀁x", "𠀀 𠀀𠀁 𠀁 x"),  # characters beyond the BMP
         ("", ""),
     ],
 )
 def test_fts_text(text, expected):
     assert search.fts_text(text).split() == expected.split()
+    assert search.fts_texts([text, "人员"]) == [search.fts_text(text), search.fts_text("人员")]
 
 
 @pytest.mark.parametrize(
     "query,expected",
     [
-        ("人员", '"人 员"'),
-        ("人员增加 政务云", '"人 员 增 加" "政 务 云"'),
-        ('"人员 增加"', '"人 员 增 加"'),
-        ("（智慧城市）", '"智 慧 城 市"'),
+        ("人员", '"人员"'),
+        ("人员增加 政务云", '"人员 员增 增加" "政务 务云"'),
+        ('"人员 增加"', '"人员 员增 增加"'),
+        ("（智慧城市）", '"智慧 慧城 城市"'),
         ("37.83%", f'"37 {search.BREAK} 83"'),
         ('say "', '"say"'),
+        ("人", 'characters : "人"'),  # one character: anywhere in a run
+        ("IDC托", '"IDC 托"'),  # a run's first character alone
+        ("托管IDC", '"托管 管 IDC"'),  # its last alone
+        ("12月31日", '"12 月 月 31 日"'),
+        ("年2024", '"年 2024"'),
         ("", '""'),
         ("，。", '""'),
     ],
