@@ -64,7 +64,7 @@ GUIDANCE = re.compile(
     # News about budgets rather than budgets: meetings ("空天院召开2023年部门预算部署会"), "晒" and
     # "披露" stories, amounts in a headline ("清华预算近300亿"), two clauses split by a comma
     # ("山东111个省级部门向社会公开决算信息,公众可上网查询"); a document's title has none of them.
-    r"相继|披露|晒|记者|报道|召开|举行|举办|(?<!协商)会议(?!费)|(?:部署|推进|调度|座谈|通报)会|"
+    r"相继|披露|晒|记者|报道|召开|举行|举办|(?<!协商)会议(?!费|中心)|(?:部署|推进|调度|座谈|通报)会|"
     r"\d+(?:\.\d+)?\s*[万亿]|[\u4e00-\u9fff”》）)][，,]\s*[\u4e00-\u9fff“《]"
 )
 # A whole region's figures rather than one body's: "全省137个县市区预算全公开", "全县…三公经费",

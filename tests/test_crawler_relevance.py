@@ -31,6 +31,7 @@ D, N, U = Verdict.DISCLOSURE, Verdict.NOT_DISCLOSURE, Verdict.UNKNOWN
     "2023年度示例县城关镇人民政府决算公开",                             # a township's own 决算
     "十六、县对下转移支付预算表",                                     # a department's table (Yunnan)
     "中国人民政治协商会议示例县委员会2023年度部门决算",                  # 会议 in a body's name
+    "示例市国际会议中心2024年部门预算",
 ])
 def test_department_disclosures_are_in(title):
     assert relevance.judge(title) is D
