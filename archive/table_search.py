@@ -110,7 +110,9 @@ async def search_filter(request, database: str, table: str, datasette):
         parts.append(query if request.args.get("_searchmode") == "raw" else fts_query(query))
         described.append(f'search matches "{query}"')
     for column, value in sorted(columns.items()):
-        parts.append(fts_query(value, columns=(column,)))
+        # A table's only indexed column is the whole index: searched as such, a word of one
+        # character is looked up in ``characters``, not as a prefix of every pair.
+        parts.append(fts_query(value, columns=() if source.columns == (column,) else (column,)))
         described.append(f'{column} matches "{value}"')
     params = {"gongkai_match": " AND ".join(f"({part})" for part in parts)}
     clause, shown, hits = await _hits_clause(request, database, table, datasette,

@@ -280,6 +280,8 @@ def main() -> None:
         if args.build_only:
             return
     print("sizes: " + "  ".join(f"{k} {v:.2f}" for k, v in sizes(args.db).items()))
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} "
+          "cores (times of a loaded machine are several times a quiet one's)", flush=True)
 
     port = args.port or free_port()
     process = serve(args.db, port)
@@ -294,6 +296,9 @@ def main() -> None:
             "table json": lambda w: get_json(base, f"/{db_name}/pages.json", _search=w, _size=50,
                                              _col="page"),
             "table page": lambda w: get_text(base, f"/{db_name}/pages", _search=w),
+            # ``_search_text=``: the one indexed column of pages, searched alone.
+            "one column": lambda w: get_json(base, f"/{db_name}/pages.json", _search_text=w,
+                                             _col="page"),
             # Search within one document (its pages link to it): a filter on an indexed column.
             "in a document": lambda w: get_json(base, f"/{db_name}/pages.json", _search=w,
                                                 document_id=str(args.pages // 100), _col="page"),
@@ -339,7 +344,8 @@ def main() -> None:
         for label, path in (("documents page, 5 facets", f"/{db_name}/documents"),
                             ("documents json, 5 facets", f"/{db_name}/documents.json")):
             p50, p95, _ = timed(lambda: get_text(base, path, _search="部门决算"), args.runs)
-            print(f"{label} ?_search=部门决算: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+            print(f"{label} ?_search=部门决算: p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+                  f"  load {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         direct.close()
         process.terminate()
