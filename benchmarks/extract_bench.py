@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,16 +65,17 @@ def _children_cpu() -> float:
 
 
 def run_ours(files: list[Path], workers: int) -> tuple[float, float, int]:
-    """(wall seconds, CPU seconds of the workers, pages) for ``gongkai extract``'s pool."""
+    """(wall seconds, CPU seconds, pages) for ``gongkai extract``'s pool: the CPU time of the
+    workers and of this process, which hands them the files and takes their records."""
     from gongkai.pool import Job, extract_many
 
-    cpu, start = _children_cpu(), time.perf_counter()
+    cpu, start = _children_cpu() + time.process_time(), time.perf_counter()
     records = [record for _, record in extract_many([Job(str(path), path.name) for path in files], workers=workers)]
     wall = time.perf_counter() - start
     failed = [record["error"] for record in records if "error" in record]
     if failed:
         raise SystemExit(f"extraction failed: {failed[:3]}")
-    return wall, _children_cpu() - cpu, sum(record["page_count"] for record in records)
+    return wall, _children_cpu() + time.process_time() - cpu, sum(record["page_count"] for record in records)
 
 
 def run_pdftotext(files: list[Path]) -> tuple[float, float]:
@@ -117,23 +117,27 @@ def compare(name: str, files: list[Path], repeat: int, cores: int) -> None:
                   f"× pdftotext {spread([r[1][0] / r[2][0] for r in rounds])}")
 
 
-def _extract_all(paths: list[str]) -> tuple[int, int]:
-    """In a fresh worker: extract each file; (pages, the worker's peak RSS in KiB)."""
-    from gongkai import extract
-
-    pages = sum(extract.extract_bytes(Path(path).read_bytes(), Path(path).name)["page_count"] for path in paths)
-    return pages, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# In a fresh process: ``gongkai extract``'s pool with one worker over the files given; prints
+# pages, wall seconds, the worker's CPU seconds and its peak resident memory in KiB (the kernel's
+# count for the reaped worker: RUSAGE_CHILDREN).
+PEAK_OF_ONE_WORKER = """
+import resource, sys, time
+from gongkai.pool import Job, extract_many
+start = time.perf_counter()
+pages = sum(record["page_count"] for _, record in extract_many([Job(path) for path in sys.argv[1:]], workers=1))
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(pages, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+"""
 
 
 def peak_memory(files: list[Path]) -> tuple[int, float, float, float]:
-    """(pages, wall seconds, CPU seconds, peak MiB) of one fresh worker extracting ``files``
-    one after another."""
-    cpu = _children_cpu()
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        start = time.perf_counter()
-        pages, rss = pool.submit(_extract_all, [str(path) for path in files]).result()
-        wall = time.perf_counter() - start
-    return pages, wall, _children_cpu() - cpu, rss / 1024
+    """(pages, wall seconds, CPU seconds, peak MiB) of one worker of the pool, started fresh,
+    extracting ``files`` one after another."""
+    result = subprocess.run([sys.executable, "-c", PEAK_OF_ONE_WORKER, *map(str, files)],
+                            check=True, capture_output=True, text=True, cwd=REPO)
+    pages, wall, cpu, peak = result.stdout.split()
+    return int(pages), float(wall), float(cpu), int(peak) / 1024
 
 
 def long_pdf(pages: int) -> bytes:

@@ -25,6 +25,8 @@ NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 # The first words of a table's header row: where a table starts whose title is not on its page.
 HEADER_START = re.compile(r"^(?:项\s*目|科目编码|科目代码|科目名称|(?:支出)?功能分类科目(?:编码)?|收\s*入|预算数|决算数)(?:\s|$)"
                           r"(?!.*[，。；,;])")  # a sentence wrapped to start "决算数 18.28 万元，…" is no header
+# A sentence: a full stop, or two clause marks ("…预算245.98万元,其中:公务用车运行费168万元,").
+PROSE = re.compile(r"。|[，,；;：:].*[，,；;：:]")
 UNIT_LINE = re.compile(r"单位\s*[:：]")
 
 
@@ -99,9 +101,13 @@ def find_aligned_tables(words: list[dict], page: int, continuing: bool) -> tuple
         ):
             body.append(rows[index])
             index += 1
+        prose = next((i for i, row in enumerate(body) if PROSE.search(_text(row))), None)
+        if prose is not None:  # the narrative after the table (a table row is no sentence)
+            index -= len(body) - prose
+            body = body[:prose]
         while body and not _is_data(body[-1]):  # footers after the last row ("Page 1")
             body.pop()
-        if not body:
+        if len(_columns(body)) < 2:  # one cell a line (ah-lieshan-2023-sangong): text, no table
             continue
         open_table = index >= len(rows)
         tables.append(_grid(body, page, caption))

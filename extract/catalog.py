@@ -69,7 +69,10 @@ BUDGET_NAMES = [name for name, _ in BUDGET_TABLES]
 _NUMBER = r"(\d{1,2}(?:\s*[-－—]\s*\d{1,2})?(?!\d|[.．]\d)|[一二三四五六七八九十]{1,3})"  # never a year or amount
 CODES = [
     re.compile(rf"(?:^|[^预算])公开\s*表?\s*{_NUMBER}\s*表?"),
-    re.compile(rf"预算\s*(?:公开)?\s*表?\s*{_NUMBER}\s*表?"),
+    # a numeral after 预算 only before 表 or the end of the words: "预算 三公" (quotes set
+    # apart) is no 表3
+    re.compile(rf"预算\s*(?:公开)?\s*表?\s*(?=\d|[一二三四五六七八九十]+(?:\s*表|(?![\u4e00-\u9fff])))"
+               rf"{_NUMBER}\s*表?"),
     re.compile(rf"(?:^|\s)附?表\s*{_NUMBER}(?=[\s:：、.．]|$)"),  # "附表1：收入支出决算总表" too
     re.compile(rf"(?:^|\s)附件\s*{_NUMBER}(?=[\s:：、.．]|$)"),
 ]
@@ -77,9 +80,9 @@ UNIT = re.compile(r"单位\s*[:：]\s*(万元|千元|元)")
 
 
 def normalize(text: str) -> str:
-    """Text as names are compared: no spaces, one kind of quote and parenthesis."""
-    text = re.sub(r"\s+", "", text)
-    text = re.sub(r"[“”„‟〝〞＂]", '"', text)
+    """Text as names are compared: no spaces, no quotes (they may be printed apart from the
+    line: "一般公共预算 三公 经费…"), one kind of parenthesis."""
+    text = re.sub(r"[\s“”„‟〝〞＂\"]+", "", text)
     return text.replace("(", "（").replace(")", "）")
 
 

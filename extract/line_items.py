@@ -108,9 +108,9 @@ def read_with_certainty(table: Table) -> bool:
     """Whether every coded row of a table was read whole, so that its sums may be checked:
     codes unique and in outline order (each 款 under the 类 above it, each 项 under its 款),
     and every figure cell of a coded row a number or blank (text there means the columns were
-    not placed right)."""
+    not placed right), and no row of it left unread (``Table.complete``)."""
     groups = _groups(table)
-    if not groups:
+    if not groups or not table.complete:
         return False
     rows = [_realign(row, groups) for row in table.rows]
     for codes, name_column, value_columns in groups:

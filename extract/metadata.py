@@ -20,13 +20,13 @@ COVER_DATE = re.compile(
 )
 FISCAL_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 DEPARTMENT_LABEL = re.compile(
-    r"(?:部门名称|预算部门|预算单位|编制部门|编制单位|填报单位|单位名称|部\s*门)\s*[:：]\s*"
-    r"(?P<name>[^\s:：]{2,40})"
+    r"(?:部门名称|预算部门|预算单位|编制部门|编制单位|填报单位|单位名称|部\s*门|(?<![金额计量])单\s*位)\s*[:：]\s*"
+    r"(?P<name>[^\s:：|]{2,40})"
 )
 REGION = re.compile(
     r"^(?P<province>[\u4e00-\u9fff]{2,8}?(?:省|自治区))?"
-    r"(?P<city>[\u4e00-\u9fff]{1,8}?(?:市|州|盟|地区))?"
-    r"(?P<county>[\u4e00-\u9fff]{1,8}?自治[县旗]|[\u4e00-\u9fff]{1,5}?(?:区|县|旗)|[\u4e00-\u9fff]{1,3}?市)?"
+    r"(?P<city>[\u4e00-\u9fff]{1,10}?(?:市|州(?!市)|盟|地区))?"
+    r"(?P<county>[\u4e00-\u9fff]{1,8}?自治[县旗]|[\u4e00-\u9fff]{1,5}?(?:区|县|旗)|[\u4e00-\u9fff]{2,3}?市)?"
 )
 ORGAN_PREFIX = re.compile(r"^(?:中国共产党|中共|共青团|中国人民政治协商会议|政协|中国国民党革命委员会|民革)")
 TITLE_LIKE = re.compile(r"(?:部门|单位|整体)(?:预算|决算)|(?:预算|决算)(?:信息)?公开")
@@ -66,10 +66,11 @@ def cover_lines(pages: list[Page]) -> list[str]:
         return []
     lines = []
     for line in _visual_lines(pages[0]) or pages[0].text.splitlines():
-        if TOC_OR_PART.match(line.strip()):
+        line = line.strip().rstrip("|").strip()  # a portal's table layout ends lines in "|"
+        if TOC_OR_PART.match(line):
             break
-        if line.strip() and not PAGE_NUMBER.match(line.strip()):
-            lines.append(line.strip())
+        if line and not PAGE_NUMBER.match(line):
+            lines.append(line)
     return lines
 
 
@@ -78,8 +79,27 @@ _COVER_END = re.compile(r"(?:部\s*门|单\s*位|编制)\s*[:：]|印制|^\s*单
 # A title is no sentence and no numbered heading ("二、2021年度…情况说明" starts a section).
 _NOT_TITLE = re.compile(r"[。，；,;:：《》]|^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])"
                         r"|^(?:根据|按照|依据|为了|为|经)|原因")
+# A line that only finishes a title ("2014年情况的说明", "公开"): no 预算 / 决算 word of its own.
+_ENDS_A_TITLE = re.compile(r"(?:20\d{2}年度?)?[^预决，,。；;]{0,6}(?:情况)?的?(?:说明|报告)|(?:信息)?公开(?:报告|说明)?")
+# The title of a set of tables is the file's title, not its first table's ("2023年区本级“三公”经费
+# 预算公开报表" above "一、2023年烈山区本级“三公”经费预算表"; "省级部门预算公开报表").
+_TABLES_TITLE = re.compile(r"公开(?:报表|表格?)$")
 # ...and ends like one: 部门预算公开, 决算情况说明, 预算公开表, 报告.
 _TITLE_END = re.compile(r"(?:公开|说明|报告|情况|预算|决算|报表|公开表|公开表格)(?:[（(][^)）]*[)）])?$")
+
+
+def _starts_paragraph(page: Page, text: str) -> bool:
+    """Whether a line is the first of a paragraph: indented or not, it runs to the right edge
+    of the lines below, the next one about as long and starting at or left of it ("2020 年度一般公共
+    预算财政拨款安排的“三公”经费支出决算" / "总额为…"); a title stops short, or is centred, or has a
+    short heading under it."""
+    lines = [line for line in page.lines if line.text.strip()]
+    for index, line in enumerate(lines[:-1]):
+        if squash(line.text) == squash(text):
+            below = lines[index + 1: index + 4]
+            return (below[0].x0 <= line.x0 + 1 and below[0].x1 >= 0.9 * line.x1
+                    and line.x1 >= max(other.x1 for other in below) - 2)
+    return False
 
 
 def title(pages: list[Page]) -> str | None:
@@ -90,12 +110,18 @@ def title(pages: list[Page]) -> str | None:
     for line in cover_lines(pages)[:8]:
         if COVER_DATE.search(line) and not re.search(r"预算|决算", line):
             break
+        if _NOT_TITLE.search(line) and parts and _starts_paragraph(pages[0], parts[-1]):
+            parts = []  # the first line of a paragraph, as long as the lines under it
+            break
         if _NOT_TITLE.search(line) or _COVER_END.search(line):
             break
-        if table_name(line) or table_code(line):
+        if (table_name(line) and not _TABLES_TITLE.search(re.sub(r"\s+", "", line))) or table_code(line):
             break  # a table: the file has no cover
         if parts and (_TITLE_END.search(join_lines(parts)) or squash(line) == squash(parts[-1])):
-            break  # a title is complete, or printed again
+            if not (_TITLE_END.search(join_lines(parts)) and _ENDS_A_TITLE.fullmatch(re.sub(r"\s+", "", line))
+                    and squash(line) != squash(parts[-1])):
+                break  # a title is complete, or printed again
+            # "眉山市人民检察院" / "关于财政拨款“三公”经费预算" / "2014年情况的说明"
         parts.append(line)
     text = join_lines(parts)
     if re.search(r"预算|决算", text) and _TITLE_END.search(squash(text).replace(" ", "")):
@@ -155,7 +181,7 @@ def _kind_of_figures(text: str) -> str | None:
         years = [int(year) for year in re.findall(r"(?<![较比与同上至])(20\d{2})年", clause)]
         if not years:
             continue
-        if re.search(r"(?<!上年)(?<!去年)决算|[较比](?:年初|全年|调整后)预算", clause):
+        if re.search(r"(?<!上年)(?<!去年)(?<!预)决算|[较比](?:年初|全年|调整后)预算", clause):
             final_years.append(max(years))
         elif any(not _NOT_KIND.search(clause[: m.start()]) for m in re.finditer("预算", clause)):
             plan_years.append(max(years))
@@ -166,24 +192,34 @@ def _kind_of_figures(text: str) -> str | None:
     if re.search(r"上年(?:年初)?预算", text) or any(
             not _NOT_KIND.search(text[: m.start()]) for m in re.finditer("预算", text)):
         return "预算"
+    if "预算" not in text and _YEAR_BEFORE.search(text) and re.search(r"支出[^。；;]{0,12}[增减]|[增减][^。；;]{0,6}支出", text):
+        return "决算"  # spending that went up or down since a year it names, and no plan: what was spent
     return None
 
 
-_YEAR_OF_FIGURES = re.compile(r"(?<![较比与同上至])(20\d{2})年(?!\d{1,2}月)(?!\d)")
+# A year that is not compared with ("较2022年度", "与2016年相比"; but "经比较2020年度…" is the year
+# itself), not a date.
+_YEAR_OF_FIGURES = re.compile(r"(?:(?<![较比与同上至])|(?<=经比较))(20\d{2})年(?!\d{1,2}月)(?!\d)")
+# A year the figures are compared with, the year before theirs: "较2022年度决算数增加", "与2016年相比".
+# Not one followed by 预算: a 决算 is compared with its own year's budget.
+_YEAR_BEFORE = re.compile(r"(?<!经)(?:[较比]|与)(20\d{2})年度?(?:决算|相比|比较|同期|[增减]|下降|上升|持平)")
+# What a document cites (《…(2022年修订)的通知》) says nothing of its year or kind.
+_CITED = re.compile(r"《[^《》]{0,80}》")
 
 
 def fiscal_year(title_text: str | None, pages: list[Page], filename: str | None = None) -> int | None:
     """The year the figures are for: the title's year, else the year the text names most
-    (not a date, not a year compared with: "较2022年度"), else the year in the file name."""
+    (not a date, not a year compared with: "较2022年度", not in a document it cites), else the
+    year after the one it is compared with, else the year in the file name."""
     if title_text:
         match = FISCAL_YEAR.search(title_text)
         if match:
             return int(match.group(1))
-    years = Counter(
-        int(match.group(1))
-        for page in pages[:20]
-        for match in _YEAR_OF_FIGURES.finditer(re.sub(r"\s+", "", page.text))
-    )
+    texts = [_CITED.sub("", re.sub(r"\s+", "", page.text)) for page in pages[:20]]
+    years = Counter(int(match.group(1)) for text in texts for match in _YEAR_OF_FIGURES.finditer(text))
+    if years:
+        return years.most_common(1)[0][0]
+    years = Counter(int(match.group(1)) + 1 for text in texts for match in _YEAR_BEFORE.finditer(text))
     if years:
         return years.most_common(1)[0][0]
     match = re.search(r"(20\d{2})\s*年", filename or "")  # "…2017年预算公开表格.pdf", not an id
@@ -211,9 +247,12 @@ def published(pages: list[Page]) -> str | None:
     return None
 
 
-# A department's name ends like an organ's: 局, 厅, 委员会, 中心, 医院, 学校, 办公室 …
-_ORGAN_END = re.compile(r"[局厅委办院心部会室站所队处馆校园社团署府司台场科组庭狱大镇乡]"
-                        r"(?:[（(](?:本级|汇总)[)）])?$")
+# A department's name ends like an organ's: 局, 厅, 委员会, 中心, 医院, 学校, 小学, 办公室, a sector's 部门 …
+_ORGAN = r"(?:[局厅委办院心部会室站所队处馆校园社团署府司台场科组庭狱大镇乡]|[小中大]学|.{4,}部门)"
+_ORGAN_END = re.compile(rf"{_ORGAN}(?:[（(](?:本级|汇总)[)）])?$")
+# Words printed after a name in a title or a sentence: where the name ends ("银川市档案局关于2016年度…",
+# "山南市司法局机关2024年度…", "水文局汇总2023年度…", "游仙区政府办财政拨款“三公”经费2022年…")
+_AFTER_NAME = r"(?:关于|机关|汇总|本级|财政拨款|[“\"]?三公|一般公共|部门|单位|安排|内设|下设)"
 _NOT_A_NAME = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|一般公共|政府性|国有资本|财政|合计|项目|单位[:：]|本)")
 
 
@@ -221,21 +260,29 @@ def _name(text: str) -> str | None:
     """A department name as printed, cut before a year glued to it ("…民防办公室2022年度");
     None for a fragment ("一、", "一般公共")."""
     text = re.split(r"\s*(?:20\d{2}|[〇零○一二三四五六七八九]{4})\s*年", text.strip())[0].strip(" ：:")
-    text = re.sub(r"^(?:第[一二三四五六七八九十]+部分|关于|经|据|我|由)", "", re.sub(r"\s+", "", text))
+    # "第三部广水市白泉卫生院" (第三部分 printed short), "纳入天津市武清区河西务镇人民政府…"
+    text = re.sub(r"^(?:第[一二三四五六七八九十]+部分?|关于|经|据|我|由|纳入|包括)", "", re.sub(r"\s+", "", text))
+    if re.search(rf"{_ORGAN}部门$", text):  # "广水市白泉卫生院部门2023年度…": the unit's 部门 budget
+        text = text[:-2]
+    if not _ORGAN_END.search(text):
+        named = re.match(rf"^(.{{2,30}}?{_ORGAN})(?:[（(](?:本级|汇总)[)）])?(?={_AFTER_NAME})", text)
+        text = named.group(1) if named else text
     if len(text) < 3 or _NOT_A_NAME.match(text) or not _ORGAN_END.search(text):
         return None
     return text
 
 
 _NAME_BEFORE_YEAR = re.compile(
-    r"(?<![\u4e00-\u9fff（）()])([\u4e00-\u9fff（）()]{3,40})(?=(?:20\d{2}|[〇零○一二三四五六七八九]{4})年)"
+    r"(?<![\u4e00-\u9fff（）()《])([\u4e00-\u9fff（）()]{3,40})(?=(?:20\d{2}|[〇零○一二三四五六七八九]{4})年)"
 )
 
 
 _NAME_AFTER_YEAR = re.compile(
     r"(?:20\d{2}|[〇零○一二三四五六七八九]{4})年度?([\u4e00-\u9fff（）()]{3,30}?)"
-    r"(?=[“\"]?三公|一般公共|部门(?:预算|决算)|财政拨款|本级|[预决]算)"
+    r"(?=[“\"]?三公|一般公共|(?:部门|单位)(?:预算|决算)|财政拨款|本级|[预决]算|安排)"
 )
+# A sentence about the unit itself: "重庆市梁平区明达镇天台完全小学内设2个机构科室"
+_NAME_BEFORE_STRUCTURE = re.compile(r"^([\u4e00-\u9fff（）()]{4,30}?)(?=内设|下设)")
 
 
 def department(pages: list[Page], captions: list[str], title_text: str | None,
@@ -263,9 +310,15 @@ def department(pages: list[Page], captions: list[str], title_text: str | None,
             name = _name(match.group(1))
             if name:
                 names[name] += 1
-        for name, date in zip(text.splitlines(), text.splitlines()[1:]):  # a signature and its date
-            if COVER_DATE.fullmatch(date.strip()) and _name(name) == name.strip():
-                names[name.strip()] += 1
+        for line in text.splitlines():
+            match = _NAME_BEFORE_STRUCTURE.match(line.strip())
+            name = _name(match.group(1)) if match else None
+            if name:
+                names[name] += 1
+    lines = [line.strip() for page in pages[:10] for line in page.text.splitlines() if line.strip()]
+    for name, date in zip(lines, lines[1:]):  # a signature and its date, also on the next page
+        if COVER_DATE.fullmatch(date) and _name(name) == re.sub(r"\s+", "", name):
+            names[re.sub(r"\s+", "", name)] += 1
     if names:
         tails = Counter()
         for name, count in names.items():
@@ -289,7 +342,9 @@ def _name_in_title(text: str) -> str | None:
     return None
 
 
-# A region's own summary names it beside the year: "2017年渝中区一般公共预算…", "奉新县2023年…".
+# A region's own summary names it beside the year: "2017年渝中区一般公共预算…", "奉新县2023年…",
+# or as the finance bureau that summed it: "经绵竹市财政局汇总,2025年全市…".
+_REGION_BY_FINANCE = re.compile(r"经(?P<after>[\u4e00-\u9fff]{2,12}?(?:自治区|省|市|州|盟|区|县|旗))财政(?:局|厅)汇总")
 _REGION_BY_YEAR = re.compile(
     r"(?:20\d{2}年度?)(?P<after>[\u4e00-\u9fff]{2,12}?(?:自治区|省|市|州|盟|区|县|旗))(?=部门|一般公共|[“\"]?三公|州本级|市本级|区本级|县本级|本级|全|级|各)"
     r"|(?P<before>[\u4e00-\u9fff]{2,12}?(?:自治区|省|市|州|盟|区|县|旗))(?=20\d{2}年)"
@@ -301,7 +356,8 @@ def region(department_name: str | None, pages: list[Page] | None = None) -> str 
     region's own summary with no department, the region it names beside the year."""
     if not department_name:
         for page in (pages or [])[:3]:
-            for match in _REGION_BY_YEAR.finditer(re.sub(r"\s+", "", page.text)):
+            text = re.sub(r"\s+", "", page.text)
+            for match in list(_REGION_BY_FINANCE.finditer(text)) + list(_REGION_BY_YEAR.finditer(text)):
                 name = match.group("after") or match.group("before")
                 found = REGION.match(name)
                 if found and found.group(0) == name:
@@ -312,4 +368,24 @@ def region(department_name: str | None, pages: list[Page] | None = None) -> str 
     found = match.group(0) if match else ""
     if found and len(found) < len(department_name):
         return found
-    return None
+    return _region_printed(pages or [])
+
+
+# 区/县/市 words that name no place: 自治区 alone ("自治区水利厅"), 全区, 本市, 辖区, 城区 …
+_NO_PLACE = re.compile(r"(?:自治区|[全本我该辖各城市郊][区县市州旗省])")
+
+
+def _region_printed(pages: list[Page]) -> str | None:
+    """The region a department printed without one belongs to ("市直林业部门"): the place that
+    starts the names of organs its pages print most, at least twice ("岳阳市林业科学研究所",
+    "岳阳市木材检查检疫站")."""
+    places = Counter()
+    for page in pages[:3]:
+        for run in re.findall(r"[\u4e00-\u9fff]{4,}", page.text):
+            run = ORGAN_PREFIX.sub("", run)
+            match = REGION.match(run)
+            place = match.group(0) if match else ""
+            if len(place) >= 3 and not _NO_PLACE.fullmatch(place) and _name(run[len(place):]):
+                places[place] += 1
+    place, count = places.most_common(1)[0] if places else (None, 0)
+    return place if count >= 2 else None

@@ -162,8 +162,9 @@ def _names_a_table(text: str) -> bool:
 
 
 def _read_page(objects: PageObjects, continuing: bool = False) -> Page:
-    number, chars = objects.number, objects.chars
-    found = rulings.find_tables(objects.edges)
+    number = objects.number
+    chars, edges = _on_page(objects)
+    found = rulings.find_tables(edges)
     page_layout = layout.read(chars)
     text = map_radicals(page_layout.text)
     aligned, extents, open_table = [], [], False
@@ -202,6 +203,28 @@ def _read_page(objects: PageObjects, continuing: bool = False) -> Page:
         cid_glyphs=len(CID_GLYPH.findall(text)),
         has_images=objects.has_images,
     )
+
+
+def _on_page(objects: PageObjects) -> tuple[list[dict], list]:
+    """The characters and ruling edges a reader sees: none beyond the page's bottom or right
+    edge, edges cut there.
+
+    WPS leaves objects below the page (js-rendachang-2017-doc p11: the next pages' tables
+    again, down to 2,000 points under the bottom edge); they are never printed.  Only the
+    bottom and right edges are used: a turned page's upright content may start left of the
+    box (test_a_turned_page_reads_alike).  When nothing at all is left, everything is kept.
+    """
+    width, height = objects.width, objects.height
+    chars = [char for char in objects.chars
+             if (char["x0"] + char["x1"]) / 2 <= width and (char["top"] + char["bottom"]) / 2 <= height]
+    if len(chars) == len(objects.chars) or not chars:
+        return objects.chars, objects.edges
+    edges = []
+    for kind, x0, top, x1, bottom, _ in objects.edges:
+        x1, bottom = min(x1, width), min(bottom, height)
+        if x0 <= x1 and top <= bottom:
+            edges.append((kind, x0, top, x1, bottom, x1 - x0 if kind == "h" else bottom - top))
+    return chars, edges
 
 
 def _raw_table(number: int, table, chars: list[dict], caption: list[str]) -> RawTable:

@@ -11,13 +11,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .catalog import UNIT, canonical_code, is_standard, printed_title, table_code, table_name, table_name_in
+from .catalog import (
+    UNIT, canonical_code, is_standard, joined_name, printed_title, table_code, table_name, table_name_in,
+)
 from .pdf import Page, RawTable
 from .text import EMPTY_CELL, cell_unit, parse_number
 
 CAPTION_LINES = 12
+# Quote marks set above the line they belong to read as a line of their own ("“ ”" between
+# "十一、一般公共预算 三公 经费、会议费、培训费支出预" and "算表": js-jianchayuan-2017-doc p16).
+# A table row printed as a line outside the grid: a subject code, its name and figures.
+ROW_LINE = re.compile(r"^\d{3}(?:\d{2}){0,2}\s+[^\d\s]\S*(?:\s+-?[\d,]+(?:\.\d+)?)+$")
+EDGE = 6.0  # points: how far a continuation grid's left and right edges may lie from the table's
+QUOTES_ONLY = re.compile(r"^[\s“”‘’\"'「」『』]+$")
 TEXT_COLUMN = re.compile(r"(?:编码|代码|名称|科目|^项目$|^类$|^款$|^项$|行次|栏次|^序号$)")
 SUBJECT_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?:\s*(\S.*))?$", re.S)
+LABEL = re.compile(r"^(?:部门|单位)(?:名称)?\s*[:：]")
+AMOUNT = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+")  # an amount, never a year or a 栏次
 TOTAL_LABEL = re.compile(r"^(?:合\s*计|总\s*计)$")
 FURNITURE = re.compile(
     r"^(?:[-—–\s\d]*|第\s*\d+\s*页.*|.*单位\s*[:：].*|.*部门(?:名称)?\s*[:：].*|\(?续表?\)?|（续表?）"
@@ -39,6 +49,10 @@ class Table:
     columns_x: list[float] = field(default_factory=list)
     bbox_x: tuple[float, float] = (0.0, 0.0)
     printed_name: str | None = None
+    # Per grid column, the header cell it stands under (a number per cell); None for a column
+    # no header names: the narrow spacer columns of spreadsheet exports (see _placed).
+    headed: list[int | None] = field(default_factory=list)
+    complete: bool = True  # False: a row of it could not be read (no sum may be checked)
 
     @property
     def standard(self) -> bool:
@@ -76,12 +90,13 @@ def find_tables(pages: list[Page]) -> list[Table]:
         if not page.tables:
             carried = (carried + [line.text for line in page.lines])[-CAPTION_LINES:]
             continue
-        for raw in page.tables:
+        for raw in (part for whole in page.tables for part in _split_at_titles(whole)):
             # Lines printed beside the grid, within its height: a code in the margin left of
             # a title row drawn inside the grid ("公开03表": js-zhengxie-2019-tables.pdf).
             beside = raw.loose + [line.text for line in page.lines
                                   if raw.bbox[1] - 1 <= line.top and line.bottom <= raw.bbox[3] + 1]
-            caption = (carried + raw.caption)[-CAPTION_LINES:] + beside
+            caption = [line for line in (carried + raw.caption)[-CAPTION_LINES:] + beside
+                       if not QUOTES_ONLY.match(line)]
             carried = []
             name, printed, code, unit, cells = _identify(caption, raw)
             if name is not None and current and name == current.name and _continues(current, raw) \
@@ -89,9 +104,10 @@ def find_tables(pages: list[Page]) -> list[Table]:
                 name = None  # the title repeated on a continuation page
             if name is None:
                 if current and _continues(current, raw) and all(
-                    FURNITURE.match(line.strip()) or table_name(line) == current.name for line in caption
+                    FURNITURE.match(line.strip()) or table_name(line) == current.name or ROW_LINE.match(line)
+                    for line in caption
                 ):
-                    _extend(current, raw, cells)
+                    _extend(current, raw, cells, [line for line in caption if ROW_LINE.match(line)])
                 else:
                     current = None
                 continue
@@ -100,6 +116,24 @@ def find_tables(pages: list[Page]) -> list[Table]:
             result.append(current)
         carried = page.trailing[-CAPTION_LINES:]
     return result
+
+
+def _split_at_titles(raw: RawTable) -> list[RawTable]:
+    """A grid cut where a row inside it prints a table's title: WPS draws the end of one
+    table and the start of the next as one grid (js-rendachang-2017-doc p9: the last rows of
+    收支预算总表, then "收入预算总表", "部门： | … | 单位：万元" and its header)."""
+    for row in range(1, len(raw.cells)):
+        texts = [text for text in raw.cells[row] if text]
+        if (any(texts) and _is_title_row(raw.cells[row])
+                and table_name_in([line for text in texts for line in text.splitlines()])
+                and any(any(cells) for cells in raw.cells[:row])):
+            origin = [[(start[0] - row, start[1]) if start and start[0] >= row else None for start in line]
+                      for line in raw.origin[row:]]
+            head = RawTable(raw.page, raw.bbox, raw.cells[:row], raw.origin[:row], raw.columns_x,
+                            raw.caption, raw.loose)
+            rest = RawTable(raw.page, raw.bbox, raw.cells[row:], origin, raw.columns_x)
+            return [head, *_split_at_titles(rest)]
+    return [raw]
 
 
 def _same_header(table: Table, raw: RawTable, cells) -> bool:
@@ -112,10 +146,12 @@ def _same_header(table: Table, raw: RawTable, cells) -> bool:
 
 
 def _continues(table: Table, raw: RawTable) -> bool:
-    """Same columns, or (merged cells hide some rulings) the same left and right edges."""
+    """Same columns, or (merged cells hide some rulings) the same left and right edges, within
+    a few points: a spreadsheet's grid on the next page is drawn without its spacer columns
+    and may end 3 points off (js-jianchayuan-2018-doc p15–16)."""
     if raw.width == table.width:
         return True
-    return abs(raw.bbox[0] - table.bbox_x[0]) < 3 and abs(raw.bbox[2] - table.bbox_x[1]) < 3
+    return abs(raw.bbox[0] - table.bbox_x[0]) < EDGE and abs(raw.bbox[2] - table.bbox_x[1]) < EDGE
 
 
 def _cell_rows(raw: RawTable) -> list[list[str | None]]:
@@ -138,7 +174,7 @@ def _identify(caption: list[str], raw: RawTable):
     """
     cells = _cell_rows(raw)
     top, inside = 0, []
-    while top < len(cells) and (not any(cells[top]) or _is_title_row(raw.cells[top])):
+    while top < len(cells) and (not any(cells[top]) or _is_title_row(raw.cells[top], _above(raw, top))):
         inside += [line for text in raw.cells[top] if text for line in text.splitlines() if line.strip()]
         top += 1
     lines = caption + inside
@@ -160,16 +196,48 @@ def _identify(caption: list[str], raw: RawTable):
     return name, printed, canonical_code(code, name) if name else code, unit or "万元", cells[top:]
 
 
-def _is_title_row(row: list[str | None]) -> bool:
-    texts = [text for text in row if text]
+def _above(raw: RawTable, row: int) -> list[str | None] | None:
+    """The text above each position of a grid row (the cell covering the row before), when
+    that row is a title row; None otherwise."""
+    if row == 0 or not _is_title_row(raw.cells[row - 1]):
+        return None
+    return [raw.covering(row - 1, column)[1] for column in range(raw.width)]
+
+
+def _is_title_row(row: list[str | None], above: list[str | None] | None = None) -> bool:
+    """Whether a grid row prints the table's title, code, 部门 or 单位 rather than its header.
+
+    Each cell is a title cell (``_title_cell``), or reads as one with the cell above it when
+    the row above is a title row (a cell wrapped onto the next grid row: "部门名称：江苏省高级
+    人民法" / "院", js-fayuan-2019-doc p12); or the cells read together as one 部门/单位 line
+    ("部门： | 江苏省人大常委会办公厅 | 单位：万元", js-rendachang-2017-doc).
+    """
+    texts = [(column, text) for column, text in enumerate(row) if text and text.strip()]
     if not texts or len(texts) > 3:
         return False
-    lines = [line.strip() for text in texts for line in text.splitlines() if line.strip()]
-    return all(
-        table_name(line) or table_code(line) or UNIT.search(line)
-        or (FURNITURE.match(line) and not re.fullmatch(r"[\d\s]*", line))
-        for line in lines
-    )
+    if all(_title_cell(text) or (above and _wrapped_label(above[column], text)) for column, text in texts):
+        return True
+    joined = "".join(text.strip() for _, text in texts)
+    return bool(LABEL.match(texts[0][1].strip()) and FURNITURE.match(joined))
+
+
+def _wrapped_label(above: str | None, text: str) -> bool:
+    """Whether a cell is the rest of a 部门/单位 line wrapped from the cell above ("部门名称：
+    江苏省高级人民法" / "院"): one line of words that heads no column."""
+    last = above.strip().splitlines()[-1] if above and above.strip() else ""
+    return (bool(LABEL.match(last)) and "\n" not in text.strip() and not re.search(r"\d", text)
+            and not TEXT_COLUMN.search(text) and not re.search(r"金额|合计|总计|预算|决算|收入|支出", text))
+
+
+def _title_cell(text: str) -> bool:
+    """A cell of title lines: each a title, code, 部门 or 单位 line; or a cell that starts with
+    a table's title, also wrapped ("…培训费支出预算" / "表"), whatever follows it (a department
+    name wrapped after 单位：万元: "部门：中国共产党江苏省委员会办" / "单位：万元" / "公厅")."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if all(table_name(line) or table_code(line) or UNIT.search(line)
+           or (FURNITURE.match(line) and not re.fullmatch(r"[\d\s]*", line)) for line in lines):
+        return True
+    return bool(table_name(lines[0]) or (len(lines) > 1 and joined_name(lines[0], lines[1])))
 
 
 def _is_column_number_row(row: list[str | None]) -> bool:
@@ -192,6 +260,8 @@ def _is_data_row(row: list[str | None]) -> bool:
     first = texts[0]
     if SUBJECT_CODE.match(first):
         return True
+    if all(AMOUNT.fullmatch(text.strip()) for text in texts):
+        return True  # figures of a row whose label cell starts on the grid row below (_below)
     if TOTAL_LABEL.match(first):
         # "合计" also heads columns (the 三公 table); as a row label only figures follow it.
         return all(parse_number(text) is not None or not text.strip("-—") for text in texts[1:])
@@ -228,6 +298,7 @@ def _start(name, code, unit, raw: RawTable, cells) -> Table:
     split = _header_split(cells)
     header_rows = [i for i in range(split) if not _is_column_number_row(cells[i])]
     columns = _columns(raw, offset, header_rows)
+    headed = _headed(raw, offset, header_rows)
     table = Table(
         name=name,
         code=code,
@@ -239,35 +310,103 @@ def _start(name, code, unit, raw: RawTable, cells) -> Table:
         width=raw.width,
         columns_x=raw.columns_x,
         bbox_x=(raw.bbox[0], raw.bbox[2]),
+        headed=headed,
     )
-    _add_rows(table, raw, cells[split:])
+    _add_rows(table, raw, cells[split:], offset + split)
     return table
 
 
-def _extend(table: Table, raw: RawTable, cells) -> None:
-    """Rows of a continuation page; a repeated header (and 栏次 row) is skipped."""
-    if raw.width != table.width:
-        cells = [_on_columns(row, raw.columns_x, table) for row in cells]
+def _extend(table: Table, raw: RawTable, cells, above: list[str] = ()) -> None:
+    """Rows of a continuation page; a repeated header (and 栏次 row) is skipped.
+
+    :param above: data rows printed above the grid (a row whose top ruling went with the page
+        before: "30231 公务用车运行维护费 266.80", js-fayuan-2018-doc p15), read into the columns
+        of the grid's first data row; a table with such a row that does not fit is not complete.
+    """
+    offset = len(raw.cells) - len(cells)
+    same = raw.width == table.width
+    template = next((index for index, row in enumerate(cells) if _is_data_row(row)), None)
+    for line in above:
+        row = _loose_row(line, cells[template] if template is not None else None)
+        if row is None:
+            table.complete = False
+            continue
+        if not same:
+            row = _on_columns(row, _extents(raw, offset + template), table)
+        _add_rows(table, raw, [row], len(raw.cells), placed=False)
+    if not same:
+        cells = [_on_columns(row, _extents(raw, offset + index), table) for index, row in enumerate(cells)]
     split = _header_split(cells)
     table.page_end = raw.page
-    _add_rows(table, raw, cells[split:])
+    _add_rows(table, raw, cells[split:], offset + split, placed=same)
 
 
-def _on_columns(row: list[str | None], columns_x: list[float], table: Table) -> list[str | None]:
-    """A row of a grid with other rulings, each cell moved to the table column it starts in."""
+def _extents(raw: RawTable, grid_row: int) -> list[tuple[float, float]]:
+    """(left, right) of the cell starting at each position of a grid row (the column's own
+    edges where no cell starts)."""
+    right = [*raw.columns_x[1:], raw.bbox[2]]
+    extents = []
+    for column in range(raw.width):
+        end = column
+        while end + 1 < raw.width and raw.origin[grid_row][end + 1] == (grid_row, column):
+            end += 1
+        extents.append((raw.columns_x[column], right[end]))
+    return extents
+
+
+def _loose_row(line: str, template: list[str | None] | None) -> list[str | None] | None:
+    """A row printed as a line of text, its words put in the filled columns of ``template``
+    (a data row of the grid below); None when the counts differ."""
+    words = line.split()
+    filled = [column for column, text in enumerate(template or []) if text]
+    if len(words) != len(filled):
+        return None
+    row: list[str | None] = [None] * len(template)
+    for column, word in zip(filled, words):
+        row[column] = word
+    return row
+
+
+def _on_columns(row: list[str | None], extents: list[tuple[float, float]], table: Table) -> list[str | None]:
+    """A row of a grid with other rulings (a continuation page drawn without the spacer
+    columns of the first), each cell moved to the table column under the header it covers
+    most, or (no header there) the column it starts in."""
+    right = [*table.columns_x[1:], table.bbox_x[1]]
     placed: list[str | None] = [None] * table.width
-    for x, text in zip(columns_x, row):
-        if text is not None:
-            column = min(range(table.width), key=lambda i: abs(table.columns_x[i] - x))
-            placed[column] = text if placed[column] is None else f"{placed[column]} {text}"
+    for (x0, x1), text in zip(extents, row):
+        if not text:
+            continue
+        cover: dict[int, float] = {}
+        first: dict[int, int] = {}
+        for column, (left, end) in enumerate(zip(table.columns_x, right)):
+            group = table.headed[column] if column < len(table.headed) else None
+            overlap = min(x1, end) - max(x0, left)
+            if group is not None and overlap > 0:
+                cover[group] = cover.get(group, 0.0) + overlap
+                first.setdefault(group, column)
+        if cover:
+            column = first[_widest(cover)]
+        else:
+            column = min(range(table.width), key=lambda i: abs(table.columns_x[i] - x0))
+        placed[column] = text if placed[column] is None else f"{placed[column]} {text}"
     return placed
 
 
-def _add_rows(table: Table, raw: RawTable, rows) -> None:
+def _add_rows(table: Table, raw: RawTable, rows, first: int, placed: bool = True) -> None:
+    """Append a grid's data rows; ``first`` is the grid row of ``rows[0]``.
+
+    :param placed: the grid has the table's own columns, so its cells can be put under the
+        header cells they span (``_placed``).
+    """
     text_columns = [bool(TEXT_COLUMN.search(name.split("/")[-1])) if name else False for name in table.columns]
     if table.columns and not table.columns[0]:
         text_columns[0] = True
-    for row in rows:
+    widths = [right - left for left, right in zip(raw.columns_x, [*raw.columns_x[1:], raw.bbox[2]])]
+    last = None  # the grid row the last appended row started on
+    for index, row in enumerate(rows):
+        grid_row = first + index
+        if placed and grid_row < len(raw.origin):
+            row = _placed(raw, grid_row, row, table.headed, widths)
         if _is_column_number_row(row) or not any(row):
             continue
         values = []
@@ -278,8 +417,94 @@ def _add_rows(table: Table, raw: RawTable, rows) -> None:
                 values.append(text)
             else:
                 values.append(cell_value(text, table.unit))
+        if last is not None and _below(raw, grid_row, last, table.rows[-1]) and _fill(table.rows[-1], values):
+            continue
         table.rows.append(values)
         table.row_pages.append(raw.page)
+        last = grid_row
+
+
+def _placed(raw: RawTable, grid_row: int, row: list, headed: list[int | None], widths: list[float]) -> list:
+    """A row with each cell moved under the header cell it mostly spans.
+
+    Spreadsheet exports (WPS, Excel: js-jianchayuan-2019-doc p16, p18) draw narrow spacer
+    columns, and a data cell merged over them starts in a column no header names, or in the
+    edge of the code column when it is the name ("[1-2] 204 | [3-7] 公共安全支出" under
+    "[2-3] 功能科目代码 | [6] 功能科目名称"): the cell goes to the first column of its span under
+    the header cell it covers most (by width).  A cell of one named column stays.
+    """
+    if len(headed) != len(row) or not any(group is not None for group in headed):
+        return row
+    placed = list(row)
+    for column, text in enumerate(row):
+        if not text or raw.origin[grid_row][column] != (grid_row, column):
+            continue
+        span = [column]
+        while span[-1] + 1 < len(row) and raw.origin[grid_row][span[-1] + 1] == (grid_row, column):
+            span.append(span[-1] + 1)
+        if len(span) == 1 and headed[column] is not None:
+            continue
+        cover: dict[int, float] = {}
+        for index in span:
+            if headed[index] is not None:
+                cover[headed[index]] = cover.get(headed[index], 0.0) + widths[index]
+        if not cover:
+            continue
+        best = _widest(cover)
+        target = next(index for index in span if headed[index] == best)
+        if target != column:
+            placed[target], placed[column] = text, None
+    return placed
+
+
+def _widest(cover: dict[int, float]) -> int:
+    """The header covered most; of two covered alike (within a point) the left one, so that
+    the engines' last decimals never decide ("合 计" over 科目编码 and 科目名称 alike)."""
+    most = max(cover.values())
+    return next(group for group, width in cover.items() if width >= most - 1)
+
+
+def _below(raw: RawTable, grid_row: int, last: int, previous: list) -> bool:
+    """Whether a grid row is part of the row that started on grid row ``last`` (whose values
+    are ``previous``): a cell merged down from that row covers it, and one of the two holds
+    only figures.  Excel centres a 类 row's amount on a grid row of its own below its label
+    (js-fayuan-2019-doc p12), or the 合计 label below its amount (js-jianchayuan-2018-doc p15)."""
+    if grid_row >= len(raw.origin):
+        return False
+    origins = raw.origin[grid_row]
+    if not any(origin is not None and last <= origin[0] < grid_row for origin in origins):
+        return False
+    own = [raw.cells[grid_row][column] for column, origin in enumerate(origins) if origin == (grid_row, column)]
+    return (all(not text or not text.strip() or text.strip() in EMPTY_CELL or parse_number(text) is not None
+                for text in own)
+            or not any(isinstance(value, str) for value in previous))
+
+
+def _fill(values: list, more: list) -> bool:
+    """Put the figures of a row's lower part into its blank cells; False (nothing changed)
+    when a cell would be filled twice."""
+    if any(value is not None and values[column] is not None for column, value in enumerate(more)):
+        return False
+    for column, value in enumerate(more):
+        if value is not None:
+            values[column] = value
+    return True
+
+
+def _headed(raw: RawTable, offset: int, header_rows: list[int]) -> list[int | None]:
+    """Per grid column, the header cell that names it: the lowest header row with text there,
+    as a number per cell; None where no header row prints anything."""
+    numbers: dict[tuple[int, int], int] = {}
+    headed: list[int | None] = []
+    for column in range(raw.width):
+        group = None
+        for row in reversed(header_rows):
+            origin, text = raw.covering(row + offset, column)
+            if origin is not None and text and text.strip():
+                group = numbers.setdefault(origin, len(numbers))
+                break
+        headed.append(group)
+    return headed
 
 
 SCALE = {"元": 1 / 10000, "千元": 1 / 10}

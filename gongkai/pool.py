@@ -1,27 +1,21 @@
 """Extraction in worker processes: many files over every core, for ``gongkai build`` and
 ``gongkai extract``.
 
-Each file is extracted by a worker under the per-file time and memory limits (a child of the
-worker per file: extract.extract_with_limit); its record comes back, or
-``{"error": {"kind", "message"}}`` for a file that cannot be extracted.  A worker that dies
-itself breaks the pool: the files not yet handed back are extracted again one per pool, so
-the culprit is recorded as kind ``crashed`` and the others still extract.
+Each file is extracted by a long-lived worker under the per-file time limit and the worker's
+memory cap (extract.limit: a worker is replaced only after a file ran out of time or memory
+or took it down, and the other files go on); its record comes back, or
+``{"error": {"kind", "message"}}`` for a file that cannot be extracted.
 """
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
 import os
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from gongkai.extract.limit import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
-
-log = logging.getLogger("gongkai.pool")
+from gongkai.extract import ExtractError, extract_bytes
+from gongkai.extract.limit import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, extraction, run_calls
 
 
 @dataclass(frozen=True)
@@ -46,69 +40,40 @@ def extract_many(
 ) -> Iterator[tuple[Job, dict]]:
     """Yield (job, record) for each job, extracting in worker processes.
 
-    :param workers: processes; default one per core.
-    :param timeout: seconds per file (kind ``timeout``); ``memory_mb``: MiB per file (kind
-        ``too_large``), both enforced by extract.extract_with_limit.
+    :param workers: processes; default one per core (never more than files).
+    :param timeout: seconds per file (kind ``timeout``); ``memory_mb``: MiB each worker may
+        grow by (kind ``too_large``).
     :param ordered: yield in the order of ``jobs`` (as ``gongkai extract`` prints) rather than
         as files finish (as ``gongkai build`` stores them).
     :param engine: force a PDF engine (extract.extract_bytes).
     """
     jobs = list(jobs)
-    pending = list(range(len(jobs)))
-    isolate = False  # after a crash, the rest one file per pool
-    while pending:
-        batch = pending[:1] if isolate else list(pending)
-        size = 1 if isolate else max(1, min(workers or os.cpu_count() or 1, len(batch)))
-        try:
-            # Forked, not spawned: workers start in milliseconds with extract already imported.
-            # (No max_tasks_per_child: it spawns, and on Python 3.11 a pool whose worker
-            # retires with files still queued can hang; gh-115634.)
-            with ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = {
-                    pool.submit(extract_path, jobs[i].path, jobs[i].filename, timeout, memory_mb, engine,
-                                jobs[i].attachments): i
-                    for i in batch
-                }
-                for index, record in _results(futures, ordered):
-                    pending.remove(index)
-                    yield jobs[index], record
-        except BrokenProcessPool:
-            if not isolate:
-                log.warning("an extraction worker died; extracting %d files one by one", len(pending))
-                isolate = True
-                continue
-            job = jobs[pending.pop(0)]
-            yield job, {"error": {"kind": "crashed", "message": (
-                f"{job.filename or job.path}: the extraction worker died on this file "
-                "(out of memory or a crash in a library)")}}
+    calls = [extraction(_extract_job, job.path, job.filename, job.attachments, filename=job.filename or job.path,
+                        timeout=timeout, engine=engine) for job in jobs]
+    size = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    finished: dict[int, dict] = {}
+    following = 0  # in order: the next job to yield
+    for index, record, error in run_calls(calls, workers=size, memory_mb=memory_mb):
+        if error is not None:
+            record = {"error": _describe(error, jobs[index])}
+        if not ordered:
+            yield jobs[index], record
+            continue
+        finished[index] = record
+        while following in finished:
+            yield jobs[following], finished.pop(following)
+            following += 1
 
 
-def _results(futures: dict, ordered: bool) -> Iterator[tuple[int, dict]]:
-    """(job index, record) of each future, in job order or as they finish."""
-    if ordered:
-        for future, index in sorted(futures.items(), key=lambda item: item[1]):
-            yield index, future.result()
-        return
-    waiting = set(futures)
-    while waiting:
-        done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-        for future in done:
-            yield futures[future], future.result()
+def _describe(error: Exception, job: Job) -> dict[str, str]:
+    if isinstance(error, ExtractError):
+        return error.to_dict()
+    # a bug or an unforeseen file (extract.limit.CallFailed): recorded, the others go on
+    return {"kind": "extract_failed", "message": f"{job.filename or job.path}: {error}"}
 
 
-def extract_path(path: str, filename: str | None, timeout: float = DEFAULT_TIMEOUT,
-                 memory_mb: int | None = DEFAULT_MEMORY_MB, engine: str | None = None,
-                 attachments=()) -> dict[str, Any]:
-    """Extract one file in a worker (an HTML disclosure with its attachments, ``(path,
-    filename)`` each); errors come back as records, never raised."""
-    from gongkai import extract
-
-    try:
-        return extract.extract_with_limit(
-            Path(path).read_bytes(), filename, timeout=timeout, memory_mb=memory_mb, engine=engine,
-            attachments=[(Path(p).read_bytes(), name) for p, name in attachments])
-    except extract.ExtractError as error:
-        return {"error": error.to_dict()}
-    except Exception as error:  # a bug or an unforeseen PDF: record it, go on with the others
-        return {"error": {"kind": "extract_failed",
-                          "message": f"{filename or path}: {type(error).__name__}: {error}"}}
+def _extract_job(path: str, filename: str | None, attachments: tuple, **options: Any) -> dict[str, Any]:
+    """In a worker: read one file (an HTML disclosure with its attachments, ``(path,
+    filename)`` each) and extract it."""
+    return extract_bytes(Path(path).read_bytes(), filename,
+                         attachments=[(Path(p).read_bytes(), name) for p, name in attachments], **options)

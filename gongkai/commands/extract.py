@@ -32,14 +32,10 @@ def extract(files: tuple[str, ...], as_json: bool, timeout: float, memory_mb: in
     fail print {"file", "error": {"kind", "message"}} and make the exit status 1; the others
     still extract.  Example: gongkai extract report.pdf --json
     """
-    from gongkai.pool import Job, extract_many, extract_path
+    from gongkai.pool import Job, extract_many
 
-    jobs = [Job(path, path) for path in files]
-    if len(jobs) == 1 or workers == 1:  # no pool to start: extract here, file by file
-        results = ((job, extract_path(job.path, job.filename, timeout, memory_mb, engine)) for job in jobs)
-    else:
-        results = extract_many(jobs, workers=workers, timeout=timeout, memory_mb=memory_mb,
-                               ordered=True, engine=engine)
+    results = extract_many([Job(path, path) for path in files], workers=workers, timeout=timeout,
+                           memory_mb=memory_mb, ordered=True, engine=engine)
     failed = 0
     for job, record in results:
         if "error" in record:

@@ -45,7 +45,18 @@ def flate_bomb(inflated: int) -> bytes:
 def flate_bomb_pdf(inflated: int) -> bytes:
     """A one-page PDF whose page content is a FlateDecode stream of ``inflated`` spaces:
     about a thousandth of that on disk (a 1 MB file for 1 GiB)."""
-    stream = flate_bomb(inflated)
+    return one_page_pdf(flate_bomb(inflated))
+
+
+def endless_path_pdf(segments: int) -> bytes:
+    """A one-page PDF (a few kilobytes) whose page strokes one path of ``segments`` line
+    segments: every segment is a possible table ruling, so reading its page takes a second for
+    every few hundred thousand."""
+    return one_page_pdf(zlib.compress(b"0 0 m" + b" 1 1 l" * segments + b" S", 9))
+
+
+def one_page_pdf(stream: bytes) -> bytes:
+    """A one-page A4 PDF whose page content is ``stream`` (FlateDecode)."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

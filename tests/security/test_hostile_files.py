@@ -1,19 +1,24 @@
-"""Hostile files through extraction: a 1 MB PDF whose page stream inflates to 1 GiB, built
-by the test, through the real ``gongkai extract`` (its whole process tree's peak memory
-measured by the kernel) and through the worker function of ``gongkai build`` (gongkai.pool)."""
+"""Hostile files through extraction: a 1 MB PDF whose page stream inflates to 1 GiB and a
+PDF whose page takes minutes to read, built by the test, through the real ``gongkai extract``
+(its whole process tree's peak memory measured by the kernel, its workers after a kill -9) and
+through the workers of ``gongkai build`` (gongkai.pool)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import time
 import zlib
+from pathlib import Path
 
 import pytest
 from conftest import REPO
-from hostile import GIB, MB, flate_bomb, flate_bomb_pdf
+from hostile import GIB, MB, endless_path_pdf, flate_bomb, flate_bomb_pdf
 
-from gongkai.pool import extract_path
+from gongkai.pool import Job, extract_many
+
+FIXTURES = REPO / "tests" / "fixtures" / "documents"
 
 # Runs a command and prints the peak resident memory of its largest process, its children
 # (the extraction child) included, in KiB: the kernel's own count.
@@ -54,6 +59,70 @@ def test_extract_refuses_the_bomb_as_too_large_under_1_gb(bomb):
     assert int(peak_kib) < 1024 * 1024, f"extraction peaked at {int(peak_kib) >> 10} MiB"
 
 
-def test_a_build_worker_returns_the_bomb_as_a_too_large_record(bomb):
-    record = extract_path(str(bomb), bomb.name, timeout=60, memory_mb=256)
-    assert record["error"]["kind"] == "too_large" and "256 MiB" in record["error"]["message"]
+def test_one_run_goes_on_past_a_bomb_a_worker_it_kills_and_a_file_that_never_ends(bomb, tmp_path):
+    # One worker, so that the files after each must be read by the worker that replaced it.
+    endless = tmp_path / "endless.pdf"
+    endless.write_bytes(endless_path_pdf(3_000_000))  # 27 KB; minutes of reading without a limit
+    good = [FIXTURES / "yanshi-2023-juesuan.reportlab.pdf", FIXTURES / "xuchang-2025-yusuan.libreoffice.pdf"]
+    files = [bomb, good[0], endless, good[1]]
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK_OF, sys.executable, "-m", "gongkai", "extract", "--json", "--no-pages",
+         "--workers", "1", "--timeout", "4", "--max-memory", "256", *map(str, files)],
+        capture_output=True, text=True, cwd=REPO, timeout=300)
+    *lines, peak_kib = result.stdout.strip().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [record["file"] for record in records] == list(map(str, files))
+    assert [record.get("error", {}).get("kind") for record in records] == ["too_large", None, "timeout", None]
+    assert "256 MiB" in records[0]["error"]["message"] and "4 s limit" in records[2]["error"]["message"]
+    assert [record.get("fiscal_year") for record in records] == [None, 2023, None, 2025]
+    # PDFium aborted its worker on the bomb; pdfminer, in a new worker, ran out of memory
+    assert "附件1.pdf: the extraction worker died (signal 6); trying again with engine=pdfminer" in result.stderr
+    assert int(peak_kib) < 1024 * 1024
+
+
+def test_a_file_that_kills_its_worker_with_no_engine_to_fall_back_on_is_crashed(bomb):
+    good = FIXTURES / "yanshi-2024-juesuan.reportlab.pdf"
+    jobs = [Job(str(bomb), bomb.name), Job(str(good), good.name)]
+    (_, crashed), (_, record) = extract_many(jobs, workers=1, memory_mb=256, ordered=True, engine="pdfium")
+    assert crashed["error"]["kind"] == "crashed"
+    assert crashed["error"]["message"].startswith("附件1.pdf: the extraction process died (signal 6)")
+    assert record["fiscal_year"] == 2024 and record["engine"] == "pdfium"
+
+
+def test_a_run_killed_with_kill_9_leaves_no_worker_reading_on(tmp_path):
+    endless = tmp_path / "endless.pdf"
+    endless.write_bytes(endless_path_pdf(3_000_000))
+    run = subprocess.Popen([sys.executable, "-m", "gongkai", "extract", "--json", "--timeout", "120", str(endless)],
+                           cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        workers = _children(run.pid, wait=60)
+    finally:
+        run.kill()
+        run.wait()
+    deadline = time.monotonic() + 10
+    while (left := [pid for pid in workers if _alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers and not left, f"workers {left} outlived their parent"
+
+
+def _children(pid: int, wait: float) -> list[int]:
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        children = [int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat") if _stat(stat)[1:2] == [str(pid)]]
+        if children:
+            return children
+        time.sleep(0.05)
+    raise AssertionError(f"gongkai extract started no worker in {wait} s")
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie left for init to reap."""
+    return _stat(Path(f"/proc/{pid}/stat"))[:1] not in ([], ["Z"])
+
+
+def _stat(path: Path) -> list[str]:
+    """State, parent's pid, ... of a process (/proc/PID/stat after the command's name); [] once it is gone."""
+    try:
+        return path.read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return []
