@@ -105,6 +105,7 @@ class Classifier:
         substantive = rule_substantive or [
             l for l in LABELS if l not in EXCLUSIVE and scores[l] >= self.model_alone[l]
             and _agrees(l, result.stated_direction) and (l not in STAFF or counts_people)
+            and l not in result.restated
         ]
         best = max([scores[l] for l in substantive], default=0)
         if "no_difference" in result.hits:

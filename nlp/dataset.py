@@ -39,6 +39,9 @@ class Example:
     # The frozen unseen set only (nlp/data/unseen.jsonl): held out for its ``province``, or
     # as a ``document`` nobody had read when the cue rules were written.
     heldout: str | None = None
+    # Real reasons that were once a frozen set and were then read in error analysis
+    # (``"frozen-1 (province)"``): development data, reported apart in the grouped evaluation.
+    origin: str | None = None
 
     def to_json(self) -> str:
         return json.dumps({"text": self.text, "labels": list(self.labels), "source": self.source},
@@ -94,7 +97,7 @@ def _read(path: Path) -> list[Example]:
                 raise BadTrainingData(f"{where}: empty text")
             examples.append(Example(text, check_labels(labels, where), record.get("source", "written"),
                                     record.get("province"), record.get("document"), record.get("form"),
-                                    record.get("heldout")))
+                                    record.get("heldout"), record.get("origin")))
     return examples
 
 

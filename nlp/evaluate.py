@@ -172,11 +172,22 @@ def province_evaluation(written: list[Example], real: list[Example], k: int = 5,
                               "hybrid": classifier_predict(Classifier(model))}.items():
             predictions.setdefault(name, []).extend(predict(texts))
     results = {name: score(ordered, predicted).to_dict() for name, predicted in predictions.items()}
-    by_form = {form: {name: score([e for e in ordered if e.form == form],
-                                  [p for e, p in zip(ordered, predicted) if e.form == form]).to_dict()
-                      for name, predicted in predictions.items()}
+    def part(keep) -> dict:
+        return {name: score([e for e in ordered if keep(e)],
+                            [p for e, p in zip(ordered, predicted) if keep(e)]).to_dict()
+                for name, predicted in predictions.items()}
+
+    by_form = {form: part(lambda e, form=form: e.form == form)
                for form in sorted({e.form for e in ordered if e.form})}
-    return {"systems": results, "by_form": by_form, "groups": groups, "size": len(ordered)}
+    by_origin = {origin: part(lambda e, origin=origin: _origin(e) == origin)
+                 for origin in sorted({_origin(e) for e in ordered})}
+    return {"systems": results, "by_form": by_form, "by_origin": by_origin, "groups": groups,
+            "size": len(ordered)}
+
+
+def _origin(example: Example) -> str:
+    """``frozen-1`` for the rows of a frozen set read in error analysis, ``collected`` otherwise."""
+    return example.origin.split(" ")[0] if example.origin else "collected"
 
 
 def unseen_evaluation(model: TextcatModel | None, path: Path = UNSEEN) -> dict:
@@ -259,6 +270,7 @@ def run_evaluation(data: Path = REASONS, holdout: Path | None = HOLDOUT, k: int 
             results["unseen_provinces"] = grouped["systems"]
             results["unseen_provinces_size"] = f"{grouped['size']} real reasons, {len(grouped['groups'])} province groups"
             results["unseen_provinces_by_form"] = grouped["by_form"]
+            results["unseen_provinces_by_origin"] = grouped["by_origin"]
     return results
 
 
@@ -290,6 +302,9 @@ def format_evaluation(results: dict) -> str:
         lines.append("")
         for name, report in results[part].items():
             lines.append(f"{name:<10} micro-F1 {report['micro_f1']:.3f}  macro-F1 {report['macro_f1']:.3f}")
+        for origin, reports in results.get(f"{part}_by_origin", {}).items():
+            lines.append(f"  {origin}: " + "  ".join(f"{name} {report['macro_f1']:.3f}"
+                                                   for name, report in reports.items()))
         lines.append("worst confusions (gold missed → predicted instead, count):")
         for missed, added, count in hybrid["confusions"][:5]:
             lines.append(f"  {missed} → {added}: {count}")

@@ -44,6 +44,12 @@ class RuleResult:
     standalone_items: set[Clause] = field(default_factory=set)
     # Clauses whose running-cost word is also the sentence's subject (公务接待费…接待费用增加).
     subject_items: set[Clause] = field(default_factory=set)
+    # Labels whose only cue restated the sentence's subject (rule 12): the model may not give
+    # them back alone ("公务接待费减少的原因是公务接待支出减少" is `other`).
+    restated: set[str] = field(default_factory=set)
+    # Clauses whose running-cost cue states a cause of its own ("车辆使用频率高", "出国(境)费标准调整",
+    # "增加了部门和车辆"): kept beside any other cause in the clause.
+    item_causes: set[Clause] = field(default_factory=set)
     # Clauses where a pay cue named a rule (调资, 标准, 改革…), not just a pay item (绩效工资).
     pay_rules: set[Clause] = field(default_factory=set)
 
@@ -88,6 +94,8 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
     for match in rules.find(text, labels=("no_difference",)):
         if match.end <= start and _NONZERO_GAP.search(text, match.end, start):
             continue
+        if _ALTERNATIVE.search(text, max(0, match.start - 12), match.start):
+            continue  # a template's choice, not a statement: "决算数小于预算数(或与预算数持平)的主要原因是…"
         result.add("no_difference", clause_at(whole, match.start))
     subject = text[:start]
     for match in rules.find(text, start, end):
@@ -99,18 +107,25 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
             continue  # "我镇将…尽力压缩开支,确保公务用车运行费用不超过…" promises; it caused nothing
         if match.label == "operating_costs":
             if _names_subject(text, match, subject, clause):
+                result.restated.add(match.label)
                 continue
             if _CHANGED.match(text, match.end, end):
                 result.standalone_items.add(clause)
+            if clause and _OWN_CAUSE.search(text, max(clause.start, match.start - 10), min(clause.end, match.end + 8)):
+                result.item_causes.add(clause)
             if text[match.start:match.end] in subject:
                 result.subject_items.add(clause)
         if match.label == "pay_policy" and _PAY_RULE.search(text, match.start, match.end):
             result.pay_rules.add(clause)
         result.add(match.label, clause)
+    _drop_received_visits(result)
+    _drop_visitor_staff(result, text)
+    _drop_moved_cuts(result)
     _drop_named_items(result, text)
     _drop_moved_pay(result)
     _drop_corrected_estimate(result)
     staff_changes = rules.staff_changes(text, start, end)
+    staff_changes = [m for m in staff_changes if not _is_travel(text, clause_at(clauses, m.start))]
     if staff_changes and not {"staff_increase", "staff_decrease"} & result.hits.keys():
         direction = gap_direction(text, start)
         if direction:
@@ -141,6 +156,13 @@ _INTENT = re.compile(r"(?:将|拟|力争|确保|尽力|计划)")
 # item ("卫生监督车辆属执法执勤车辆", "因公出国、公务接待费没预算", "公务用车购置支出0万元").
 _CHANGE_WORD = re.compile(r"增|减|降|升|涨|多|少|节约|节俭|压|控|改|购|更新|报废|老化|维修|停|取消|"
                           r"恢复|开展|未|无法|不再|变|调|超|高|低|提|频|长|短")
+# An operating-cost cue that carries its own change or cause.
+_VEHICLE = r"(?:车辆|公务用车|公车|执法车)"
+_OWN_CAUSE = re.compile(r"恢复|频率|频次|标准(?:的)?(?:调整|提高|上调|变化)|/辆|/车"
+                        rf"|(?:增加|新增|减少|新购|购置|购买|更新|报废|处置)(?:了)?[^,;:。]{{0,6}}{_VEHICLE}"
+                        rf"|{_VEHICLE}(?:的)?(?:购置|购买|更新|报废|处置)")
+# "(或与预算数持平)": one of a template's alternatives left in the text.
+_ALTERNATIVE = re.compile(r"\(或[^()]*$")
 _ZERO_FIGURE = re.compile(r"(?<![\d.])0(?:\.0+)?(?:万元|元)")
 # A pay cue that names a rule: the rest (绩效工资, 年终考核奖) name a pay item only.
 _PAY_RULE = re.compile(r"调|改革|政策|标准|晋|增资|基数|比例|费率|并轨|缴纳|补缴|上涨|增长|提高|套改|规范|落实")
@@ -164,7 +186,8 @@ def _drop_named_items(result: RuleResult, text: str) -> None:
     causes = {clause for label in _CAUSES_OVER_ITEMS for clause in result.hits.get(label, [])}
     projects = set(result.hits.get("project_increase", []) + result.hits.get("project_decrease", []))
     kept = [clause for clause in items
-            if not (causes and _is_effect(text, clause))
+            if clause in result.item_causes and not (causes - {clause} and _is_effect(text, clause))
+            or not (causes and _is_effect(text, clause))
             and not (causes - {clause} and not _CHANGE_WORD.search(_ZERO_FIGURE.sub("", clause.text)))
             and (clause not in causes
                  or (clause in result.standalone_items and clause not in projects
@@ -173,6 +196,53 @@ def _drop_named_items(result: RuleResult, text: str) -> None:
         result.hits["operating_costs"] = kept
     else:
         result.hits.pop("operating_costs", None)
+
+
+# Visits the department receives (上级扶贫检查次数增加, 外地县市来航考察活动增加) bring receptions, not
+# tasks of its own: the coding notes code them as running costs, never `project_increase`.
+_RECEIVED = re.compile(r"(?:上级|外地|兄弟|外省|外市|省市|各级|(?<!往)(?<!以)(?<!未)(?<!带)来|(?<!受)(?<!达)(?<!得)(?<!收)到)[^,;:。]{0,10}(?:调研|检查|视察|考察|督察|督查|督导|学习|参观|指导)")
+
+
+def _drop_received_visits(result: RuleResult) -> None:
+    kept = [clause for clause in result.hits.get("project_increase", []) if not _RECEIVED.search(clause.text)]
+    if kept:
+        result.hits["project_increase"] = kept
+    else:
+        result.hits.pop("project_increase", None)
+
+
+# Staff cues among visitors and trips count guests, not the department's people (coding notes:
+# "公务接待次数和人数减少"); 人员流动 in an epidemic year is travel, not staff turnover.
+_VISITORS = re.compile(r"接待|陪同|出访|团组|来访|来客|考察|参训|培训|学员|出行|出差")
+_TRAVEL = re.compile(r"人员(?:流动|往来|出行)")
+
+
+def _is_travel(text: str, clause: Clause | None) -> bool:
+    return bool(clause) and bool(_VISITORS.search(clause.text) or (_TRAVEL.search(clause.text) and "疫情" in text))
+
+
+def _drop_visitor_staff(result: RuleResult, text: str) -> None:
+    for label in ("staff_increase", "staff_decrease"):
+        kept = [clause for clause in result.hits.get(label, []) if not _is_travel(text, clause)]
+        if kept:
+            result.hits[label] = kept
+        else:
+            result.hits.pop(label, None)
+
+
+# Money moved from one item to another ("从会议费预算中调减403.75万元用于培训费开支") is booked
+# elsewhere (rule 15), not a project cut.
+_MOVED = re.compile(r"用于|调整(?:至|到)|调剂|调入|划入|转入")
+
+
+def _drop_moved_cuts(result: RuleResult) -> None:
+    moved = set(result.hits.get("accounting_reclass", []))
+    kept = [clause for clause in result.hits.get("project_decrease", [])
+            if not (clause in moved and _MOVED.search(clause.text))]
+    if kept:
+        result.hits["project_decrease"] = kept
+    else:
+        result.hits.pop("project_decrease", None)
 
 
 def _drop_moved_pay(result: RuleResult) -> None:
