@@ -63,12 +63,14 @@ def run_crawl(
             "frontier": frontier,
             "log_file": str(Path(log_file).resolve()) if log_file else None,
             "result_path": os.path.join(scratch, "result.json"),
+            "parent_pid": os.getpid(),
         }
         job_path = os.path.join(scratch, "job.json")
         with open(job_path, "w", encoding="utf-8") as handle:
             json.dump(job, handle, ensure_ascii=False)
         # A session of its own, so a crawl that overruns ``timeout`` is killed together with
-        # the Playwright driver and Chromium it may have started.
+        # the Playwright driver and Chromium it may have started; and it dies with this
+        # process (``process.die_with_parent``), which a scheduler may kill -9.
         process = subprocess.Popen([sys.executable, "-m", "gongkai.crawler.process", job_path],
                                    start_new_session=True)
         try:

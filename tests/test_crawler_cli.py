@@ -137,6 +137,10 @@ def test_a_crawl_killed_with_sigkill_loses_nothing(portal, tmp_path):
     assert "run 1 was interrupted" in result.stdout
     runs = rows(archive, "SELECT status FROM crawl_runs ORDER BY id")
     assert [r["status"] for r in runs] == ["interrupted", "finished"]
+    # The killed crawl died with its command: it wrote nothing beside the next run.
+    [last] = rows(archive, "SELECT max(id) AS id FROM fetches WHERE run_id = 1")
+    [first] = rows(archive, "SELECT min(id) AS id FROM fetches WHERE run_id = 2")
+    assert last["id"] < first["id"]
     archived = {r["url"] for r in rows(archive, "SELECT url FROM fetches WHERE sha256 IS NOT NULL")}
     assert {portal + "xxgk/czyjs/202406/P020240601000001.pdf", portal + "slow/P020240602000001.pdf"} <= archived
     for row in kept:

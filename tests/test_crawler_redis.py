@@ -5,10 +5,13 @@ across both; ``gongkai merge`` joins their archives into one with every disclosu
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 import sys
+import threading
 import time
+import types
 from collections import Counter
 
 import pytest
@@ -96,9 +99,49 @@ def test_the_site_delay_holds_across_both_workers(crawled):
     gaps = [later - earlier for earlier, later in zip(times, times[1:])]
     assert len(gaps) > 20
     assert times[-1] - times[0] >= len(gaps) * DELAY - DEPARTURE_SLACK, gaps
-    # A worker woken late sends beside the other's next request: one short gap per late
-    # wake-up, rare even under load; workers that do not share the delay make every other gap short.
+    # A turn counts from when it is taken, so a worker woken late only sends later; a gap
+    # shrinks only when a request is held up between its turn and the wire (rare, a loaded
+    # machine); workers that do not share the delay make every other gap short.
     assert len([gap for gap in gaps if gap < DELAY / 2]) <= len(gaps) // 10, gaps
+
+
+def test_a_worker_that_wakes_late_does_not_squeeze_the_next(redis_url):
+    """Two workers wait for the same site; the first one's process is busy when its turn
+    comes. Its request must leave a whole delay away from the other's, not beside it."""
+    import redis
+    from scrapy.settings import Settings
+
+    from gongkai.crawler.politeness import Politeness
+
+    delay, url, prefix = 0.4, "http://late.example/page", f"test:late:{time.monotonic_ns()}"
+    server = redis.Redis.from_url(redis_url)
+    # Two workers' politeness on one Redis, outside a crawl (no engine yet: the delay is DOWNLOAD_DELAY).
+    crawler = types.SimpleNamespace(engine=None, settings=Settings({"DOWNLOAD_DELAY": delay}))
+    workers = [Politeness(crawler, server, prefix) for _ in range(2)]
+    assert workers[0].turn(url) == 0  # a request just left: the next turn comes in `delay`
+    sent: dict[str, float] = {}
+
+    async def late():  # the turn comes while the process is busy for 1.5 delays
+        async def busy():
+            await asyncio.sleep(delay / 2)
+            time.sleep(delay * 1.5)
+        blocker = asyncio.ensure_future(busy())
+        await workers[0].wait(url)
+        sent["late"] = time.monotonic()
+        await blocker
+
+    async def punctual():
+        await asyncio.sleep(delay / 8)
+        await workers[1].wait(url)
+        sent["punctual"] = time.monotonic()
+
+    threads = [threading.Thread(target=asyncio.run, args=(job(),)) for job in (late, punctual)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert set(sent) == {"late", "punctual"}
+    assert abs(sent["late"] - sent["punctual"]) >= delay * 0.75, sent
 
 
 def test_the_merged_archive_holds_every_disclosure_once(crawled):
