@@ -88,6 +88,7 @@ def build_record(pages, data: bytes, name: str | None, file_format: str, title: 
         + findings.narrative_mismatches(found_explanations, items)
         + findings.structure_mismatches(story, items, tables)
         + findings.sangong_mismatches(story, tables, kind, year)
+        + findings.sangong_total_mismatches(story, kind, year)
         + findings.share_over_100(story)
         + findings.font_findings(pages)
     )

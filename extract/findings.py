@@ -33,6 +33,7 @@ RULES = {
     "no_difference_contradicted": "无差异 is stated but the two figures printed differ",
     "change_pct_mismatch": "a change % (on last year or on the budget) differs from the change and the amount compared",
     "narrative_table_mismatch": "a narrative amount for a 类, 项 or 三公 item differs from its table",
+    "sangong_total_mismatch": "a section's 三公 total differs from the sum of the three items it prints",
     "share_mismatch": "a 结构情况 share (占 %) differs from the amount over the table 合计",
     "share_over_100": "a share above 100% is printed",
     "broken_font_map": "glyphs without a Unicode mapping come out as (cid:NNN)",
@@ -443,7 +444,7 @@ def sangong_mismatches(paragraphs: list[Paragraph], tables: list[Table], doc_typ
         return []
     differing: dict[str, list[dict]] = {}
     for paragraph in paragraphs:
-        for side, item, value, clause in sangong.narrative_values(paragraph.text, doc_type, year):
+        for side, item, value, _, clause in sangong.narrative_values(paragraph.text, doc_type, year):
             if (side, item) not in printed:
                 continue
             table_value, column = printed[(side, item)]
@@ -464,6 +465,55 @@ def sangong_mismatches(paragraphs: list[Paragraph], tables: list[Table], doc_typ
              "narrative": first["narrative"], "table": table.name, "column": first["column"],
              "table_value": first["table_value"], "table_page": table.page_start,
              "mentions": mentions}))
+    return findings
+
+
+SANGONG_PARTS = ("abroad", "vehicles", "reception")
+
+
+def _sections(paragraphs: list[Paragraph]) -> list[list[Paragraph]]:
+    """Paragraphs grouped under their 一、 (or 第X部分) heading."""
+    sections: list[list[Paragraph]] = [[]]
+    for paragraph in paragraphs:
+        if paragraph.level is not None and paragraph.level <= 1:
+            sections.append([])
+        sections[-1].append(paragraph)
+    return [section for section in sections if section]
+
+
+def sangong_total_mismatches(paragraphs: list[Paragraph], doc_type: str | None, year: int | None = None) -> list[Finding]:
+    """A section's 三公 total against its own three items (luolong-2024: "“三公”经费财政拨款支出
+    …支出决算为 1.5 万元", then 因公出国（境）费, 公务用车购置及运行费 and 公务接待费 each "支出决算
+    0.00 万元"), whatever the table says or whether it could be read.
+
+    Only where the section prints the total and each item with one figure for that side, so
+    that two scopes (全口径 and 财政拨款) are never added together; each figure counts as what
+    it may stand for at its printed decimals.
+    """
+    findings = []
+    for section in _sections(paragraphs):
+        printed: dict[tuple[str, str], dict[float, tuple[float, str, int]]] = {}
+        for paragraph in section:
+            for side, item, value, half, clause in sangong.narrative_values(paragraph.text, doc_type, year):
+                printed.setdefault((side, item), {}).setdefault(value, (half, clause, paragraph.page))
+        for side in sorted({side for side, _ in printed}):
+            keys = [(side, "total")] + [(side, item) for item in SANGONG_PARTS]
+            if not all(len(printed.get(key, {})) == 1 for key in keys):
+                continue
+            (total, (total_half, text, page)), *parts = [next(iter(printed[key].items())) for key in keys]
+            low = sum(value - half for value, (half, _, _) in parts)
+            high = sum(value + half for value, (half, _, _) in parts)
+            if total - total_half <= high + EPSILON and total + total_half >= low - EPSILON:
+                continue
+            items = {SANGONG_ITEMS[item]: value for item, (value, _) in zip(SANGONG_PARTS, parts)}
+            findings.append(Finding(
+                "sangong_total_mismatch", "error",
+                f"the narrative gives “三公”经费 {side} {total:.2f} but its items add up to "
+                f"{sum(items.values()):.2f} ("
+                + ", ".join(f"{name} {value:.2f}" for name, value in items.items()) + ")",
+                page,
+                {"text": text, "side": side, "total": total, "items": items,
+                 "texts": [clause for _, (_, clause, _) in parts]}))
     return findings
 
 

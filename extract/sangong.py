@@ -12,7 +12,7 @@ import re
 
 from .tables import Table
 from .text import compact
-from .wording import AMOUNT, amount_value
+from .wording import AMOUNT, SCALE, amount_value
 
 # (item, narrative name, column leaf) — the narrative's words and the table's header words.
 ITEMS = [
@@ -92,8 +92,10 @@ def _adds_up(found: dict[tuple[str, str], tuple[float, str]]) -> bool:
     return True
 
 
-def narrative_values(text: str, doc_type: str | None, year: int | None = None) -> list[tuple[str, str, float, str]]:
-    """(side, item, value, clause) for every 三公 figure a narrative paragraph prints:
+def narrative_values(text: str, doc_type: str | None,
+                     year: int | None = None) -> list[tuple[str, str, float, float, str]]:
+    """(side, item, value, half its last printed digit, clause) for every 三公 figure a
+    narrative paragraph prints:
     "公务用车购置及运行费全年预算为 0.00 万元，支出决算为 0.00 万元" gives 预算 and 决算 of one
     item; a figure printed after the item with no 预算/决算 word is of the document's kind.
     Last year's figures ("比上年预算减少…", "上年预算为…") are left out."""
@@ -106,12 +108,21 @@ def narrative_values(text: str, doc_type: str | None, year: int | None = None) -
                 tail = clause[match.end():]
                 head = re.match(rf"(?:为|是|[:：])?{AMOUNT}", tail)
                 if head and not re.match(r"\s*[（(]", tail[head.end():]):
-                    found.append((_side(None, doc_type), item, amount_value(head.group(1), head.group(2)), clause))
+                    found.append((_side(None, doc_type), item, amount_value(head.group(1), head.group(2)),
+                                  _half(head.group(1), head.group(2)), clause))
                 stop = re.search("|".join(n for _, n, _ in ITEMS), tail)
                 scope = tail[: stop.start()] if stop else tail
                 for side in re.finditer(rf"{_SIDE}(?:为|是|[:：])?{AMOUNT}", scope):
                     if _other_year(clause[: match.end() + side.start()], year):
                         continue
                     found.append((_side(side.group("side"), doc_type), item,
-                                  amount_value(side.group(2), side.group(3)), clause))
+                                  amount_value(side.group(2), side.group(3)), _half(side.group(2), side.group(3)),
+                                  clause))
     return [entry for entry in found if entry[0] is not None and entry[2] is not None]
+
+
+def _half(number: str, unit: str) -> float:
+    """Half the last printed digit of an amount, in 万元: what it may stand for ("0.00" 万元 is
+    0 ± 0.005, "12" 元 is 12 ± 0.5 元)."""
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    return 0.5 * 10 ** -decimals * SCALE[unit]

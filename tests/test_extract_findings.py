@@ -287,3 +287,54 @@ def test_the_same_accusation_is_made_once():
     other = Finding("narrative_table_mismatch", "error", "m", 9,
                     {"table": "一般公共预算财政拨款支出决算表", "subject_code": "2010302"})
     assert distinct(twice + [other]) == [twice[0], other]
+
+
+# luolong-2024-juesuan's 三公 section as printed (a real contradiction: the total is 1.5, every item 0.00).
+LUOLONG_SANGONG = [
+    ("九、财政拨款“三公”经费支出决算情况说明", 1),
+    ("2024 年度，“三公”经费财政拨款支出全年预算为 1.5 万元，支出决算为 1.5 万元，完成全年预算的 100.00%。", None),
+    ("2024 年度，“三公”经费支出决算中，因公出国（境）费支出决算 0.00 万元，完成全年预算的 100.00%，占 0.00%；"
+     "公务用车购置及运行费支出决算 0.00 万元，完成全年预算的 100.00%，占 0.00%；公务接待费支出决算 0.00 万元，"
+     "完成全年预算的 100.00%，占 0.00%。", None),
+]
+
+
+@pytest.mark.parametrize(
+    "replace,found",
+    [
+        ({}, True),
+        # Items that add up to the total at their printed decimals: 0.5 + 0.5 + 0.49 is 1.49 ≈ "1.5".
+        ({"因公出国（境）费支出决算 0.00": "因公出国（境）费支出决算 0.50",
+          "公务用车购置及运行费支出决算 0.00": "公务用车购置及运行费支出决算 0.50",
+          "公务接待费支出决算 0.00": "公务接待费支出决算 0.49"}, False),
+        # Two scopes in one section (a second total for 全口径): nothing is added up.
+        ({"完成全年预算的 100.00%。": "完成全年预算的 100.00%。全口径“三公”经费支出决算为 3.2 万元。"}, False),
+        # An item the section does not print: no sum to compare.
+        ({"公务接待费支出决算 0.00 万元，": ""}, False),
+    ],
+)
+def test_a_sangong_total_is_checked_against_its_own_items(replace, found):
+    """The narrative's 三公 total against the three items the same section prints, with no
+    table needed (Chromium's rendering of luolong cuts the 三公 table's header over two pages)."""
+    from gongkai.extract.findings import sangong_total_mismatches
+    from gongkai.extract.narrative import Paragraph
+
+    paragraphs = []
+    for text, level in LUOLONG_SANGONG:
+        for old, new in replace.items():
+            text = text.replace(old, new)
+        paragraphs.append(Paragraph(text, 16, level))
+    findings = sangong_total_mismatches(paragraphs, "决算", 2024)
+    assert bool(findings) == found
+    if found:
+        assert [finding.evidence["total"] for finding in findings] == [1.5]
+        assert "1.50" in findings[0].message and "0.00" in findings[0].message
+
+
+def test_a_sangong_total_in_another_section_is_not_added_to_these_items():
+    from gongkai.extract.findings import sangong_total_mismatches
+    from gongkai.extract.narrative import Paragraph
+
+    paragraphs = [Paragraph(text, 16, level) for text, level in LUOLONG_SANGONG]
+    paragraphs.insert(2, Paragraph("十、其他重要事项的情况说明", 17, 1))
+    assert sangong_total_mismatches(paragraphs, "决算", 2024) == []
