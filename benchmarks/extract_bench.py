@@ -4,10 +4,12 @@ For the fixtures (both renderings) and the real corpus (tests/real): pages per s
 worker and with every core, through ``gongkai extract``'s pool (gongkai/pool.py), and
 ``pdftotext -layout`` on the same files, run back to back (pdftotext, ours, pdftotext) and
 repeated, so that other work on a shared machine hits both alike; the spread over rounds is
-printed, and CPU-time ratios beside wall-time ones (the target of issue 13: within 3× of
-pdftotext with one worker, faster with every core).  Then the peak memory of a worker, a
-300-page PDF made of real pages (pypdfium2 concatenates them), the page layer alone per engine
-(--candidates) and where the time goes (--profile).
+printed, and CPU-time ratios beside wall-time ones.  Then the peak memory of a worker, a
+300-page PDF made of real pages (pypdfium2 concatenates them), and a summary against the goals
+of issue 13 (within 3× of pdftotext with one worker, faster than it with every core, under
+300 MB per worker on a 300-page PDF).  Every figure carries the load average while it was
+measured: on a shared machine other work slows both sides, not always alike.  Optionally the
+page layer alone per engine (--candidates) and where the time goes (--profile).
 
     .venv/bin/python benchmarks/extract_bench.py [--repeat 3] [--candidates] [--profile]
 """
@@ -32,6 +34,7 @@ sys.path.insert(0, str(REPO))
 
 FIXTURES = REPO / "tests" / "fixtures" / "documents"
 REAL = REPO / "tests" / "real"
+MB = 1 << 20
 
 
 def fixture_files(min_pages: int) -> list[Path]:
@@ -87,11 +90,20 @@ def run_pdftotext(files: list[Path]) -> tuple[float, float]:
     return time.perf_counter() - start, _children_cpu() - cpu
 
 
-def compare(name: str, files: list[Path], repeat: int, cores: int) -> None:
+def load() -> str:
+    """The load averages over 1, 5 and 15 minutes, as uptime prints them."""
+    return "load " + " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def spread(values: list[float], unit: str = "") -> str:
+    return f"{statistics.median(values):.2f}{unit} ({min(values):.2f}–{max(values):.2f})"
+
+
+def compare(name: str, files: list[Path], repeat: int, cores: int) -> dict[str, list[float]]:
     """Rounds of pdftotext, one worker, every core, pdftotext; ratios against the mean of the
-    two pdftotext runs around them."""
-    run_ours(files[:1], 1)  # warm the disk cache and the imports the workers fork with
-    rounds = []
+    two pdftotext runs around them, by round: {"1 worker wall": [...], ...}."""
+    run_ours(files[:1], 1)  # warm the disk cache
+    rounds, loads = [], []
     for _ in range(repeat):
         before = run_pdftotext(files)
         one = run_ours(files, 1)
@@ -99,22 +111,23 @@ def compare(name: str, files: list[Path], repeat: int, cores: int) -> None:
         after = run_pdftotext(files)
         poppler = [(b + a) / 2 for b, a in zip(before, after)]
         rounds.append((one, every, poppler))
+        loads.append(os.getloadavg()[0])
     pages = rounds[0][0][2]
-    print(f"\n{name}: {len(files)} files, {pages} pages; {repeat} rounds, load {os.getloadavg()[0]:.1f} now")
-
-    def spread(values: list[float], unit: str = "") -> str:
-        return f"{statistics.median(values):.2f}{unit} ({min(values):.2f}–{max(values):.2f})"
-
+    print(f"\n{name}: {len(files)} files, {pages} pages; {repeat} rounds; 1-minute load after each round "
+          f"{' '.join(f'{value:.2f}' for value in loads)}; {load()} now")
+    ratios = {}
     for label, index in (("wall", 0), ("cpu", 1)):
         poppler = [pages / r[2][index] for r in rounds]
         one = [pages / r[0][index] for r in rounds]
+        ratios[f"1 worker {label}"] = [r[0][index] / r[2][index] for r in rounds]
         print(f"  {label:4} pdftotext -layout   {spread(poppler, ' p/s')}")
-        print(f"  {label:4} extract, 1 worker   {spread(one, ' p/s')}   "
-              f"× pdftotext {spread([r[0][index] / r[2][index] for r in rounds])}")
+        print(f"  {label:4} extract, 1 worker   {spread(one, ' p/s')}   × pdftotext {spread(ratios[f'1 worker {label}'])}")
         if label == "wall":  # CPU time adds up over workers: only wall time shows the cores
             every = [pages / r[1][0] for r in rounds]
+            ratios["every core wall"] = [r[1][0] / r[2][0] for r in rounds]
             print(f"  {label:4} extract, {cores} workers  {spread(every, ' p/s')}   "
-                  f"× pdftotext {spread([r[1][0] / r[2][0] for r in rounds])}")
+                  f"× pdftotext {spread(ratios['every core wall'])}")
+    return ratios
 
 
 # In a fresh process: ``gongkai extract``'s pool with one worker over the files given; prints
@@ -179,35 +192,62 @@ def candidates(files: list[Path]) -> None:
         print(f"  {engine:9} page layer {pages / layer:6.0f} p/s   whole extraction {pages / whole:6.0f} p/s")
 
 
-def profile(path: Path, top: int) -> None:
+# Steps of extraction, timed by wrapping them: (label, module, function).  A profiler's own cost
+# per Python call would inflate the pure-Python steps against PDFium's C.
+STEPS = [
+    ("PDFium page objects (page layer)", "pdfium_pages", "_page_objects"),
+    ("  of which characters", "pdfium_pages", "_chars"),
+    ("  of which ruling edges (path objects)", "pdfium_pages", "_graphics"),
+    ("ruled tables (rulings.py)", "rulings", "find_tables"),
+    ("words, lines, text of pages (layout.read)", "layout", "read"),
+    ("table cells (pdf._raw_table)", "pdf", "_raw_table"),
+    ("record: tables, line items, explanations, findings, metadata", "document", "build_record"),
+]
+
+
+def profile(files: list[Path], top: int) -> None:
+    """CPU time per step over ``files`` in this process, then cProfile's busiest functions."""
+    import functools
+    import importlib
+
     from gongkai import extract
 
-    data = path.read_bytes()
-    extract.extract_bytes(data, path.name)  # warm
+    spent = dict.fromkeys((label for label, _, _ in STEPS), 0.0)
+    originals = []
+    for label, module_name, name in STEPS:
+        module = importlib.import_module(f"gongkai.extract.{module_name}")
+        function = getattr(module, name)
+
+        def timed(*args, _function=function, _label=label, **kwargs):
+            start = time.process_time()
+            try:
+                return _function(*args, **kwargs)
+            finally:
+                spent[_label] += time.process_time() - start
+
+        originals.append((module, name, function))
+        setattr(module, name, functools.wraps(function)(timed))
+    datas = [(path.read_bytes(), path.name) for path in files]
+    extract.extract_bytes(*datas[0])  # warm
+    spent.update(dict.fromkeys(spent, 0.0))
+    start = time.process_time()
+    pages = sum(extract.extract_bytes(data, name)["page_count"] for data, name in datas)
+    total = time.process_time() - start
+    for module, name, function in originals:
+        setattr(module, name, function)
+    print(f"\nwhere the time goes: {len(files)} files, {pages} pages, {total:.2f} s CPU in one process "
+          f"({pages / total:.0f} pages/s); {load()}")
+    for label, seconds in spent.items():
+        print(f"  {seconds:6.2f} s  {seconds / total:5.1%}  {label}")
+
     profiler = cProfile.Profile(time.process_time)
     profiler.enable()
-    extract.extract_bytes(data, path.name)
+    for data, name in datas:
+        extract.extract_bytes(data, name)
     profiler.disable()
-    stats = pstats.Stats(profiler, stream=io.StringIO())
-    total = stats.total_tt
-    stages = [
-        ("PDFium: characters, edges (page layer)", "extract/pdfium_pages.py", "_page_objects"),
-        ("  of which characters", "extract/pdfium_pages.py", "_chars"),
-        ("ruled tables (rulings.py)", "extract/rulings.py", "find_tables"),
-        ("words, lines, text (layout.py read)", "extract/layout.py", "read"),
-        ("table cells (pdf._raw_table)", "extract/pdf.py", "_raw_table"),
-        ("tables → records", "extract/tables.py", "find_tables"),
-        ("paragraphs", "extract/narrative.py", "paragraphs"),
-        ("explanations", "extract/explanations.py", "explanations"),
-        ("record: tables, line items, findings, metadata", "extract/document.py", "build_record"),
-    ]
-    print(f"\nprofile of {path.name}: {total:.2f} s CPU in Python (cumulative per step)")
-    for label, file_part, function in stages:
-        cumulative = max((row[3] for key, row in stats.stats.items()
-                          if key[0].endswith(file_part) and key[2] == function), default=0.0)
-        print(f"  {cumulative:6.2f} s  {cumulative / total:5.1%}  {label}")
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    print("\nbusiest functions under cProfile (own time; the profiler slows Python calls):")
     print("\n".join(out.getvalue().splitlines()[-(top + 2):]))
 
 
@@ -221,12 +261,19 @@ def main() -> None:
     args = parser.parse_args()
 
     cores = os.cpu_count() or 1
-    corpora = {"fixtures (reportlab and LibreOffice renderings)": fixture_files(args.pages),
-               "real corpus (tests/real)": real_files()}
+    print(f"{cores} cores, {load()} at the start")
+    corpora = {"fixtures": fixture_files(args.pages), "real corpus": real_files()}
+    goals = []  # (goal, measured, met)
     for name, files in corpora.items():
-        compare(name, files, args.repeat, cores)
+        ratios = compare(f"{name} ({'reportlab and LibreOffice renderings' if name == 'fixtures' else 'tests/real'})",
+                         files, args.repeat, cores)
         pages, _, _, peak = peak_memory(files)
-        print(f"  peak memory of one worker extracting all {pages} pages: {peak:.0f} MiB")
+        print(f"  peak memory of one worker extracting all {pages} pages: {peak:.0f} MiB; {load()}")
+        for label in ("1 worker wall", "1 worker cpu"):
+            median = statistics.median(ratios[label])
+            goals.append((f"{name}, {label} time ≤ 3× pdftotext", f"{median:.2f}×", median <= 3))
+        median = statistics.median(ratios["every core wall"])
+        goals.append((f"{name}, {cores} workers faster than pdftotext (wall)", f"{median:.2f}×", median < 1))
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "long.pdf"
@@ -236,19 +283,28 @@ def main() -> None:
             before = run_pdftotext([path])
             pages, wall, cpu, peak = peak_memory([path])
             after = run_pdftotext([path])
-            rounds.append((wall / ((before[0] + after[0]) / 2), cpu / ((before[1] + after[1]) / 2), wall, peak))
+            poppler_cpu = (before[1] + after[1]) / 2
+            rounds.append((wall / ((before[0] + after[0]) / 2), cpu / poppler_cpu, wall, peak, pages / cpu,
+                           pages / poppler_cpu))
+        peak = max(r[3] for r in rounds)
         print(f"\nlong PDF of real pages ({pages} pages, {path.stat().st_size / 1e6:.1f} MB): "
               f"{pages / statistics.median(r[2] for r in rounds):.0f} pages/s in one worker, "
-              f"× pdftotext wall {statistics.median(r[0] for r in rounds):.2f} "
-              f"({min(r[0] for r in rounds):.2f}–{max(r[0] for r in rounds):.2f}), "
-              f"cpu {statistics.median(r[1] for r in rounds):.2f} "
-              f"({min(r[1] for r in rounds):.2f}–{max(r[1] for r in rounds):.2f}); "
-              f"peak {max(r[3] for r in rounds):.0f} MiB")
+              f"× pdftotext wall {spread([r[0] for r in rounds])}, cpu {spread([r[1] for r in rounds])}; "
+              f"peak {peak:.0f} MiB; {load()}")
+        print(f"  CPU: extract {statistics.median(r[4] for r in rounds):.0f} pages/s, pdftotext "
+              f"{statistics.median(r[5] for r in rounds):.0f} pages/s on this one file (beside their speeds on "
+              f"the same pages in their own files, the real corpus above)")
+        goals.append((f"peak memory of a worker on a {pages}-page PDF < 300 MB", f"{peak * MB / 1e6:.0f} MB",
+                      peak * MB < 300e6))
+
+    print(f"\nissue 13 goals ({cores} cores; {load()}):")
+    for goal, measured, met in goals:
+        print(f"  {'met ' if met else 'MISS'}  {goal}: {measured}")
 
     if args.candidates:
         candidates(real_files())
     if args.profile:
-        profile(REAL / "jiangsu" / "js-zhengxie-2019-doc.pdf", top=15)
+        profile(real_files(), top=15)
 
 
 if __name__ == "__main__":

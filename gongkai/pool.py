@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from gongkai.extract import ExtractError, extract_bytes
+from gongkai.extract import pdfium_pages  # noqa: F401 - workers fork with PDFium loaded, not each loading it
 from gongkai.extract.limit import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, extraction, run_calls
 
 
