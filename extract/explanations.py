@@ -21,10 +21,14 @@ from .subjects import heading_subject, named_before_reason, subject
 from .text import NUMBER, compact, parse_number, tidy
 from .wording import (
     ACTUAL, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, CHANGE_WORD, COMPARISON,
-    DOWN, ITEM_NUMBER, NO_DIFFERENCE, RATE, REASON, SUBJECT_MARK, UP, USE, YEAR_OVER_YEAR, amount_value, signed,
+    DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, RATE, REASON, SUBJECT_MARK, UP, USE, YEAR_OVER_YEAR, amount_value,
+    signed,
 )
 
-SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]|$)")
+# A sentence ends at 。！？, and at a half-width full stop after a word or a percentage when a
+# word follows ("…下降43.66%.下降的主要原因都是…": ah-nanling-xuzhen); "1.工资福利" and "36.45" go on.
+_STOP = r"[。！？!?]|(?<![\d.])\.(?=[\u4e00-\u9fff])"
+SENTENCE = re.compile(rf"(?:(?!{_STOP}).)*(?:{_STOP}|$)", re.S)
 
 
 @dataclass
@@ -149,11 +153,12 @@ def explanations(items: list[Paragraph], department: str | None = None,
             if overleaf:
                 # "…存在差异的主要原因：" with the reasons in the next paragraph
                 following = _clauses(blocks[position + 1], section)
-            peers = _peers(statement, reason_at, department)
+            peers = _peers(pending + [clause] if _for_every(clause, reason_at) else statement, reason_at, department)
             made, used = [], 0
+            opening = (peers[0][0] if _for_every(clause, reason_at) else statement[0]) if peers else None
             for group in peers or [statement]:
                 group_made, used = _explanation(group, reason_at, following, before, department, year, clauses,
-                                                claimed is not None, statement[0] if peers else None)
+                                                claimed is not None, opening)
                 made += group_made
             for explanation in made:
                 if not before and claimed is None and explanation.subject:
@@ -167,9 +172,10 @@ def explanations(items: list[Paragraph], department: str | None = None,
                     # "…比预算无增减变化，比去年增加1.05万元…", "按与上年统计口径一致相比，本年比上年
                     # 减少…": the subject of the sentence it continues
                     explanation.subject = found[-1].subject
-                if explanation.subject is None and section:
-                    # "(一)因公出国(境)经费" / "2022年预算安排0万元,与2021年预算持平"
-                    explanation.subject = heading_subject(section, department)
+                if explanation.subject in (None, "收入", "支出") and section:
+                    # "(一)因公出国(境)经费" / "2022年预算安排0万元,与2021年预算持平"; a bare 支出
+                    # under "(3)公务接待费支出情况。" ("…210人次,支出2.05万元,较上年减少…")
+                    explanation.subject = heading_subject(section, department) or explanation.subject
             found += made
             if reason_at is None:
                 alone.append((clause, made))
@@ -197,7 +203,7 @@ def _amount_named(clauses: list[_Clause], name: str, compared: str) -> str:
 
 
 def _ends_sentence(text: str) -> bool:
-    return re.search(r"[。！？!?]\s*$", text) is not None
+    return re.search(r"(?:[。！？!?]|(?<![\d.])\.)\s*$", text) is not None
 
 
 def _peers(statement: list[_Clause], reason_at: tuple[int, int] | None,
@@ -212,14 +218,29 @@ def _peers(statement: list[_Clause], reason_at: tuple[int, int] | None,
     start = max((i for i, c in enumerate(sentence) if i == 0 or _ends_sentence(sentence[i - 1].text)), default=0)
     sentence = sentence[start:]
     comparing = [c for c in sentence if _compares_with_figures(c.text) or _names_own_change(c.text)]
-    if len(comparing) < 2 or any(re.search(r"其中", c.flat) for c in sentence) \
+    if _for_every(anchor, reason_at):
+        # "…比上年预算数字下降35.45%,比上年决算数字下降34.26%;其中公务接待费…;公务用车运行维护费…
+        # 下降43.66%.下降的主要原因都是…": every subject, its comparison with another base included
+        comparing = [c for c in comparing if subject([c.text], department)] if comparing and subject(
+            [comparing[0].text], department) else []
+    elif any(re.search(r"其中", c.flat) for c in sentence) \
             or not all(subject([c.text], department, generic=True) for c in comparing):
+        return []
+    if len(comparing) < 2:
         return []
     groups = []
     for position, clause in enumerate(comparing):
         first = sentence.index(clause) if position else 0
-        groups.append(sentence[first: sentence.index(clause) + 1] + [anchor])
+        last = sentence.index(comparing[position + 1]) if position + 1 < len(comparing) else len(sentence)
+        own = sentence[first: sentence.index(clause) + 1]
+        bases = [c for c in sentence[sentence.index(clause) + 1: last] if re.match(rf"\s*(?:{COMPARISON.pattern})", c.text)]
+        groups.append(own + bases + [anchor])
     return groups
+
+
+def _for_every(anchor: _Clause, reason_at: tuple[int, int] | None) -> bool:
+    """A reason said of every comparison before it: "下降的主要原因都是…", "…原因均为…"."""
+    return reason_at is not None and re.search(r"(?:都|均)(?:是|为)", anchor.text[reason_at[0]:reason_at[1]]) is not None
 
 
 # --- clauses ------------------------------------------------------------------------------
@@ -483,6 +504,8 @@ def _explanation(
         if anchor.text[start:end].rstrip(" ：:").endswith("是"):
             reason = re.sub(r"^是(?=[\u4e00-\u9fff])", "", reason)  # "增加原因主要是是接待…"
         reason = re.sub(r"[，,]?具体(?:情况)?如下[:：]?.*$", "", reason) or None  # a lead-in to a list
+        if reason:  # "…原因为厉行节约;其中:因公出国(境)支出0万元;…": the amounts' breakdown is no reason
+            reason = re.split(r"[；;]\s*其中[:：，,]", reason)[0] or None
         figures = "".join(clause.text for clause in statement[:-1]) + stated
     said = compact(figures) or flat
     claims = compact("".join(clause.text for clause in statement[:-1]) + marked)  # all but the reason
@@ -514,7 +537,9 @@ def _explanation(
         r"\d", re.sub(r"\d{4}年度?", "", bare)) else None
     bases = [compact(c.text) for c in statement[:-1] if _compares_with_figures(c.text)]
     bases += [compact(stated)] if _compares_with_figures(stated) else []
-    if len({(_kind(base, base, year), _base_years(base)) for base in bases}) < 2 or named_base:
+    figures_of_last_year = {_last_years_figure(base) for base in bases}
+    if (len({(_kind(base, base, year), _base_years(base)) for base in bases}) < 2
+            and (len(figures_of_last_year) < 2 or () in figures_of_last_year)) or named_base:
         bases = []  # "比上年预算减15600元,同比下降19.60%": one comparison told twice
     elif reason_at is None:
         # a statement that only says there is no gap is made of the comparisons that say so
@@ -524,19 +549,34 @@ def _explanation(
             said = bases[0]
     others = [_changes(said, other) for other in ("year_over_year", "budget_vs_actual") if named_base and other != named_base]
     common["checks"] = [pair for pair in others if None not in pair and pair != _changes(said, named_base)]
+    own = compact(stated)
+    # A sentence of its own that says there is no gap and prints no change takes none from the
+    # sentence before ("…比2020年预算减少12.00万元,下降32.88%。其中:公务用车运行维护费支出预算
+    # 24.50万元,与2020年预算持平,持平的原因主要是…": not −12.00).
+    level = (len(statement) == 1 or _ends_sentence(statement[-2].text)) and NO_DIFFERENCE.search(own) \
+        and not (CHANGE.search(own) or CHANGE_PCT.search(own))
     explanations_made = []
     for scope in (bases if len(bases) > 1 else [said]):
         kind = named_base or (_kind(scope, scope, year) if len(bases) > 1 else _kind(
             claims if COMPARISON.search(claims) else flat, compact(marked), year))
         compared = kind == "budget_vs_actual"
-        pairs = _paired(scope) or [_changes(scope, kind, _base_years(bare) if named_base else None)]
+        pairs = [(None, None)] if level else (
+            _paired(scope) or [_changes(scope, kind, _base_years(bare) if named_base else None)])
         rate = _rate(said) if compared else None
+        budget = _first_known(_figure(BUDGET, own), _figure(BUDGET, scope if len(bases) > 1 else said)) \
+            if compared else None
+        actual = _first_known(_figure(ACTUAL, said), _stated_amount(own), _stated_amount(said),
+                              _stated_amount(compact(figures))) if compared else None
         for change, change_pct in pairs:
+            gap = DIFFERENCE.search(own) if compared and change is None else None
+            if gap and budget is not None and actual is not None:
+                # "年初预算为0.95万元,差值为0.95万元": the sign is the figures' (spent 0 of 0.95)
+                size = amount_value(gap.group(1), gap.group(2))
+                change = size if actual >= budget else -size
             explanations_made.append(Explanation(
                 kind=kind,
-                budget=_figure(BUDGET, scope if len(bases) > 1 else said) if compared else None,
-                actual=_first_known(_figure(ACTUAL, said), _stated_amount(compact(stated)), _stated_amount(said))
-                if compared else None,
+                budget=budget,
+                actual=actual,
                 rate=rate,
                 change=change,
                 change_pct=change_pct,
@@ -562,6 +602,12 @@ def _subject_of(statement: list[_Clause], stated: str, marked: str | None, depar
 def _base_years(flat: str) -> tuple:
     """The years a comparison is made with ("较2019年", "与2023年度相比"), not the year stated."""
     return tuple(re.findall(r"(?:较|比|与|相比)\s*(\d{4})\s*年", flat))
+
+
+def _last_years_figure(flat: str) -> tuple:
+    """Which of last year's figures a comparison is made with ("比上年预算数字下降35.45%,比上年决算
+    数字下降34.26%": two comparisons; "比上年预算减15600元,同比下降19.60%" is one told twice)."""
+    return tuple(re.findall(r"(?:较|比|与)(?:上年度?|去年)(预算|决算)", flat))
 
 
 def _paired(flat: str) -> list[tuple[float | None, float | None]]:

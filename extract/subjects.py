@@ -16,7 +16,9 @@ from .wording import COMPARISON, DOWN, ITEM_NUMBER, NO_DIFFERENCE, SUBJECT_MARK,
 
 _LEADING = re.compile(
     r"^(?:经比较|经汇总|经统计|其中|此外|另外|同时|具体情况如下|具体如下|安排|使用)?[:：，,]?\s*"
-    r"(?:(?:截至|截止)?\s*\d{4}\s*年(?:度|末|底)?[，,]?\s*)?(?:本部门|本单位|我部门|我单位|我局|本局|本年度?|当年)?\s*"
+    r"(?:(?:截至|截止)?\s*\d{4}\s*年(?:度|末|底)?[，,]?\s*)?(?:本部门|本单位|我部门|我单位|我局|本局|本年度?|当年)*\s*"
+    # "本部门本年度无因公出国(境)支出,较上年无变化": what there is none of is the subject
+    r"(?:(?:无|没有)(?!形))?"
 )
 # Words after a subject that only say which figure follows: "预算数为", "支出决算", "均为"; a
 # 费 item's "预算支出" ("公务接待费预算支出 397.5 万元").  "一般公共预算收入预算" stays whole.
@@ -109,6 +111,7 @@ def heading_subject(heading: str, department: str | None) -> str | None:
     for a statement whose sentence does not repeat it ("2022年预算安排0万元,与2021年预算持平")."""
     name = re.sub(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[\d一二三四五六七八九十]+\s*[)）]|\d+\s*[.、．])\s*", "",
                   compact(heading)).rstrip("。.：:")
+    name = re.sub(r"(?<=[费出])情况$", "", name)  # "(3)公务接待费支出情况。"
     if len(name) > 20 or re.search(r"情况|说明|解释|[，,。；;]", name) or not re.search(r"(?:费|经费|支出|收入)$", name):
         return None
     cleaned = _clean(name, department)
@@ -195,7 +198,8 @@ def _clean(text: str, department: str | None) -> str:
 
 
 GENERIC = {"支出", "预算", "决算", "收入", "经费", "费用", "资金", "金额", "合计", "总计", "本年", "当年", "上年", "去年",
-           "本年度", "上年度", "实际支出", "年末支出", "支出预算", "预算支出", "支出决算", "决算支出", "预算安排"}
+           "本年度", "上年度", "实际支出", "年末支出", "支出预算", "预算支出", "支出决算", "决算支出", "预算安排",
+           "预算数字", "决算数字"}  # "比上年决算数字下降34.26%": the base, not what is compared
 
 
 def _valid(text: str | None) -> bool:

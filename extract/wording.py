@@ -14,8 +14,9 @@ from .text import NUMBER, parse_number
 NUM = rf"({NUMBER})"
 _GAP_WORD = r"增加|减少|增长|下降|降低|增减|变动|变化|差异|减支|增支|超支|节支|偏差"
 REASON = re.compile(
-    rf"(?:(?:{_GAP_WORD}|主要)的?(?:主要)?原因(?:主要)?(?:是|为|在于|如下|有|系)?"
-    r"|原因(?:主要)?(?:是|为|在于|如下|有|系)|原因(?=[:：])"
+    # "减少原因原因是" (the word printed twice), "下降的主要原因都是" (one reason for every item)
+    rf"(?:(?:{_GAP_WORD}|主要)的?(?:主要)?原因(?:原因)?(?:主要)?(?:都|均)?(?:是|为|在于|如下|有|系)?"
+    r"|原因(?:主要)?(?:都|均)?(?:是|为|在于|如下|有|系)|原因(?=[:：])"
     # "…决算小于预算数的主要情况：…" (广东): what a gap comes from, named after the gap
     r"|(?<=[于加少长降平数额])的主要情况(?=[:：])"
     # a bare 原因 opening a clause after the figures: "减少率35.22%,原因执行八项规定"
@@ -64,6 +65,8 @@ SUBJECT_MARK = re.compile(r"[（(]\s*[类款项]\s*[)）]")
 # "4.66万," and "38万。" leave 元 out; 万 before another word (万人次) is no amount.
 AMOUNT = rf"{NUM}\s*(万元|亿元|元|万(?![\u4e00-\u9fff\d]))"
 BUDGET = re.compile(rf"(?:年初|全年|调整后)?预算(?:数|资金)?(?:为|是|的)?[:：]?{AMOUNT}")
+# "年初预算为0.95万元,差值为0.95万元": the gap printed without its sign (华龙区)
+DIFFERENCE = re.compile(rf"差(?:值|额)(?:为|是)?[:：]?{AMOUNT}")
 ACTUAL = re.compile(rf"(?:(?:支出)?决算(?:数)?|执行数|实际支出(?:数)?)(?:为|是)?[:：]?{AMOUNT}")
 # "完成全年预算84.82万元的73.2%" prints the budget inside the rate
 RATE = re.compile(rf"(?:完成(?:了)?(?:年初|全年|调整后)?预算(?:数)?(?:{NUMBER}\s*(?:万元|亿元|元))?的?|执行率(?:为|是)?){NUM}[%％]")

@@ -371,3 +371,86 @@ def test_a_heading_names_the_subject_a_sentence_leaves_out():
     found = explanations([Paragraph("(一)因公出国(境)经费", 2, 2), Paragraph("2022年预算安排0万元,与2021年预算持平。", 2)])
     [item] = found
     assert (item.subject, item.no_difference) == ("因公出国(境)经费", True)
+
+
+# --- rules the held-out set (tests/real/heldout) showed ------------------------------------
+
+def test_a_marker_printed_twice_and_a_reason_for_every_item():
+    """hn-hualong-2020-sangong ("减少原因原因是"); ah-nanling-xuzhen-2020-sangong ("主要原因都是")."""
+    [item] = explanations([Paragraph(
+        "公务接待支出124万元,比上年累计支出148万元下降24万元,下降16%,减少原因原因是减少压缩开支,减少公务接待。", 1)])
+    assert (item.change, item.change_pct, item.reason) == (-24.0, -16.0, "减少压缩开支,减少公务接待")
+    [item] = explanations([Paragraph(
+        "公务用车运行维护费20万元,比上年决算数字下降43.66%,下降的主要原因都是按照上级三公经费管理的规定,逐年减少三公经费支出。", 1)])
+    assert item.reason == "按照上级三公经费管理的规定,逐年减少三公经费支出"
+
+
+def test_a_reason_ends_before_the_breakdown_of_the_amount():
+    """hn-hualong-2018-sangong: "…原因为…厉行节约;其中:因公出国(境)支出0万元;…" lists figures."""
+    [item] = explanations([Paragraph(
+        "2018年度本部门一般公共预算财政拨款安排的“三公”经费支出2.05万元,较上年2.08减少0.03万元,减少了1.44%,"
+        "原因为严格落实中央八项规定精神,厉行节约;其中:因公出国(境)支出0万元;公务用车购置支出0万元;"
+        "公务接待费支出2.05万元,占“三公”经费的100%。", 1)])
+    assert (item.subject, item.change, item.reason) == ("“三公”经费", -0.03, "严格落实中央八项规定精神,厉行节约")
+
+
+def test_what_there_is_none_of_and_a_heading_for_a_bare_amount():
+    """hn-hualong-2018-sangong: "本部门本年度无因公出国(境)支出,较上年无变化。"; "支出2.05万元" under
+    a heading that names the item."""
+    [item] = explanations([Paragraph("本部门本年度无因公出国(境)支出,较上年无变化。", 1)])
+    assert (item.subject, item.no_difference) == ("因公出国(境)支出", True)
+    [item] = explanations([Paragraph("(3)公务接待费支出情况。", 1, 2), Paragraph(
+        "2018年公务接待24批次,210人次,支出2.05万元,较上年减少0.03万元,减少了1.44%,原因为严格落实中央八项规定精神,厉行节约。", 1)])
+    assert (item.subject, item.change) == ("公务接待费", -0.03)
+
+
+def test_a_gap_printed_without_its_sign():
+    """hn-hualong-2018-sangong: budget, 决算 and a 差值 whose sign the figures give; 差值为0 is no gap."""
+    found = explanations([Paragraph(
+        "2018年度本部门一般公共预算财政拨款安排的“三公\"经费支出2.05万元,年初预算为2.95万元,差值为0.9万元。"
+        "其中:因公出国(境)支出0万元,年初预算为0万元,差值为0万元,原因为落实中央八项规定精神,压缩各项开支;"
+        "公务用车运行维护费支出0万元,年初预算为0.95万元,差值为0.95万元,原因为厉行节约,压减开支;"
+        "公务接待费支出2.05万元,年初预算为2万元,差值为0.05万元,原因为项目增多,下乡次数增加。", 1)])
+    assert [(e.kind, e.budget, e.actual, e.change, e.no_difference) for e in found] == [
+        ("budget_vs_actual", 0.0, 0.0, 0.0, True),
+        ("budget_vs_actual", 0.95, 0.0, -0.95, False),
+        ("budget_vs_actual", 2.0, 2.05, 0.05, False),
+    ]
+
+
+def test_a_sentence_saying_no_gap_takes_no_change_from_the_one_before():
+    """ah-xuancheng-guangdian-2021-sangong."""
+    found = explanations([Paragraph(
+        "(三)公务用车运行维护及购置费支出预算24.50万元,比2020年预算减少12.00万元,下降32.88%。其中:公务用车运行维护费"
+        "支出预算24.50万元,与2020年预算持平,持平的原因主要是根据三公经费只减不增的原则编制 2021 年预算数。", 1)])
+    [item] = found
+    assert (item.subject, item.change, item.change_pct, item.no_difference) == ("公务用车运行维护费", None, None, True)
+
+
+def test_the_amount_of_an_item_compared_with_a_budget_of_zero():
+    """yn-diqing-2021-sangong: "因公出国(境)费为0万元,…,较预算数0万元无增减"."""
+    found = explanations([Paragraph(
+        "其中:因公出国(境)费为0万元,较上年6万元减少6万元,下降100%,较预算数0万元无增减;公务接待费为122万元。", 1)])
+    [item] = found
+    assert (item.kind, item.budget, item.actual, item.no_difference) == ("budget_vs_actual", 0.0, 0.0, True)
+
+
+def test_one_reason_for_every_subject_and_base_after_a_half_width_stop():
+    """ah-nanling-xuzhen-2020-sangong: three subjects, each against last year's budget and last
+    year's 决算, then "下降的主要原因都是…" after "43.66%." — six statements sharing the reason."""
+    text = ("许镇镇2020年“三公”经费决算数共计35.5万元,比上年预算数字下降35.45%,比上年决算数字下降34.26%;"
+            "其中公务接待费15.5万元,比上年预算数字下降18.42%,比上年决算数字下降16.22%;公务用车运行维护费20万元,"
+            "比上年预算数字下降44.44%,比上年决算数字下降43.66%.下降的主要原因都是按照上级三公经费管理的规定,逐年减少三公经费支出。")
+    found = explanations([Paragraph(text, 1)])
+    assert [(e.subject, e.change_pct) for e in found] == [
+        ("“三公”经费", -35.45), ("“三公”经费", -34.26), ("公务接待费", -18.42), ("公务接待费", -16.22),
+        ("公务用车运行维护费", -44.44), ("公务用车运行维护费", -43.66)]
+    assert {e.reason for e in found} == {"按照上级三公经费管理的规定,逐年减少三公经费支出"}
+    assert all(e.text == text for e in found)
+
+
+def test_one_comparison_told_twice_is_one_statement():
+    """yn-baoshan-huanbao-2019-sangong: 比上年预算 and 同比 are the same comparison."""
+    found = explanations([Paragraph("安排公务接待费64000元,比上年预算减15600元,同比下降19.60%。主要是严格执行厉行节约。", 1)])
+    [item] = found
+    assert (item.change, item.change_pct) == (-1.56, -19.6)

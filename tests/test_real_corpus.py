@@ -26,7 +26,9 @@ from gongkai.extract_eval import (
 )
 
 CORPUS = Path(__file__).resolve().parent / "real"
-TRUTHS = sorted((CORPUS / "truth").glob("*.yaml"))
+# The held-out set (tests/real/heldout/README.md): a corpus of its own layout, measured apart.
+HELDOUT = CORPUS / "heldout"
+TRUTHS = sorted((CORPUS / "truth").glob("*.yaml")) + sorted((HELDOUT / "truth").glob("*.yaml"))
 KINDS = {"budget_vs_actual", "year_over_year"}
 
 
@@ -39,6 +41,14 @@ def test_extraction_stays_above_the_floors(report):
     floors = json.loads((CORPUS / "floors.json").read_text(encoding="utf-8"))
     problems = check_floors(report, floors)
     assert not problems, "\n".join(problems) + "\n(see tests/real/README.md: a drop is a regression)"
+
+
+def test_the_held_out_set_stays_above_its_floors():
+    """tests/real/heldout joined the corpus after its first measurement: from then on a drop
+    there is a regression too."""
+    floors = json.loads((HELDOUT / "floors.json").read_text(encoding="utf-8"))
+    problems = check_floors(evaluate(HELDOUT, workers=2), floors)
+    assert not problems, "\n".join(problems) + "\n(see tests/real/heldout/README.md)"
 
 
 def test_every_pdf_is_measured(report):
@@ -76,9 +86,10 @@ def test_truth_is_well_formed(path):
     assert len({(row.get("page"), row.get("table"), row["subject_code"]) for row in rows}) == len(rows)
 
 
-def test_cases_pair_each_truth_with_its_pdfs():
-    cases = load_cases(CORPUS)
-    assert {case.slug for case in cases} == {path.stem for path in TRUTHS}
+@pytest.mark.parametrize("corpus", [CORPUS, HELDOUT], ids=["corpus", "heldout"])
+def test_cases_pair_each_truth_with_its_pdfs(corpus):
+    cases = load_cases(corpus)
+    assert {case.slug for case in cases} == {path.stem for path in (corpus / "truth").glob("*.yaml")}
     assert all(case.pdf.is_file() for case in cases)
 
 
@@ -235,15 +246,16 @@ def test_cli_reports_and_enforces_floors(tmp_path):
     assert raised == scores["facts.department"]["score"]
 
 
-TEXTS = sorted((CORPUS / "texts").glob("*.txt"))
+TEXTS = sorted((CORPUS / "texts").glob("*.txt")) + sorted((HELDOUT / "texts").glob("*.txt"))
 
 
 @pytest.mark.parametrize("rendering", ["libreoffice", "chromium"])
 @pytest.mark.parametrize("text", TEXTS, ids=[path.stem for path in TEXTS])
 def test_each_text_is_rendered_from_its_current_words(text, rendering):
     """Both renderings exist and carry the text's words (tests/real/render.py was run after an edit)."""
-    pdf = CORPUS / "rendered" / f"{text.stem}.{rendering}.pdf"
-    assert pdf.is_file(), f"run: python tests/real/render.py  ({pdf.name} is missing)"
+    corpus = text.parent.parent
+    pdf = corpus / "rendered" / f"{text.stem}.{rendering}.pdf"
+    assert pdf.is_file(), f"run: python tests/real/render.py {corpus}  ({pdf.name} is missing)"
     printed = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                                      check=True).stdout.split())
     lines = [line for line in text.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -7,8 +7,9 @@ justified) and Debian's Chromium through Playwright (A5, Noto Serif CJK, a narro
 it into PDF.  The two differ in font, page width and line breaks, so words, figures and numbered
 items break at different places and across pages, as they do between portals.
 
-    python tests/real/render.py            # every text whose PDFs are missing or older
-    python tests/real/render.py --force    # all of them again (LibreOffice stamps dates)
+    python tests/real/render.py                    # every text whose PDFs are missing
+    python tests/real/render.py --force            # all of them again (LibreOffice stamps dates)
+    python tests/real/render.py tests/real/heldout # the held-out set (its own texts/ and rendered/)
 
 Needs LibreOffice (``soffice``) and ``/usr/bin/chromium``; run from the repository root.
 """
@@ -25,8 +26,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-TEXTS = HERE / "texts"
-RENDERED = HERE / "rendered"
 # The real Henan 决算 (samples/README.md); the others there were written for gongkai.
 HENAN = ["yanshi-2023-juesuan", "luolong-2024-juesuan", "zhongzhan-2023-juesuan"]
 CHROMIUM = "/usr/bin/chromium"
@@ -114,18 +113,20 @@ def page(body: str, producer: str) -> str:
             f"<style>{STYLES[producer]}</style></head><body>{body}</body></html>")
 
 
-def documents() -> dict[str, str]:
-    """slug → HTML body of every text to render."""
+def documents(corpus: Path) -> dict[str, str]:
+    """slug → HTML body of every text of ``corpus`` to render (the Henan samples belong to the
+    main corpus only)."""
     import yaml
 
-    bodies = {path.stem: text_html(path.read_text(encoding="utf-8")) for path in sorted(TEXTS.glob("*.txt"))}
-    for slug in HENAN:
+    bodies = {path.stem: text_html(path.read_text(encoding="utf-8"))
+              for path in sorted((corpus / "texts").glob("*.txt"))}
+    for slug in HENAN if corpus == HERE else []:
         source = yaml.safe_load((REPO / "samples" / "source" / f"{slug}.yaml").read_text(encoding="utf-8"))
         bodies[f"henan-{slug}"] = sample_html(source)
     return bodies
 
 
-def render_libreoffice(pages: dict[str, str], workdir: Path) -> None:
+def render_libreoffice(pages: dict[str, str], workdir: Path, rendered: Path) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         raise SystemExit("LibreOffice (soffice) is needed: apt-get install libreoffice-writer-nogui")
@@ -138,11 +139,11 @@ def render_libreoffice(pages: dict[str, str], workdir: Path) -> None:
     for start in range(0, len(files), 20):
         subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
                         "--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export",
-                        "--outdir", str(RENDERED), *map(str, files[start:start + 20])],
+                        "--outdir", str(rendered), *map(str, files[start:start + 20])],
                        check=True, capture_output=True, timeout=900)
 
 
-def render_chromium(pages: dict[str, str]) -> None:
+def render_chromium(pages: dict[str, str], rendered: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -151,33 +152,37 @@ def render_chromium(pages: dict[str, str]) -> None:
             view = browser.new_page()
             for slug, body in pages.items():
                 view.set_content(page(body, "chromium"), wait_until="load")
-                view.pdf(path=str(RENDERED / f"{slug}.chromium.pdf"), prefer_css_page_size=True)
+                view.pdf(path=str(rendered / f"{slug}.chromium.pdf"), prefer_css_page_size=True)
         finally:
             browser.close()
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", default=str(HERE),
+                        help="the folder holding texts/ (default: tests/real)")
     parser.add_argument("--force", action="store_true", help="render every text again")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
-    RENDERED.mkdir(exist_ok=True)
-    bodies = documents()
+    corpus = Path(args.corpus).resolve()
+    rendered = corpus / "rendered"
+    rendered.mkdir(exist_ok=True)
+    bodies = documents(corpus)
     todo = {
         producer: {slug: body for slug, body in bodies.items()
-                   if args.force or not (RENDERED / f"{slug}.{producer}.pdf").exists()}
+                   if args.force or not (rendered / f"{slug}.{producer}.pdf").exists()}
         for producer in ("libreoffice", "chromium")
     }
     with tempfile.TemporaryDirectory(prefix="gongkai-render-") as workdir:
         if todo["libreoffice"]:
-            render_libreoffice(todo["libreoffice"], Path(workdir))
+            render_libreoffice(todo["libreoffice"], Path(workdir), rendered)
             for slug in todo["libreoffice"]:  # soffice names its output after the input
-                produced = RENDERED / f"{slug}.libreoffice.pdf"
+                produced = rendered / f"{slug}.libreoffice.pdf"
                 if not produced.exists():
                     raise SystemExit(f"LibreOffice did not render {slug}")
     if todo["chromium"]:
-        render_chromium(todo["chromium"])
-    print(f"rendered {sum(len(t) for t in todo.values())} PDFs into {RENDERED}")
+        render_chromium(todo["chromium"], rendered)
+    print(f"rendered {sum(len(t) for t in todo.values())} PDFs into {rendered}")
 
 
 if __name__ == "__main__":
