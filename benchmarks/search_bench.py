@@ -2,45 +2,52 @@
 search path a person reaches through Datasette's HTTP API.
 
     .venv/bin/python benchmarks/search_bench.py --pages 1000000 --db /tmp/search-bench.db
+    .venv/bin/python benchmarks/search_bench.py --reuse --db /tmp/search-bench.db  # again
 
 Prints insert, index and optimize times (wall, and CPU seconds of the indexing process:
-what one core spends), database and index size, then for 2-, 4- and 8-character queries, a
-rare word and phrases of common characters that never stand together, p50/p95 ms of: the
-``search_pages`` canned query; the table view ``pages.json?_search=`` with its count and the
-HTML page ``pages?_search=`` (the search box); the same search within one document
-(``document_id=``, an indexed filter); ``/-/search`` over every table; ``/-/search`` on
-pages by relevance and newest first; then what the table view says; a ``LIKE`` count over
-the text checks that the index finds exactly what a scan finds (``--no-like`` skips it).
-"!" marks a path that Datasette stopped at its SQL time limit (HTTP 400).
-A benchmark, not a test: it takes many minutes at a million pages.
+what one core spends), database and index size, the load average, then for words of one,
+two, four and eight characters, rare words, phrases of common characters that never stand
+together and numbers next to Chinese, p50/p95 ms of: the ``search_pages`` canned query
+(Datasette's own search, ``escape_fts``); the table view ``pages.json?_search=`` with its
+count and the HTML page ``pages?_search=`` (the search box); ``_search_text=`` (one
+column); the search within one document (``document_id=``, an indexed filter); a facet
+over the hits; a filter on an unindexed column (``page=50``, 2 % of rows pass);
+``/-/search`` over every table; ``/-/search`` on pages by relevance and newest first; the
+load average beside each row; then what the table view says; a ``LIKE`` count over the
+text checks that the index finds exactly what a scan finds (``--no-like`` skips it); last,
+the documents table with its five facets. "!" marks a path that Datasette stopped at its
+SQL time limit (HTTP 400). A benchmark, not a test: it takes many minutes at a million pages.
 
-Measured 2026-12-06 on the 2-core workplace machine while others' test suites ran (load
-average 9-12, so wall times are 3-5x what one quiet core gives), 1,000,000 pages of ~1,200
-characters (3.0 GB of text), --runs 20:
-  insert 144 s; index 1,334 s wall, 239 s CPU: 23.9 s CPU per 100k pages (16.8 at 20k
-  pages; the index merges grow with its size); optimize 56 s wall, 17 s CPU; database
-  6.2 GB, of which pages 4.1 GB and the pages index 2.0 GB.
-  p50/p95 ms              canned   table json  table page  in a document  search-all  relevance  newest
-  2 chars (227k-993k hits) 3-5/8-14   8-53/15-69  16-36/18-104  9-20/16-30   35-63/48-79  16-68/28-123  8-23/16-29
-  4 chars (227k-427k)      2-5/8-9    12-37/38-61 14-64/20-88   9-32/9-61    28-73/36-100 19-70/23-81   6-49/12-256
-  8 chars (226k-234k)      2-3/3-7    21/39-59    18-40/25-128  15-19/28-29  19-21/28-54  21-41/27-71   9-18/16-39
-  rare (100 hits)          3/8        5/10        12/18         5/9          6/13         7/12          6/12
-  absent 度年 (0 hits)      431/588    559/787     532/789       541/684      661/853      713/960       753/942
-  absent 年预算支出 (0 hits)  1,120-2,700 canned; 2.2-3.1 s on the other paths, at the 3 s limit
-  The table view says "1000 rows where search matches ... (10,000+ rows match; these are
-  the newest 1,000)" for every common word; its count never timed out. Before this work
-  (same machine, 2026-11-23): table view ?_search=&_nocount=1 100-900 ms, its count timing
-  out at 3 s on common words; /-/search ranked by FTS5's bm25 took 0.1-1.6 s.
-  Recall: FTS hit counts equal LIKE counts for every query (asserted; LIKE count 4.5-17.5 s).
-  At 200,000 pages (same load): index 20.1 s CPU per 100k pages; the search-box paths
-  within the same ranges as at a million (they read at most 10,001 hits whatever the size:
-  table json p50 6-58 ms); absent 度年 147-206 ms, 年预算支出 190-412 ms (p50), about a
-  fifth of the million-page figures: that path alone grows with the archive.
-  Absent phrases of common characters are the one path that grows with the archive: the
-  index must read every page holding the characters to find no phrase (one pass: 0.5 s for
-  two characters here, 1-3 s for five; ten times that at ten million pages, past the 3 s
-  limit). A second index of character pairs
-  would bound it, at about +70% index size and build time.
+Measured 2026-12-06 on the 2-core workplace machine while five others' test suites and
+builds ran (load average 12-18 on 2 cores: wall times several times a quiet core's),
+1,000,000 pages of ~1,200 characters (3.0 GB of text), index of CJK character pairs,
+--runs 20 (/tmp/longevity-query-1m-final.log):
+  build: insert 133 s; index 1,465 s wall, 264 s CPU: 26.4 s CPU per 100k pages;
+  optimize 337 s wall, 45 s CPU; database 7.6 GB: pages 4.1 GB, pages index 3.3 GB.
+  p50 / p95 ms             common words (227k-1M hits)   rare, absent (0-100 hits)
+  canned                     2-16 / 3-38                   2-7 / 2-189
+  table json (with count)    6-60 / 8-93                   3-12 / 4-19
+  table page (search box)   10-33 / 12-185                 5-22 / 6-182
+  one column                 6-46 / 6-495                  3-15 / 4-58
+  in a document              5-24 / 7-112                  3-18 / 4-163
+  facets                     8-26 / 8-132                  3-16 / 4-105
+  unindexed filter          53-103 / 76-286                3-16 / 4-75
+  search-all                26-181 / 42-324                3-22 / 3-100
+  relevance                 21-192 / 112-492               2-19 / 3-65
+  newest                     5-70 / 6-155                  3-16 / 3-73
+  documents, 5 facets: page p50 92 / p95 266, JSON 15 / 424 (load 17.5).
+  The table view says "10,000+ rows match; these are the newest 1,000" for every common
+  word; its count never timed out, no path hit the time limit. Recall: FTS hit counts
+  equal LIKE counts for every query (asserted; LIKE count 6-56 s).
+  Phrases of common characters that never stand together (度年, 年预算支出, 经费人员) read
+  only the short lists of their rare pairs: p50 4-19 ms on every path, where one token per
+  character took 0.4-3.1 s at a million pages (and grew with the archive). Costs that stay:
+  relevance and search-all read the text of the newest 1,000 hits to rank them (1,000 row
+  reads, 10-15 ms on a quiet core); the unindexed filter checks hits for at most
+  table_search.FILTERED_MS (25 ms); every other path reads at most 10,001 hits of the index
+  whatever its size.
+  Before (same machine, 2026-11-23): table view ?_search=&_nocount=1 100-900 ms, its count
+  timing out at 3 s on common words; /-/search ranked by FTS5's bm25 took 0.1-1.6 s.
 """
 
 from __future__ import annotations
@@ -280,6 +287,8 @@ def main() -> None:
         if args.build_only:
             return
     print("sizes: " + "  ".join(f"{k} {v:.2f}" for k, v in sizes(args.db).items()))
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} "
+          "cores (times of a loaded machine are several times a quiet one's)", flush=True)
 
     port = args.port or free_port()
     process = serve(args.db, port)
@@ -294,6 +303,9 @@ def main() -> None:
             "table json": lambda w: get_json(base, f"/{db_name}/pages.json", _search=w, _size=50,
                                              _col="page"),
             "table page": lambda w: get_text(base, f"/{db_name}/pages", _search=w),
+            # ``_search_text=``: the one indexed column of pages, searched alone.
+            "one column": lambda w: get_json(base, f"/{db_name}/pages.json", _search_text=w,
+                                             _col="page"),
             # Search within one document (its pages link to it): a filter on an indexed column.
             "in a document": lambda w: get_json(base, f"/{db_name}/pages.json", _search=w,
                                                 document_id=str(args.pages // 100), _col="page"),
@@ -339,7 +351,8 @@ def main() -> None:
         for label, path in (("documents page, 5 facets", f"/{db_name}/documents"),
                             ("documents json, 5 facets", f"/{db_name}/documents.json")):
             p50, p95, _ = timed(lambda: get_text(base, path, _search="部门决算"), args.runs)
-            print(f"{label} ?_search=部门决算: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+            print(f"{label} ?_search=部门决算: p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+                  f"  load {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         direct.close()
         process.terminate()

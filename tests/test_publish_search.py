@@ -227,6 +227,16 @@ def test_table_search_with_filters_is_exact_or_the_newest_passing(archive_path, 
                               document_id=str(document))
     assert {row["id"] for row in rows} == {i for i in hits if documents[i] == document}
     assert "rows match" not in first["human_description_en"]
+    # An unindexed column, few pass: every hit is checked (the archive is small), exact.
+    with Archive(archive_path) as archive:
+        texts = dict(archive.conn.execute("SELECT id, text FROM pages").fetchall())
+    newest = texts[max(hits)]
+    part = next(newest[i:i + 8] for i in range(len(newest))
+                if sum(newest[i:i + 8] in texts[j] for j in hits) <= 5)
+    rows, first = table_pages(datasette, "/archive/pages.json", _search="人员",
+                              text__contains=part)
+    assert {row["id"] for row in rows} == {i for i in hits if part in texts[i]}
+    assert "rows match" not in first["human_description_en"]
     # Many pass: the newest five hits that pass.
     rows, first = table_pages(datasette, "/archive/pages.json", _search="人员", page__gte="2")
     passing = sorted((i for i in hits if pages[i] >= 2), reverse=True)
