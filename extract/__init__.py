@@ -19,14 +19,15 @@ from .errors import (
 )
 from .limit import extract_with_limit
 
-EXTRACTOR_VERSION = "15"  # 8: HTML disclosures with their attached tables; 9: pages read by PDFium;
+EXTRACTOR_VERSION = "16"  # 8: HTML disclosures with their attached tables; 9: pages read by PDFium;
 # 10: statements on sections of other provinces' pages, facts of sections, 三公 findings;
 # 11: reason sentences take their subject's figures, bases named by reasons, paired figures, 万 amounts;
 # 12: spreadsheet grids read by their headers (spacer columns, split rows, titles inside), no off-page objects;
 # 13: facts on any template (单位： labels, names cut before 关于/机关/汇总, titles finished by a line, regions printed);
 # 14: a section's 三公 total against its own items;
 # 15: rules the held-out set showed: 原因原因是/原因都是, 差值为 signed by the figures, a reason for every subject
-#     and base, reasons end before "；其中：", "无X支出" names X, no-gap sentences take no earlier change
+#     and base, reasons end before "；其中：", "无X支出" names X, no-gap sentences take no earlier change;
+# 16: a unit named by its own heading or first 职责 sentence, an organ's second name in brackets left out
 
 __all__ = [
     "EXTRACTOR_VERSION",

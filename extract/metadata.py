@@ -85,7 +85,7 @@ _ENDS_A_TITLE = re.compile(r"(?:20\d{2}年度?)?[^预决，,。；;]{0,6}(?:情�
 # 预算公开报表" above "一、2023年烈山区本级“三公”经费预算表"; "省级部门预算公开报表").
 _TABLES_TITLE = re.compile(r"公开(?:报表|表格?)$")
 # ...and ends like one: 部门预算公开, 决算情况说明, 预算公开表, 报告.
-_TITLE_END = re.compile(r"(?:公开|说明|报告|情况|预算|决算|报表|公开表|公开表格)(?:[（(][^)）]*[)）])?$")
+_TITLE_END = re.compile(r"(?:公开|说明|报告|情况|预算|决算|报表|公开表|公开表格|(?:预算|决算)信息)(?:[（(][^)）]*[)）])?$")
 
 
 def _starts_paragraph(page: Page, text: str) -> bool:
@@ -264,6 +264,8 @@ def _name(text: str) -> str | None:
     text = re.sub(r"^(?:第[一二三四五六七八九十]+部分?|关于|经|据|我|由|纳入|包括)", "", re.sub(r"\s+", "", text))
     if re.search(rf"{_ORGAN}部门$", text):  # "广水市白泉卫生院部门2023年度…": the unit's 部门 budget
         text = text[:-2]
+    # an organ's second name in brackets: "杭州市钱塘区综合行政执法局(杭州市钱塘区城市管理局)"
+    text = re.sub(rf"^(.{{2,30}}?{_ORGAN})[（(][^（()）]{{2,30}}{_ORGAN}[)）]$", r"\1", text)
     if not _ORGAN_END.search(text):
         named = re.match(rf"^(.{{2,30}}?{_ORGAN})(?:[（(](?:本级|汇总)[)）])?(?={_AFTER_NAME})", text)
         text = named.group(1) if named else text
@@ -281,8 +283,13 @@ _NAME_AFTER_YEAR = re.compile(
     r"(?:20\d{2}|[〇零○一二三四五六七八九]{4})年度?([\u4e00-\u9fff（）()]{3,30}?)"
     r"(?=[“\"]?三公|一般公共|(?:部门|单位)(?:预算|决算)|财政拨款|本级|[预决]算|安排)"
 )
-# A sentence about the unit itself: "重庆市梁平区明达镇天台完全小学内设2个机构科室"
-_NAME_BEFORE_STRUCTURE = re.compile(r"^([\u4e00-\u9fff（）()]{4,30}?)(?=内设|下设)")
+# A sentence or heading about the unit itself: "重庆市梁平区明达镇天台完全小学内设2个机构科室",
+# "(一)绵竹市清平镇人民政府主要职能。", "第一部分 辽宁省本溪观音阁经济开发区管委会概况", and the
+# sentence that starts its 职责: "庆阳市中级人民法院是国家审判机关", "县人社局贯彻落实中央关于…"
+_NAME_BEFORE_STRUCTURE = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分[:：]?|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、.．])?"
+    r"([\u4e00-\u9fff（）()]{4,30}?)(?=内设|下设|(?:主要|基本)?(?:职能|职责)|(?:部门|单位)?概况$"
+    r"|是|作为|贯彻落实|隶属)")
 
 
 def department(pages: list[Page], captions: list[str], title_text: str | None,

@@ -28,8 +28,19 @@ def _pages(*texts: str) -> list[Page]:
         ("第三部广水市白泉卫生院2023年度部门决算情况说明", "广水市白泉卫生院", "广水市"),
         ("纳入天津市武清区河西务镇人民政府2023年部门预算编制范围的预算单位",
          "天津市武清区河西务镇人民政府", "天津市武清区"),  # tj-wuqing-hexiwu
-        # a sentence about the unit itself, and the 单位： label
+        # a sentence or heading about the unit itself, and the 单位： label
         ("重庆市梁平区明达镇天台完全小学内设2个机构科室,分别是", "重庆市梁平区明达镇天台完全小学", "重庆市梁平区"),
+        # pages outside the corpus (/work/raw/pages.jsonl): mz.gov.cn 清平镇 2023 预算, bx.gov.cn 观音阁 2023 决算
+        ("第五部分 2023年部门预算表\n(一)绵竹市清平镇人民政府主要职能。", "绵竹市清平镇人民政府", "绵竹市"),
+        ("第一部分 辽宁省本溪观音阁经济开发区管委会概况\n一、主要职责",
+         "辽宁省本溪观音阁经济开发区管委会", "辽宁省"),
+        # the sentence that starts a unit's 职责 (qingyang.chinagscourt.gov.cn, rs.gov.cn)
+        ("一、部门职责\n庆阳市中级人民法院是国家审判机关,依法独立行使审判权,对市人民代表大会及其常务委员会负责",
+         "庆阳市中级人民法院", "庆阳市"),
+        ("一、职能简介\n县人社局贯彻落实中央关于人力资源和社会保障工作的方针政策", "县人社局", None),
+        # an organ's second name in brackets (qiantang.gov.cn 2021 决算)
+        ("杭州市钱塘区综合行政执法局 (杭州市钱塘区城市管理局) 2021年度部门决算",
+         "杭州市钱塘区综合行政执法局", "杭州市钱塘区"),
         ("单位:张家川回族自治县龙山镇四方中学", "张家川回族自治县龙山镇四方中学", "张家川回族自治县"),
         # a sector's 部门 is a name of its own
         ("海南省交通运输部门2022年“三公”经费预算情况说明", "海南省交通运输部门", "海南省"),  # hi-jiaotong
@@ -83,6 +94,8 @@ def test_a_region_summed_by_its_finance_bureau():
          "2023年区本级“三公”经费预算公开报表"),
         # the marks a portal's table layout leaves (hn-yueyang-linye)
         (["市直林业部门2022年度部门预算 |", "|", "目录 |"], "市直林业部门2022年度部门预算"),
+        # a title ending in 预算信息 (jw.beijing.gov.cn 2022 预算)
+        (["北京市教育委员会2022年部门预算信息", "日期:2022-02-17 来源:北京市教育委员会"], "北京市教育委员会2022年部门预算信息"),
         # a file of tables starts with its first table: no title
         (["公开01表", "收支预算总表", "部门：江苏省政协办公厅"], None),
     ],
