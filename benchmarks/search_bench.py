@@ -19,33 +19,42 @@ the documents table with its five facets. "!" marks a path that Datasette stoppe
 SQL time limit (HTTP 400). A benchmark, not a test: it takes many minutes at a million pages.
 
 Measured 2026-12-06 on the 2-core workplace machine while five others' test suites and
-builds ran (load average 12-18 on 2 cores: wall times several times a quiet core's),
-1,000,000 pages of ~1,200 characters (3.0 GB of text), index of CJK character pairs,
---runs 20 (/tmp/longevity-query-1m-final.log):
-  build: insert 133 s; index 1,465 s wall, 264 s CPU: 26.4 s CPU per 100k pages;
-  optimize 337 s wall, 45 s CPU; database 7.6 GB: pages 4.1 GB, pages index 3.3 GB.
-  p50 / p95 ms             common words (227k-1M hits)   rare, absent (0-100 hits)
-  canned                     2-16 / 3-38                   2-7 / 2-189
-  table json (with count)    6-60 / 8-93                   3-12 / 4-19
-  table page (search box)   10-33 / 12-185                 5-22 / 6-182
-  one column                 6-46 / 6-495                  3-15 / 4-58
-  in a document              5-24 / 7-112                  3-18 / 4-163
-  facets                     8-26 / 8-132                  3-16 / 4-105
-  unindexed filter          53-103 / 76-286                3-16 / 4-75
-  search-all                26-181 / 42-324                3-22 / 3-100
-  relevance                 21-192 / 112-492               2-19 / 3-65
-  newest                     5-70 / 6-155                  3-16 / 3-73
-  documents, 5 facets: page p50 92 / p95 266, JSON 15 / 424 (load 17.5).
-  The table view says "10,000+ rows match; these are the newest 1,000" for every common
-  word; its count never timed out, no path hit the time limit. Recall: FTS hit counts
-  equal LIKE counts for every query (asserted; LIKE count 6-56 s).
+builds ran (wall times several times a quiet core's; the load average is printed beside
+each row), pages of ~1,200 characters, index of CJK character pairs, --runs 20:
+  build of 1,000,000 pages (3.0 GB of text; load 12-18): insert 133 s; index 1,465 s wall,
+  264 s CPU: 26.4 s CPU per 100k pages; optimize 337 s wall, 45 s CPU; database 7.6 GB:
+  pages 4.1 GB, pages index 3.3 GB. 2,000,000 pages indexed again in place (--reindex,
+  load 5-18): 621 s CPU, 31.0 s per 100k (merges grow with the index); optimize 110 s
+  CPU; database 15.3 GB, pages index 6.7 GB.
+  p50 / p95 ms          common words (227k-2M hits)                 rare, absent (0-200 hits)
+                        1M, load 5-6    2M, load 5-7   1M, load 12-18   1M        2M
+  canned                2-6 / 2-10      2-5 / 2-9      2-16 / 3-38      1-3 / 2-6  1-5 / 2-10
+  table json (count)    6-19 / 6-67     5-15 / 6-24    6-60 / 8-93      3-5 / 3-8  3-13 / 3-18
+  table page (box)     10-27 / 11-56    9-23 / 10-36  10-33 / 12-185    4-10 / 4-20  4-20 / 4-31
+  one column            6-19 / 6-60     5-15 / 6-95    6-46 / 6-495     3-8 / 4-10  3-12 / 3-16
+  in a document         5-19 / 5-48     5-21 / 5-40    5-24 / 7-112     3-7 / 3-13  3-11 / 3-16
+  facets                8-19 / 9-43     7-24 / 8-32    8-26 / 8-132     3-8 / 3-13  3-10 / 3-16
+  unindexed filter     32-45 / 33-63   32-47 / 38-68  53-103 / 76-286   3-5 / 3-53  3-5 / 3-6
+  search-all           14-40 / 15-80   12-35 / 13-76  26-181 / 42-324   2-7 / 3-11  2-6 / 3-14
+  relevance            15-25 / 15-74   13-29 / 15-41  21-192 / 112-492  2-11 / 2-21  2-14 / 2-19
+  newest                5-10 / 5-38     5-18 / 5-27    5-70 / 6-155     2-10 / 2-35  2-6 / 2-16
+  documents, 5 facets: HTML p50 26-44 / p95 70-78, JSON 10-13 / 16-21 (load 5).
+  Twice the pages, the same times: every path reads at most 10,001 hits of the index (the
+  count), a window of the newest 1,000, and the rows shown; relevance and search-all read
+  the text of the newest 1,000 hits to rank them; the unindexed filter checks hits for at
+  most table_search.FILTERED_MS (25 ms). The table view says "10,000+ rows match; these
+  are the newest 1,000" for every common word; its count never timed out, no path hit the
+  time limit. Recall: FTS hit counts equal LIKE counts for every query at 1M (asserted).
   Phrases of common characters that never stand together (度年, 年预算支出, 经费人员) read
-  only the short lists of their rare pairs: p50 4-19 ms on every path, where one token per
-  character took 0.4-3.1 s at a million pages (and grew with the archive). Costs that stay:
-  relevance and search-all read the text of the newest 1,000 hits to rank them (1,000 row
-  reads, 10-15 ms on a quiet core); the unindexed filter checks hits for at most
-  table_search.FILTERED_MS (25 ms); every other path reads at most 10,001 hits of the index
-  whatever its size.
+  only the short lists of their rare pairs: p50 2-19 ms on every path, at 1M and 2M alike,
+  where one token per character took 0.4-3.1 s at 1M (and grew with the archive).
+  At 10,000,000 pages (extrapolated): database ~76 GB (pages 41, index ~33), more than the
+  page cache, so the first read of a cold index page costs a disk read; the search paths
+  read the same bounded number of hits and rows, so they stay within these figures plus
+  cold reads; a phrase of rare pairs reads the rarest pair's list (10x longer, still short).
+  Indexing everything again (an upgrade that changes the tokens) grows ~4-5 s per 100k
+  pages per doubling: ~40 s CPU per 100k, ~70 min of one core at 10M; nightly runs index
+  only new pages.
   Before (same machine, 2026-11-23): table view ?_search=&_nocount=1 100-900 ms, its count
   timing out at 3 s on common words; /-/search ranked by FTS5's bm25 took 0.1-1.6 s.
 """

@@ -253,7 +253,10 @@ _ORGAN_END = re.compile(rf"{_ORGAN}(?:[（(](?:本级|汇总)[)）])?$")
 # Words printed after a name in a title or a sentence: where the name ends ("银川市档案局关于2016年度…",
 # "山南市司法局机关2024年度…", "水文局汇总2023年度…", "游仙区政府办财政拨款“三公”经费2022年…")
 _AFTER_NAME = r"(?:关于|机关|汇总|本级|财政拨款|[“\"]?三公|一般公共|部门|单位|安排|内设|下设)"
-_NOT_A_NAME = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|一般公共|政府性|国有资本|财政|合计|项目|单位[:：]|本)")
+_NOT_A_NAME = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|一般公共|政府性|国有资本|财政|合计|项目|单位[:：]|[本全该各])")
+# A town's name alone is a place, the region of its own summary ("许镇镇2020年“三公”经费…"), not a
+# department (its government prints 人民政府).
+_TOWN = re.compile(r"[\u4e00-\u9fff]{1,4}?[镇乡]")
 
 
 def _name(text: str) -> str | None:
@@ -271,6 +274,9 @@ def _name(text: str) -> str | None:
         text = named.group(1) if named else text
     if len(text) < 3 or _NOT_A_NAME.match(text) or not _ORGAN_END.search(text):
         return None
+    place = REGION.match(text).group(0)
+    if _TOWN.fullmatch(text[len(place):]):
+        return None
     return text
 
 
@@ -280,7 +286,7 @@ _NAME_BEFORE_YEAR = re.compile(
 
 
 _NAME_AFTER_YEAR = re.compile(
-    r"(?:20\d{2}|[〇零○一二三四五六七八九]{4})年度?([\u4e00-\u9fff（）()]{3,30}?)"
+    r"(?:20\d{2}|[〇零○一二三四五六七八九]{4})年度?(?!度)([\u4e00-\u9fff（）()]{3,30}?)"
     r"(?=[“\"]?三公|一般公共|(?:部门|单位)(?:预算|决算)|财政拨款|本级|[预决]算|安排)"
 )
 # A sentence or heading about the unit itself: "重庆市梁平区明达镇天台完全小学内设2个机构科室",
@@ -354,7 +360,8 @@ def _name_in_title(text: str) -> str | None:
 _REGION_BY_FINANCE = re.compile(r"经(?P<after>[\u4e00-\u9fff]{2,12}?(?:自治区|省|市|州|盟|区|县|旗))财政(?:局|厅)汇总")
 _REGION_BY_YEAR = re.compile(
     r"(?:20\d{2}年度?)(?P<after>[\u4e00-\u9fff]{2,12}?(?:自治区|省|市|州|盟|区|县|旗))(?=部门|一般公共|[“\"]?三公|州本级|市本级|区本级|县本级|本级|全|级|各)"
-    r"|(?P<before>[\u4e00-\u9fff]{2,12}?(?:自治区|省|市|州|盟|区|县|旗))(?=20\d{2}年)"
+    r"|(?:^|(?<=[^\u4e00-\u9fff]))(?:现将|关于|按照|根据|将|对)?(?P<before>[\u4e00-\u9fff]{2,12}?(?:自治区|省|市|州|盟|区|县|旗|镇|乡))"
+    r"(?:[州市区县]?本级)?(?=20\d{2}年)"
 )
 
 
@@ -366,33 +373,42 @@ def region(department_name: str | None, pages: list[Page] | None = None) -> str 
             text = re.sub(r"\s+", "", page.text)
             for match in list(_REGION_BY_FINANCE.finditer(text)) + list(_REGION_BY_YEAR.finditer(text)):
                 name = match.group("after") or match.group("before")
-                found = REGION.match(name)
-                if found and found.group(0) == name:
+                found = REGION.match(name).group(0)
+                if found == name:
                     return name
+                if _TOWN.fullmatch(name[len(found):]):  # "涪陵区新妙镇" → 涪陵区; "许镇镇" alone → itself
+                    return found or name
         return None
     department_name = ORGAN_PREFIX.sub("", department_name)  # 中共洛阳市委… → 洛阳市委…
     match = REGION.match(department_name)
     found = match.group(0) if match else ""
     if found and len(found) < len(department_name):
         return found
-    return _region_printed(pages or [])
+    return _region_printed(pages or [], department_name)
 
 
 # 区/县/市 words that name no place: 自治区 alone ("自治区水利厅"), 全区, 本市, 辖区, 城区 …
-_NO_PLACE = re.compile(r"(?:自治区|[全本我该辖各城市郊][区县市州旗省])")
+_NO_PLACE = re.compile(r"^自治区$|[全本我该辖各城市郊][区县市州旗省]$")
 
 
-def _region_printed(pages: list[Page]) -> str | None:
+def _region_printed(pages: list[Page], department_name: str = "") -> str | None:
     """The region a department printed without one belongs to ("市直林业部门"): the place that
     starts the names of organs its pages print most, at least twice ("岳阳市林业科学研究所",
-    "岳阳市木材检查检疫站")."""
-    places = Counter()
+    "岳阳市木材检查检疫站"); for a name that starts with its level ("区直工委", "市林业局"), the
+    place of that level they print most ("中共宣城市宣州区直属机关工作委员会" → 宣城市宣州区)."""
+    level = re.match(r"[省市州区县旗]", department_name)
+    places, leveled = Counter(), Counter()
     for page in pages[:3]:
         for run in re.findall(r"[\u4e00-\u9fff]{4,}", page.text):
             run = ORGAN_PREFIX.sub("", run)
-            match = REGION.match(run)
-            place = match.group(0) if match else ""
-            if len(place) >= 3 and not _NO_PLACE.fullmatch(place) and _name(run[len(place):]):
+            place = REGION.match(run).group(0)
+            if len(place) < 3 or _NO_PLACE.search(place):
+                continue
+            if _name(run[len(place):]):
                 places[place] += 1
+            if level and place.endswith(level.group(0)):
+                leveled[place] += 1
     place, count = places.most_common(1)[0] if places else (None, 0)
-    return place if count >= 2 else None
+    if count >= 2:
+        return place
+    return leveled.most_common(1)[0][0] if leveled else None

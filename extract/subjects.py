@@ -182,6 +182,7 @@ def _clean(text: str, department: str | None) -> str:
         text = tail if len(tail) >= 2 else text
     text = _LEADING.sub("", text)
     text = re.sub(r"^.*安排的?(?=.{2})", "", text)  # "…拨款安排的会议费", "…全口径安排“三公”经费"
+    text = re.sub(r"^全[省市区县州镇乡旗](?=.{2})", "", text)  # "2021年度全镇“三公”经费": the whole town's
     text = re.sub(r"^(?:省|市|区|县|州)?本?级", "", text)
     text = re.sub(r"^\d+个(?=.{2})", "", text)  # "11个项目全年预算资金" is about 项目
     text = re.sub(r"^[\u4e00-\u9fff]{1,6}(?:区|县|市)(?=一般公共|[“\"]?三公|部门|财政拨款)", "", text)

@@ -75,6 +75,30 @@ def test_a_department_without_its_region_takes_the_one_its_organs_print():
     assert metadata.region("水文局", _pages("承办自治区水利厅交办的其他工作。\n承办自治区水利厅交办的工作。")) is None
 
 
+@pytest.mark.parametrize(
+    "text,region",
+    [
+        # tests/real/heldout/texts: a town's own summary, the opening sentence, 州本级
+        ("许镇镇2020年“三公”经费决算数共计35.5万元,比上年预算数字下降35.45%", "许镇镇"),
+        ("要求,现将涪陵区新妙镇2021年度“三公”经费决算情况公布如下:\n经汇总,2021年度全镇“三公”经费支出合计40.14万元。",
+         "涪陵区"),
+        ("迪庆州州本级2021年度“三公”经费决算支出情况说明", "迪庆州"),
+    ],
+)
+def test_a_region_s_own_summary_names_no_department(text, region):
+    pages = _pages(text)
+    assert metadata.department(pages, [], metadata.title(pages)) is None  # not "许镇镇", not "度全镇"
+    assert metadata.region(None, pages) == region
+
+
+def test_a_department_named_by_its_level_takes_the_place_of_that_level():
+    # heldout ah-xuanzhou-zhigongwei: "区直工委", whose full name the page prints once
+    pages = _pages("下降的原因是宣州区于2016年5月实行公车改革,中共宣城市宣州区直属机关工作委员会共有车辆0")
+    assert metadata.region("区直工委", pages) == "宣城市宣州区"
+    # rs.gov.cn: "拟订全县…" names no place
+    assert metadata.region("县人社局", _pages("1.拟订全县人力资源和社会保障事业发展规划")) is None
+
+
 def test_a_region_summed_by_its_finance_bureau():
     # sc-mianzhu: the city's own 三公 summary names no department
     pages = _pages("经绵竹市财政局汇总,2025年全市行政单位(含参照公务员法管理的事业单位)、事业单位和其他单位")
