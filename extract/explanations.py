@@ -167,6 +167,12 @@ def explanations(items: list[Paragraph], department: str | None = None,
                     explanation.context = _amount_named(
                         [c for c in earlier[-2:] if c.paragraph is not statement[0].paragraph],
                         explanation.subject, compact(statement[0].text)) + explanation.context
+                if explanation.kind == "budget_vs_actual" and explanation.actual is None and explanation.subject \
+                        and reason_at is not None and reason_at[0] <= 2 and claimed is None:
+                    # a reason sentence after a comparison that prints no amount: the 决算 printed for
+                    # the subject earlier in the section ("经汇总,2021年度全镇“三公”经费支出合计40.14万元。"
+                    # … "经比较,…较年初预算数减少0.36万元。主要是…": cq-fuling-xinmiao)
+                    explanation.actual = _actual_named(earlier, explanation.subject)
                 if explanation.subject is None and found and found[-1].page == explanation.page \
                         and found[-1].section == explanation.section:
                     # "…比预算无增减变化，比去年增加1.05万元…", "按与上年统计口径一致相比，本年比上年
@@ -200,6 +206,16 @@ def _amount_named(clauses: list[_Clause], name: str, compared: str) -> str:
         if words is None or (own is not None and own.groups() == words.groups()):
             return found.group() + "。"
     return ""
+
+
+def _actual_named(clauses: list[_Clause], name: str) -> float | None:
+    """The latest amount printed right after ``name`` in the clauses that is no budget and no
+    change ("“三公”经费支出合计40.14万元", "“三公”经费决算总额为1023万元")."""
+    for clause in reversed(clauses):
+        found = re.search(rf"{re.escape(compact(name))}([^，,。；;\d]{{0,8}}?){AMOUNT}", clause.flat)
+        if found and not re.search(rf"预算|{UP}|{DOWN}|[较比]", found.group(1)):
+            return amount_value(found.group(2), found.group(3))
+    return None
 
 
 def _ends_sentence(text: str) -> bool:

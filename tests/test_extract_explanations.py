@@ -460,3 +460,15 @@ def test_the_whole_town_s_scope_is_no_part_of_the_subject():
     """heldout cq-fuling-xinmiao-2021-sangong: "全镇" says whose, the subject is “三公”经费."""
     found = explanations([Paragraph("经比较,2021年度全镇“三公”经费较上年减少2.97万元,下降6.89%,主要是严格落实过紧日子举措。", 1)])
     assert [item.subject for item in found] == ["“三公”经费"]
+
+
+def test_a_reason_sentence_takes_the_amount_printed_earlier_in_its_section():
+    """cq-fuling-xinmiao-2021-sangong: the 决算 two paragraphs before the comparison with the budget."""
+    found = explanations([
+        Paragraph("经汇总,2021年度全镇“三公”经费支出合计40.14万元。其中,因公出国(境)费0万元;公务接待费9.21万元。", 1),
+        Paragraph("2021年度全镇因公出国(境)团组数0个,因公出国(境)0人次;公务用车保有量12 辆。", 1),
+        Paragraph("经比较,2021年度全镇“三公”经费较上年减少2.97万元,下降6.89% ,较年初预算数减少0.36万元。"
+                  "主要是严格落实我镇过紧日子十条举措,严控一般性支出,压减“三公”经费。", 1),
+    ])
+    assert [(e.kind, e.actual, e.change) for e in found] == [
+        ("year_over_year", None, -2.97), ("budget_vs_actual", 40.14, -0.36)]
