@@ -456,6 +456,12 @@ def test_one_comparison_told_twice_is_one_statement():
     assert (item.change, item.change_pct) == (-1.56, -19.6)
 
 
+def test_the_whole_town_s_scope_is_no_part_of_the_subject():
+    """heldout cq-fuling-xinmiao-2021-sangong: "全镇" says whose, the subject is “三公”经费."""
+    found = explanations([Paragraph("经比较,2021年度全镇“三公”经费较上年减少2.97万元,下降6.89%,主要是严格落实过紧日子举措。", 1)])
+    assert [item.subject for item in found] == ["“三公”经费"]
+
+
 def test_a_reason_sentence_takes_the_amount_printed_earlier_in_its_section():
     """cq-fuling-xinmiao-2021-sangong: the 决算 two paragraphs before the comparison with the budget."""
     found = explanations([
@@ -466,9 +472,3 @@ def test_a_reason_sentence_takes_the_amount_printed_earlier_in_its_section():
     ])
     assert [(e.kind, e.actual, e.change) for e in found] == [
         ("year_over_year", None, -2.97), ("budget_vs_actual", 40.14, -0.36)]
-
-
-def test_the_whole_town_s_scope_is_no_part_of_the_subject():
-    """heldout cq-fuling-xinmiao-2021-sangong: "全镇" says whose, the subject is “三公”经费."""
-    found = explanations([Paragraph("经比较,2021年度全镇“三公”经费较上年减少2.97万元,下降6.89%,主要是严格落实过紧日子举措。", 1)])
-    assert [item.subject for item in found] == ["“三公”经费"]
