@@ -38,7 +38,7 @@ class Layout:
         self._words = _words(chars)
         # TextMap: words by top, clustered into lines, each line left to right.
         self.lines, texts = [], []
-        for line in _cluster(sorted(self._words, key=_TOP), _TOP):
+        for line in cluster(sorted(self._words, key=_TOP), _TOP):
             line.sort(key=_X0)
             line_text = ""
             for word in line:  # one space before each word once the line holds a letter
@@ -79,26 +79,26 @@ def text(chars: list[dict]) -> str:
         return ""
     if not all(char["upright"] for char in chars):
         return plumber.extract_text(chars)
-    return "\n".join(" ".join(word[0] for word in line) for line in _cluster(_words(chars), _TOP))
+    return "\n".join(" ".join(word[0] for word in line) for line in cluster(_words(chars), _TOP))
 
 
-def _cluster(items: list, key) -> list[list]:
-    """pdfplumber's ``cluster_objects``: items whose keys chain within TOLERANCE, in key order,
-    each cluster keeping the items' order."""
+def cluster(items: list, key, tolerance: float = TOLERANCE) -> list[list]:
+    """pdfplumber's ``cluster_objects``: items whose keys chain within ``tolerance``, in key
+    order, each cluster keeping the items' order."""
     keys = [key(item) for item in items]
     values = sorted(set(keys))
     if len(values) <= 1:
         return [list(items)] if items else []
     cluster_of: dict[float, int] = {}
-    cluster, last = 0, values[0]
+    index, last = 0, values[0]
     for value in values:
-        if value > last + TOLERANCE:
-            cluster += 1
-        cluster_of[value] = cluster
+        if value > last + tolerance:
+            index += 1
+        cluster_of[value] = index
         last = value
-    if cluster == 0:
+    if index == 0:
         return [list(items)]
-    clusters: list[list] = [[] for _ in range(cluster + 1)]
+    clusters: list[list] = [[] for _ in range(index + 1)]
     for item, value in zip(items, keys):
         clusters[cluster_of[value]].append(item)
     return clusters
@@ -113,7 +113,7 @@ def _words(chars: list[dict]) -> list[tuple]:
     sorted by x0, cut at blank characters and at gaps wider than TOLERANCE (pdfplumber's
     iter_chars_to_words)."""
     result: list[tuple] = []
-    for line in _cluster(chars, _CHAR_TOP):
+    for line in cluster(chars, _CHAR_TOP):
         line.sort(key=_CHAR_X0)
         current: list[dict] = []
         last = None

@@ -14,6 +14,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from itertools import groupby
+from operator import itemgetter
+
+from .layout import cluster
 
 SNAP = 3.0  # pdfplumber's snap_tolerance, join_tolerance and intersection_tolerance
 JOIN = 3.0
@@ -88,18 +91,8 @@ def _group(edge: Edge) -> tuple[str, float]:
 
 def _snap(edges: list[Edge], axis: int) -> list[Edge]:
     """Edges within SNAP of each other along ``axis`` (1: x0, 2: top) moved to their mean."""
-    values = sorted({edge[axis] for edge in edges})
-    cluster_of: dict[float, int] = {}
-    cluster, last = -1, None
-    for value in values:
-        if last is None or value > last + SNAP:
-            cluster += 1
-        cluster_of[value] = cluster
-        last = value
-    ordered = sorted(edges, key=lambda edge: cluster_of[edge[axis]])
     snapped: list[Edge] = []
-    for _, members in groupby(ordered, key=lambda edge: cluster_of[edge[axis]]):
-        members = list(members)
+    for members in cluster(edges, itemgetter(axis), SNAP):
         mean = sum(edge[axis] for edge in members) / len(members)
         for kind, x0, top, x1, bottom, length in members:
             if axis == 1:
