@@ -29,8 +29,11 @@ from dataclasses import dataclass
 import pypdfium2  # noqa: F401 - importing it initialises PDFium once per process
 import pypdfium2.raw as raw
 
+from . import pdfium_fonts
 from .errors import EncryptedPdf
 from .pdf import PageObjects, Unreadable
+
+pdfium_fonts.install()
 
 _P = C.c_void_p
 _F = C.POINTER(C.c_float)
