@@ -21,8 +21,9 @@ setup: system-deps $(INSTALLED)
 system-deps:
 	@scripts/install-system-deps.sh
 
-# constraints.txt pins the libraries whose internals we use to the versions tests pass with.
-$(INSTALLED): pyproject.toml constraints.txt
+# constraints.txt pins the libraries whose internals we use to the versions tests pass with;
+# the install builds extract/_glyphs.c.
+$(INSTALLED): pyproject.toml constraints.txt extract/_glyphs.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'

@@ -12,14 +12,14 @@ import os
 # must use the snapshot bundled with it.  Set before Scrapy is imported.
 os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
 
-import ctypes  # noqa: E402
 import json  # noqa: E402
-import signal  # noqa: E402
 import sys  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
 from scrapy.crawler import CrawlerProcess  # noqa: E402
 from scrapy.settings import Settings  # noqa: E402
+
+from gongkai.extract.limit import die_with_parent  # noqa: E402
 
 from .spiders.portal import PortalSpider  # noqa: E402
 
@@ -63,26 +63,12 @@ def _all_loopback(job: dict) -> bool:
     return bool(hosts) and hosts <= {"127.0.0.1", "localhost", "::1"}
 
 
-PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent(parent_pid: int | None) -> None:
-    """Be killed when ``run_crawl``'s process dies. The crawl runs in a session of its own
-    (so a timeout kills its browser too), which a kill -9 of ``gongkai crawl`` does not
-    reach: the crawl would go on writing the archive beside the next run, which has already
-    closed it as interrupted. Linux's PR_SET_PDEATHSIG has the kernel kill it instead."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: a timeout still kills the whole session
-        return
-    if parent_pid is not None and os.getppid() != parent_pid:
-        os._exit(1)  # the parent died before the signal was asked for
-
-
 def main(job_path: str) -> int:
     with open(job_path, encoding="utf-8") as handle:
         job = json.load(handle)
+    # The crawl runs in a session of its own (so a timeout kills its browser too), which a
+    # kill -9 of ``gongkai crawl`` does not reach: without this it would go on writing the
+    # archive beside the next run, which has already closed it as interrupted.
     die_with_parent(job.get("parent_pid"))
     process = CrawlerProcess(crawl_settings(job))
     crawler = process.create_crawler(PortalSpider)

@@ -346,7 +346,7 @@ def _serve(calls: int, answers: int, memory_mb: int | None, parent: int, first: 
     to be trusted)."""
     status = 1
     try:
-        _die_with_parent(parent)
+        die_with_parent(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         signal.signal(signal.SIGALRM, _alarm)
         if memory_mb:
@@ -396,12 +396,17 @@ def _run(function: Callable[..., Any], args: tuple, kwargs: dict, timeout: float
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _die_with_parent(parent: int) -> None:
-    """Ask the kernel for SIGKILL when the forking thread ends; exit if the parent already has."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
-    if os.getppid() != parent:
+def die_with_parent(parent: int | None) -> None:
+    """Have the kernel SIGKILL this process when its parent dies (Linux's PR_SET_PDEATHSIG):
+    a kill -9 of the parent must not leave a worker or a crawl running on beside the next
+    run.  Exit at once if the parent is already gone.  Elsewhere nothing is asked: a worker
+    still sees its pipe close, a crawl still has its timeout."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if parent is not None and os.getppid() != parent:
         os._exit(1)
 
 

@@ -22,19 +22,20 @@ pdfminer reads it and its "(cid:N)" glyphs are reported as a broken font map.
 from __future__ import annotations
 
 import ctypes as C
-import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pypdfium2  # noqa: F401 - importing it initialises PDFium once per process
 import pypdfium2.raw as raw
 
+from . import _glyphs, pdfium_fonts
 from .errors import EncryptedPdf
 from .pdf import PageObjects, Unreadable
 
+pdfium_fonts.install()
+
 _P = C.c_void_p
 _F = C.POINTER(C.c_float)
-_D = C.POINTER(C.c_double)
 
 
 def _bind(name: str, restype, *argtypes):
@@ -54,18 +55,12 @@ _media_box = _bind("FPDFPage_GetMediaBox", C.c_int, _P, _F, _F, _F, _F)
 _bounding_box = _bind("FPDF_GetPageBoundingBox", C.c_int, _P, C.POINTER(raw.FS_RECTF))
 _load_text = _bind("FPDFText_LoadPage", _P, _P)
 _close_text = _bind("FPDFText_ClosePage", None, _P)
-_count_chars = _bind("FPDFText_CountChars", C.c_int, _P)
-_get_text = _bind("FPDFText_GetText", C.c_int, _P, C.c_int, C.c_int, C.c_char_p)
-_unicode = _bind("FPDFText_GetUnicode", C.c_uint, _P, C.c_int)
-_is_generated = _bind("FPDFText_IsGenerated", C.c_int, _P, C.c_int)
-_map_error = _bind("FPDFText_HasUnicodeMapError", C.c_int, _P, C.c_int)
-_loose_box = _bind("FPDFText_GetLooseCharBox", C.c_int, _P, C.c_int, C.POINTER(raw.FS_RECTF))
-_char_origin = _bind("FPDFText_GetCharOrigin", C.c_int, _P, C.c_int, _D, _D)
-_char_matrix = _bind("FPDFText_GetMatrix", C.c_int, _P, C.c_int, C.POINTER(raw.FS_MATRIX))
-_font_size = _bind("FPDFText_GetFontSize", C.c_double, _P, C.c_int)
-_text_object = _bind("FPDFText_GetTextObject", _P, _P, C.c_int)
-_text_font = _bind("FPDFTextObj_GetFont", _P, _P)
-_font_descent = _bind("FPDFFont_GetDescent", C.c_int, _P, C.c_float, _F)
+# The text page's functions, called for every glyph by _glyphs.c, which takes their addresses.
+_glyphs.bind(*(C.cast(getattr(raw, name), C.c_void_p).value for name in (
+    "FPDFText_CountChars", "FPDFText_GetText", "FPDFText_GetUnicode", "FPDFText_IsGenerated",
+    "FPDFText_HasUnicodeMapError", "FPDFText_GetLooseCharBox", "FPDFText_GetCharOrigin",
+    "FPDFText_GetMatrix", "FPDFText_GetFontSize", "FPDFText_GetTextObject", "FPDFTextObj_GetFont",
+    "FPDFFont_GetDescent")))
 _count_objects = _bind("FPDFPage_CountObjects", C.c_int, _P)
 _get_object = _bind("FPDFPage_GetObject", _P, _P, C.c_int)
 _object_type = _bind("FPDFPageObj_GetType", C.c_int, _P)
@@ -87,9 +82,6 @@ ERRORS = {
 }
 TEXT, PATH, IMAGE, FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
 MOVETO, BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
-# Characters the loop looks at twice: spaces and line breaks (PDFium generates some), NUL,
-# and the 0xFFFE PDFium writes for a hyphen it joined at a line end (a "-" to pdfminer).
-SPECIAL = {" ": " ", "\r": "\r", "\n": "\n", "\x00": "", "\ufffe": "-", "\x02": "-"}
 
 
 @contextmanager
@@ -178,75 +170,12 @@ def _page_objects(handle, number: int, doctop: float) -> PageObjects:
 
 
 def _chars(text_page, geometry: _Geometry, number: int) -> list[dict]:
-    """The characters in PDFium's order, boxed as pdfminer boxes them.  The hot loop of
-    extraction: four ctypes calls per glyph, more only where the text object changes."""
-    count = _count_chars(text_page)
-    if count <= 0:
-        return []
-    buffer = C.create_string_buffer(2 * (count + 1))
-    _get_text(text_page, 0, count, buffer)
-    text = buffer.raw[: 2 * count].decode("utf-16-le", errors="replace")
-    if len(text) != count:  # a character beyond the BMP, or one PDFium keeps out of its text
-        text = "".join(chr(_unicode(text_page, index)) for index in range(count))
-    rect, matrix, descent = raw.FS_RECTF(), raw.FS_MATRIX(), C.c_float()
-    rect_ref, matrix_ref, descent_ref = C.byref(rect), C.byref(matrix), C.byref(descent)
-    origin_x, origin_y = C.c_double(), C.c_double()
-    origin_x_ref, origin_y_ref = C.byref(origin_x), C.byref(origin_y)
-    a, b, c, d, e, f = geometry.ctm
-    plain = (a, b, c, d) == (1, 0, 0, 1)
-    x_shift, flip, doctop = e + geometry.mb_x0, geometry.mb_top + geometry.height, geometry.doctop
-    chars: list[dict] = []
-    current, size, upright, lift, simple = None, 0.0, True, 0.0, True
-    pending = None  # where a space glyph PDFium folded into a generated space began
-    for index, char in enumerate(text):
-        if char in SPECIAL:
-            if char in " \r\n" and _is_generated(text_page, index):
-                if char == " " and _text_object(text_page, index):
-                    # In a text object PDFium makes a space of a wide kerning gap, at the next
-                    # glyph's origin; when that glyph is a real space it keeps only the first
-                    # of the two (CloseTempLine), which then begins left of the next glyph.
-                    _char_origin(text_page, index, origin_x_ref, origin_y_ref)
-                    pending = geometry.point(origin_x.value, origin_y.value)[0]
-                continue
-            if char == "\x00":
-                continue
-            char = SPECIAL[char]
-        obj = _text_object(text_page, index)
-        if obj != current:
-            current = obj
-            _char_matrix(text_page, index, matrix_ref)
-            ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
-            # The font size as set (Tf), scaled by the text matrix: pdfminer's glyph height.
-            size = _font_size(text_page, index) * (abs(md) if mb == mc == 0 else math.hypot(mc, md))
-            # pdfminer's LTChar: upright unless the text matrix (times the CTM) turns it.
-            ta, tb, tc, td = ma * a + mb * c, ma * b + mb * d, mc * a + md * c, mc * b + md * d
-            upright = ta * td > 0 and tb * tc <= 0
-            simple = plain and upright and mb == mc == 0
-            # pdfminer puts a glyph's bottom at the baseline plus the font's descent.
-            ratio = descent.value / 1000 if _font_descent(_text_font(obj), 1000.0, descent_ref) else 0.0
-            lift = ratio * size * (1 if md > 0 else -1)
-        if _map_error(text_page, index):
-            raise Unreadable(f"a glyph on page {number} has no Unicode mapping")
-        _loose_box(text_page, index, rect_ref)
-        if simple:
-            _char_origin(text_page, index, origin_x_ref, origin_y_ref)
-            x0, x1 = rect.left + x_shift, rect.right + x_shift
-            bottom = flip - (origin_y.value + f) - lift
-            top = bottom - size
-        else:  # turned text: PDFium's box in device space
-            (x0, top), (x1, bottom) = geometry.point(rect.left, rect.top), geometry.point(rect.right, rect.bottom)
-            x0, x1, top, bottom = min(x0, x1), max(x0, x1), min(top, bottom), max(top, bottom)
-            if upright:
-                top = bottom - size
-        if pending is not None:
-            if pending < x0 - 0.05 * size:
-                chars.append({"object_type": "char", "text": " ", "x0": pending, "x1": x0, "top": top,
-                              "bottom": bottom, "doctop": doctop + top, "width": x0 - pending,
-                              "height": bottom - top, "size": size, "upright": upright})
-            pending = None
-        chars.append({"object_type": "char", "text": char, "x0": x0, "x1": x1, "top": top,
-                      "bottom": bottom, "doctop": doctop + top, "width": x1 - x0,
-                      "height": bottom - top, "size": size, "upright": upright})
+    """The characters in PDFium's order, boxed as pdfminer boxes them: the per-glyph loop,
+    in C (_glyphs.c), which applies the rules above."""
+    chars = _glyphs.chars(text_page, geometry.ctm, geometry.mb_x0, geometry.mb_top, geometry.height,
+                          geometry.doctop)
+    if chars is None:
+        raise Unreadable(f"a glyph on page {number} has no Unicode mapping")
     return chars
 
 

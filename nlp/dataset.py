@@ -36,7 +36,7 @@ class Example:
     province: str | None = None
     document: str | None = None
     form: str | None = None
-    # The frozen unseen set only (nlp/data/unseen.jsonl): held out for its ``province``, or
+    # The frozen sets only (nlp/data/unseen*.jsonl): held out for its ``province``, or
     # as a ``document`` nobody had read when the cue rules were written.
     heldout: str | None = None
     # Real reasons that were once a frozen set and were then read in error analysis

@@ -6,10 +6,11 @@
 #   fonts-noto-cjk fonts-wqy-zenhei  CJK fonts for LibreOffice conversion and screenshots
 #   poppler-utils                 pdftotext/pdftoppm (benchmarks, fixtures)
 #   redis-server                  distributed crawl tests
+#   gcc python3-dev               extract/_glyphs.c, the page layer's per-glyph loop, built by pip install
 set -euo pipefail
 
 packages=(chromium libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk
-          fonts-wqy-zenhei poppler-utils redis-server)
+          fonts-wqy-zenhei poppler-utils redis-server gcc python3-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
