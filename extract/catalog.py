@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .text import compact
+
 FINAL_ACCOUNT_TABLES = [
     ("收入支出决算总表", ["部门收入支出决算总表"]),
     ("收入决算表", ["部门收入决算表"]),
@@ -77,12 +79,16 @@ CODES = [
     re.compile(rf"(?:^|\s)附件\s*{_NUMBER}(?=[\s:：、.．]|$)"),
 ]
 UNIT = re.compile(r"单位\s*[:：]\s*(万元|千元|元)")
+# Asked of every line of every caption (compiled once: re's cache lookup cost more than the match)
+_SPACES_AND_QUOTES = re.compile(r"[\s“”„‟〝〞＂\"]+")
+_ENDS_WITH_TABLE = re.compile(r"表\s*$")
+_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
 
 def normalize(text: str) -> str:
     """Text as names are compared: no spaces, no quotes (they may be printed apart from the
     line: "一般公共预算 三公 经费…"), one kind of parenthesis."""
-    text = re.sub(r"[\s“”„‟〝〞＂\"]+", "", text)
+    text = _SPACES_AND_QUOTES.sub("", text)
     return text.replace("(", "（").replace(")", "）")
 
 
@@ -157,7 +163,7 @@ def table_name(line: str) -> str | None:
     A title line is short: the name plus at most a code, a year or a department, so that
     notes ("注：本表反映…") and narrative that mention a table are not taken for titles.
     """
-    text = re.sub(r"\s+", "", line)
+    text = compact(line)
     if len(text) > 60 or text.startswith(("注", "说明", "见", "详见", "第")) or "。" in text:
         return None
     text = re.sub(r"^[一二三四五六七八九十]{1,3}[、.．]", "", _strip_code(text))  # "一、收支预算总表"
@@ -181,7 +187,7 @@ def table_name(line: str) -> str | None:
 
 def printed_title(line: str) -> str:
     """A title line as printed, without spaces, its code or a list number ("表一", "五、")."""
-    return re.sub(r"^[一二三四五六七八九十]{1,3}[、.．]", "", _strip_code(re.sub(r"\s+", "", line)))
+    return re.sub(r"^[一二三四五六七八九十]{1,3}[、.．]", "", _strip_code(compact(line)))
 
 
 def table_name_in(lines: list[str]) -> tuple[int, str] | None:
@@ -204,13 +210,13 @@ def joined_name(first: str, second: str) -> str | None:
     A table outside the standard list is joined only from a short second line or one that
     would otherwise read as a shorter standard name ("…机关运行经费" / "支出预算表").
     """
-    if table_name(first) or re.search(r"表\s*$", first) or not re.search(r"[\u4e00-\u9fff]", first):
+    if table_name(first) or _ENDS_WITH_TABLE.search(first) or not _IDEOGRAPH.search(first):
         return None
     name = table_name(first.strip() + second.strip())
     if name is None:
         return None
     alone = table_name(second)
-    if not is_standard(name) and alone is None and len(re.sub(r"\s+", "", second)) > 6:
+    if not is_standard(name) and alone is None and len(compact(second)) > 6:
         return None
     return name if alone is None or len(name) > len(alone) else None
 
@@ -246,7 +252,7 @@ def canonical_code(code: str | None, name: str) -> str | None:
 
 
 def _number(text: str) -> int | str:
-    text = re.sub(r"\s+", "", text)
+    text = compact(text)
     if text.isdigit():
         return int(text)
     if re.fullmatch(r"\d+[-－—]\d+", text):

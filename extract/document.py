@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 from collections import Counter
@@ -59,10 +59,11 @@ def _engine(pages) -> str | None:
     return "pdfminer" if "pdfminer" in engines else ("pdfium" if "pdfium" in engines else None)
 
 
-def _public(explanation: dict) -> dict:
-    explanation.pop("context")
-    explanation.pop("checks")
-    return explanation
+def _public(explanation) -> dict:
+    """An explanation's record: its fields but the working ones (its context, the clauses it
+    checks), which ``asdict`` would deep-copy only for them to be dropped; the rest are plain values."""
+    return {field.name: getattr(explanation, field.name) for field in fields(explanation)
+            if field.name not in ("context", "checks")}
 
 
 def build_record(pages, data: bytes, name: str | None, file_format: str, title: str | None = None) -> dict:
@@ -109,7 +110,7 @@ def build_record(pages, data: bytes, name: str | None, file_format: str, title: 
         "tables": [table.record() for table in tables],
         "totals": totals(tables),
         "line_items": [asdict(item) for item in items],
-        "explanations": [_public(asdict(item)) for item in found_explanations],
+        "explanations": [_public(item) for item in found_explanations],
         "findings": [asdict(finding) for finding in found_findings],
         "pages": [{"page": page.page, "text": page.text} for page in pages],
         "sections": [asdict(section) for section in sections(story)],

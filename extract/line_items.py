@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .tables import SUBJECT_CODE, TOTAL_LABEL, Table
+from .text import compact
 
 LEVELS = {3: "类", 5: "款", 7: "项"}
 SPACED_CODE = re.compile(r"^(\d{3})\s+(\d{2})(?:\s+(\d{2}))?(?:\s+(\D.*))?$", re.S)
@@ -160,7 +161,7 @@ def total_row(table: Table) -> list | None:
     """The 合计 row of a subject table (its label may sit in the code or the name column)."""
     for row in table.rows:
         labels = [cell for cell in row[:5] if isinstance(cell, str) and cell.strip()]
-        if labels and TOTAL_LABEL.match(re.sub(r"\s+", "", labels[0])):
+        if labels and TOTAL_LABEL.match(compact(labels[0])):
             return row
     return None
 
@@ -173,7 +174,7 @@ def labelled_value(table: Table, label: str, column_pattern: str | None = None) 
     """
     for row in table.rows:
         for index, cell in enumerate(row):
-            if isinstance(cell, str) and re.sub(r"\s+", "", cell) == label:
+            if isinstance(cell, str) and compact(cell) == label:
                 if column_pattern:
                     for column in range(index + 1, len(row)):
                         if re.search(column_pattern, table.columns[column]):
@@ -236,7 +237,7 @@ _SUBJECT_PART = re.compile(r"(.+?)[（(]\s*([类款项])\s*[)）]")
 
 def _same_name(printed: str, listed: str | None) -> bool:
     def key(text: str) -> str:
-        text = re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")
+        text = compact(text).replace("(", "（").replace(")", "）")
         return re.sub(r"支出$", "", text)
 
     return bool(listed) and key(printed) == key(listed)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .pdf import Line, Page
-from .text import PAGE_NUMBER, join_lines, squash
+from .text import PAGE_NUMBER, compact, join_lines, squash
 
 _CN_NUM = "一二三四五六七八九十"
 PART = re.compile(rf"^#*\s*第[{_CN_NUM}]+部分")
@@ -130,7 +130,7 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
 
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+    return re.sub(r"\d+", "#", compact(text))
 
 
 def _running_lines(pages: list[Page]) -> set[str]:
@@ -198,8 +198,8 @@ def narrative(items: list[Paragraph]) -> list[Paragraph]:
     word 目录) counts once, at its last appearance: the body follows the contents.
     """
     parts = [i for i, item in enumerate(items) if item.level == 0]
-    last = {re.sub(r"\s+", "", items[i].text): i for i in parts}
-    starts = [i for i in parts if "说明" in items[i].text and last[re.sub(r"\s+", "", items[i].text)] == i]
+    last = {compact(items[i].text): i for i in parts}
+    starts = [i for i in parts if "说明" in items[i].text and last[compact(items[i].text)] == i]
     if not starts:
         return items
     chosen: list[Paragraph] = []

@@ -25,6 +25,13 @@ ITEMS = [
 ]
 _SIDE = r"(?P<side>全年预算|年初预算|调整后预算|预算数?|支出决算数?|决算数?|实际支出)"
 _OTHER_YEAR = re.compile(r"(?:上年|去年|上一年|同期|(?P<year>20\d{2})年度?)(?:的)?$")
+# narrative_values' patterns, compiled once (it reads every clause of every paragraph)
+_CLAUSE_END = re.compile(r"[。；;]")
+_ITEM_NAMES = [(item, re.compile(name)) for item, name, _ in ITEMS]
+_ANY_ITEM = re.compile("|".join(name for _, name, _ in ITEMS))
+_AMOUNT_AFTER = re.compile(rf"(?:为|是|[:：])?{AMOUNT}")
+_BRACKET = re.compile(r"\s*[（(]")
+_SIDE_AMOUNT = re.compile(rf"{_SIDE}(?:为|是|[:：])?{AMOUNT}")
 
 
 def _other_year(head: str, year: int | None) -> bool:
@@ -100,19 +107,19 @@ def narrative_values(text: str, doc_type: str | None,
     item; a figure printed after the item with no 预算/决算 word is of the document's kind.
     Last year's figures ("比上年预算减少…", "上年预算为…") are left out."""
     found = []
-    for clause in re.split(r"[。；;]", compact(text)):
-        for item, name, _ in ITEMS:
-            for match in re.finditer(name, clause):
+    for clause in _CLAUSE_END.split(compact(text)):
+        for item, name in _ITEM_NAMES:
+            for match in name.finditer(clause):
                 if _other_year(clause[: match.start()], year):
                     continue
                 tail = clause[match.end():]
-                head = re.match(rf"(?:为|是|[:：])?{AMOUNT}", tail)
-                if head and not re.match(r"\s*[（(]", tail[head.end():]):
+                head = _AMOUNT_AFTER.match(tail)
+                if head and not _BRACKET.match(tail[head.end():]):
                     found.append((_side(None, doc_type), item, amount_value(head.group(1), head.group(2)),
                                   _half(head.group(1), head.group(2)), clause))
-                stop = re.search("|".join(n for _, n, _ in ITEMS), tail)
+                stop = _ANY_ITEM.search(tail)
                 scope = tail[: stop.start()] if stop else tail
-                for side in re.finditer(rf"{_SIDE}(?:为|是|[:：])?{AMOUNT}", scope):
+                for side in _SIDE_AMOUNT.finditer(scope):
                     if _other_year(clause[: match.end() + side.start()], year):
                         continue
                     found.append((_side(side.group("side"), doc_type), item,

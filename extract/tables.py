@@ -15,7 +15,7 @@ from .catalog import (
     UNIT, canonical_code, is_standard, joined_name, printed_title, table_code, table_name, table_name_in,
 )
 from .pdf import Page, RawTable
-from .text import EMPTY_CELL, cell_unit, parse_number
+from .text import EMPTY_CELL, cell_unit, compact, parse_number
 
 CAPTION_LINES = 12
 # Quote marks set above the line they belong to read as a line of their own ("“ ”" between
@@ -158,10 +158,13 @@ def _cell_rows(raw: RawTable) -> list[list[str | None]]:
     return [[_clean(cell) for cell in row] for row in raw.cells]
 
 
+_LINE_BREAK = re.compile(r"\s*\n\s*")  # a cell's wrapped lines, joined by _clean for every cell
+
+
 def _clean(text: str | None) -> str | None:
     if text is None:
         return None
-    text = re.sub(r"\s*\n\s*", "", text).strip()
+    text = _LINE_BREAK.sub("", text).strip()
     return text
 
 
@@ -286,7 +289,7 @@ def _columns(raw: RawTable, offset: int, header_rows: list[int]) -> list[str]:
             if origin in seen or not text:
                 continue
             seen.add(origin)
-            text = re.sub(r"\s+", "", text)
+            text = compact(text)
             if text and (not parts or parts[-1] != text):
                 parts.append(text)
         names.append("/".join(parts))

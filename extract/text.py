@@ -82,7 +82,7 @@ def parse_number(cell: str | None) -> float | None:
     match = _CELL_RE.match(text)
     if not match or bool(match["open"]) != bool(match["close"]):
         return None
-    number = re.sub(r"[,，\s]", "", match["number"]).replace("．", ".").replace("−", "-").replace("－", "-")
+    number = _GROUPING.sub("", match["number"]).replace("．", ".").replace("−", "-").replace("－", "-")
     value = float(number)
     return -abs(value) if match["open"] else value
 
@@ -94,14 +94,20 @@ def cell_unit(cell: str) -> str | None:
     return "%" if suffix in PERCENT else suffix
 
 
+# Patterns used on every cell and line are compiled once: re.sub with a pattern string looks
+# it up in re's cache on each call, which cost more than the match on short cells.
+_SPACES = re.compile(r"\s+")
+_GROUPING = re.compile(r"[,，\s]")
+
+
 def compact(text: str) -> str:
     """Text with all whitespace removed: how figures are matched ("599. 47 万元" → "599.47万元")."""
-    return re.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)
 
 
 def squash(text: str) -> str:
     """Collapse runs of whitespace to one space and trim."""
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def join_lines(lines: list[str]) -> str:
