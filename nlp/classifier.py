@@ -253,6 +253,8 @@ def _version(model: TextModel | None, rules: CueRules, bars: tuple[float, float]
     from .version import fingerprint
 
     modules = [normalize, segment, clauses, cues, rule_module, labels, sys.modules[__name__]]
+    if model is not None:  # how the model reads a text (nlp/model.py) decides labels too
+        modules.append(sys.modules[type(model).__module__])
     tables = [repr(bars)] + [f"{label}:{pattern.pattern}" for label, pattern in rules.patterns] + [
         p.pattern for p in (*rules.other, rules.staff_change, rules.used_for)]
     files = [segment.FISCAL_DICTIONARY] + (model.files if model is not None else [])
