@@ -1,15 +1,17 @@
-/* The per-glyph loop of pdfium_pages.py in C: each character of a PDFium text page as
- * pdfplumber's dict, boxed as pdfminer boxes it.  In Python it made four ctypes calls per
- * glyph and cost a third of extraction (issue 13).  PDFium's functions come from pypdfium2's
- * library, their addresses handed over once by bind(); this file links against nothing but
- * Python.  The arithmetic is Python's, step for step, in doubles, so that the boxes are the
- * same to the last bit (built with -ffp-contract=off).  pdfium_pages.py explains the rules. */
+/* The per-object loops of pdfium_pages.py in C: each character of a PDFium text page as
+ * pdfplumber's dict, boxed as pdfminer boxes it, and each path segment made into ruling edges.
+ * In Python they made four ctypes calls per glyph and three per path segment, and cost half
+ * of extraction (issue 13).  PDFium's functions come from pypdfium2's library, their addresses
+ * handed over once by bind(); this file links against nothing but Python.  The arithmetic is
+ * that of the Python it replaced, step for step, in doubles, so that boxes and edges are the
+ * same to the last bit (built with -ffp-contract=off).  pdfium_pages.py states the rules. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct { float left, top, right, bottom; } Rect;
 typedef struct { float a, b, c, d, e, f; } Matrix;
@@ -27,29 +29,47 @@ static void *(*text_object)(void *, int);
 static void *(*text_font)(void *);
 static int (*font_descent)(void *, float, float *);
 
+static int (*count_objects)(void *);
+static void *(*get_object)(void *, int);
+static int (*object_type)(void *);
+static int (*object_matrix)(void *, Matrix *);
+static int (*object_bounds)(void *, float *, float *, float *, float *);
+static int (*form_count)(void *);
+static void *(*form_object)(void *, unsigned long);
+static int (*draw_mode)(void *, int *, int *);
+static int (*count_segments)(void *);
+static void *(*get_segment)(void *, int);
+static int (*segment_point)(void *, float *, float *);
+static int (*segment_type)(void *);
+static int (*segment_close)(void *);
+
 static PyObject *hypot_function;  /* math.hypot: Python's own, which libm's may differ from */
 static PyObject *key_object_type, *key_text, *key_x0, *key_x1, *key_top, *key_bottom,
     *key_doctop, *key_width, *key_height, *key_size, *key_upright, *value_char, *value_space,
     *value_hyphen;
 
-static PyObject *bind(PyObject *self, PyObject *args) {
+/* PDFium's functions, in the order bind() takes their addresses (pdfium_pages.FUNCTIONS). */
+static void **functions[] = {
+    (void **)&count_chars, (void **)&get_text, (void **)&get_unicode, (void **)&is_generated,
+    (void **)&map_error, (void **)&loose_box, (void **)&char_origin, (void **)&char_matrix,
+    (void **)&font_size, (void **)&text_object, (void **)&text_font, (void **)&font_descent,
+    (void **)&count_objects, (void **)&get_object, (void **)&object_type, (void **)&object_matrix,
+    (void **)&object_bounds, (void **)&form_count, (void **)&form_object, (void **)&draw_mode,
+    (void **)&count_segments, (void **)&get_segment, (void **)&segment_point, (void **)&segment_type,
+    (void **)&segment_close,
+};
+
+static PyObject *bind(PyObject *self, PyObject *addresses) {
     (void)self;
-    unsigned long long a[12];
-    if (!PyArg_ParseTuple(args, "KKKKKKKKKKKK", &a[0], &a[1], &a[2], &a[3], &a[4], &a[5], &a[6],
-                          &a[7], &a[8], &a[9], &a[10], &a[11]))
-        return NULL;
-    count_chars = (int (*)(void *))(uintptr_t)a[0];
-    get_text = (int (*)(void *, int, int, unsigned short *))(uintptr_t)a[1];
-    get_unicode = (unsigned int (*)(void *, int))(uintptr_t)a[2];
-    is_generated = (int (*)(void *, int))(uintptr_t)a[3];
-    map_error = (int (*)(void *, int))(uintptr_t)a[4];
-    loose_box = (int (*)(void *, int, Rect *))(uintptr_t)a[5];
-    char_origin = (int (*)(void *, int, double *, double *))(uintptr_t)a[6];
-    char_matrix = (int (*)(void *, int, Matrix *))(uintptr_t)a[7];
-    font_size = (double (*)(void *, int))(uintptr_t)a[8];
-    text_object = (void *(*)(void *, int))(uintptr_t)a[9];
-    text_font = (void *(*)(void *))(uintptr_t)a[10];
-    font_descent = (int (*)(void *, float, float *))(uintptr_t)a[11];
+    size_t count = sizeof functions / sizeof *functions;
+    if (!PyTuple_Check(addresses) || (size_t)PyTuple_GET_SIZE(addresses) != count)
+        return PyErr_Format(PyExc_TypeError, "bind() takes the addresses of %zu functions", count);
+    for (size_t i = 0; i < count; i++) {
+        unsigned long long address = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(addresses, i));
+        if (PyErr_Occurred())
+            return NULL;
+        *functions[i] = (void *)(uintptr_t)address;
+    }
     Py_RETURN_NONE;
 }
 
@@ -242,8 +262,220 @@ failed:
     return NULL;
 }
 
+/* ---- ruling edges: the page's path objects (form XObjects entered) as rulings.py's tuples ---- */
+
+static PyObject *value_h, *value_v;
+
+/* FPDF_PAGEOBJ_* and FPDF_SEGMENT_* of PDFium's fpdf_edit.h */
+enum { TEXT = 1, PATH = 2, IMAGE = 3, FORM = 5, MOVETO = 2, BEZIERTO = 1 };
+
+typedef struct { void *object; int placed; double m[6]; } Entry;     /* placed: has an outer matrix */
+typedef struct { double x, y; } Point;
+typedef struct { void *data; size_t size, used, item; } Array;
+
+static int grow(Array *array, size_t more) {
+    if (array->used + more <= array->size)
+        return 0;
+    size_t size = array->size ? array->size * 2 : 64;
+    while (size < array->used + more)
+        size *= 2;
+    void *data = realloc(array->data, size * array->item);
+    if (!data) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    array->data = data;
+    array->size = size;
+    return 0;
+}
+
+static int edge(PyObject *list, PyObject *way, double x0, double top, double x1, double bottom, double length) {
+    return append(list, Py_BuildValue("(Oddddd)", way, x0, top, x1, bottom, length));
+}
+
+/* One subpath's edges, as pdfplumber makes them from pdfminer's LTLine, LTRect and LTCurve. */
+static int edges(const char *ops, size_t count, const Point *p, PyObject *lines, PyObject *rects, PyObject *curves) {
+    if ((count == 2 && !memcmp(ops, "ml", 2)) || (count == 3 && !memcmp(ops, "mlh", 3))) {
+        double ax = p[0].x, ay = p[0].y, bx = p[1].x, by = p[1].y;
+        double x0 = bx < ax ? bx : ax, x1 = ax < bx ? bx : ax, top = by < ay ? by : ay, bottom = ay < by ? by : ay;
+        if (top == bottom)
+            return edge(lines, value_h, x0, top, x1, bottom, x1 - x0);
+        return edge(lines, value_v, x0, top, x1, bottom, bottom - top); /* a sloping line counts as vertical */
+    }
+    if (count == 5 && (!memcmp(ops, "mlllh", 5) || !memcmp(ops, "mllll", 5))) {
+        double x0 = p[0].x, y0 = p[0].y, x1 = p[1].x, y1 = p[1].y, x2 = p[2].x, y2 = p[2].y, x3 = p[3].x, y3 = p[3].y;
+        if (p[0].x == p[4].x && p[0].y == p[4].y &&
+            ((x0 == x1 && y1 == y2 && x2 == x3 && y3 == y0) || (y0 == y1 && x1 == x2 && y2 == y3 && x3 == x0))) {
+            double left = x2 < x0 ? x2 : x0, right = x0 < x2 ? x2 : x0;
+            double top = y2 < y0 ? y2 : y0, bottom = y0 < y2 ? y2 : y0;
+            double width = right - left, height = bottom - top;
+            return edge(rects, value_h, left, top, right, top, width) ||
+                   edge(rects, value_h, left, top + height, right, bottom, width) ||
+                   edge(rects, value_v, left, top, left, bottom, height) ||
+                   edge(rects, value_v, right, top, right, bottom, height);
+        }
+    }
+    for (size_t i = 0; i + 1 < count; i++) {
+        double ax = p[i].x, ay = p[i].y, bx = p[i + 1].x, by = p[i + 1].y;
+        if (ax == bx) {
+            if (edge(curves, value_v, ax, by < ay ? by : ay, bx, ay < by ? by : ay, fabs(ay - by)))
+                return -1;
+        } else if (ay == by) {
+            if (edge(curves, value_h, bx < ax ? bx : ax, ay, ax < bx ? bx : ax, by, fabs(ax - bx)))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* A painted path's subpaths as pdfminer's paint_path sees them ("m", "l", "c", "h"; a Bézier
+ * by its end point), in pdfplumber's coordinates, each made into edges. */
+static int path_edges(void *object, const double *m, const double *ctm, double mb_x0, double flip,
+                      Array *ops, Array *points, PyObject *lines, PyObject *rects, PyObject *curves) {
+    int fill = 0, stroke = 0;
+    draw_mode(object, &fill, &stroke);
+    if (!fill && !stroke)
+        return 0; /* a clipping path only: pdfminer paints nothing for "n" */
+    double a = m[0], b = m[1], c = m[2], d = m[3], e = m[4], f = m[5];
+    float x = 0, y = 0;
+    int bezier = 0, segments = count_segments(object);
+    size_t start = 0; /* where the current subpath begins in ops and points */
+    ops->used = points->used = 0;
+    for (int index = 0; index < segments; index++) {
+        if ((!(index & 0xFFF) && PyErr_CheckSignals()) || grow(ops, 2) || grow(points, 2))
+            return -1; /* the time limit's alarm, or memory */
+        void *segment = get_segment(object, index);
+        segment_point(segment, &x, &y);
+        double px = x, py = y;
+        double ux = a * px + c * py + e, uy = b * px + d * py + f;
+        Point at = {ctm[0] * ux + ctm[2] * uy + ctm[4] + mb_x0, flip - (ctm[1] * ux + ctm[3] * uy + ctm[5])};
+        int kind = segment_type(segment);
+        char op = 0;
+        if (kind == MOVETO || ops->used == 0) {
+            if (ops->used && edges((char *)ops->data + start, ops->used - start, (Point *)points->data + start,
+                                   lines, rects, curves))
+                return -1;
+            start = ops->used;
+            op = 'm';
+        } else if (kind == BEZIERTO) {
+            if (++bezier % 3 == 0)
+                op = 'c';
+        } else {
+            op = 'l';
+        }
+        if (op) {
+            ((char *)ops->data)[ops->used++] = op;
+            ((Point *)points->data)[points->used++] = at;
+        }
+        Point *first = (Point *)points->data + start, *last = (Point *)points->data + points->used - 1;
+        if (segment_close(segment) && (last->x != first->x || last->y != first->y)) {
+            /* "h" back to the start; PDFium's "re" already ends there (pdfminer's "mllll") */
+            ((char *)ops->data)[ops->used++] = 'h';
+            ((Point *)points->data)[points->used++] = *first;
+        }
+    }
+    if (ops->used > start)
+        return edges((char *)ops->data + start, ops->used - start, (Point *)points->data + start, lines, rects, curves);
+    return 0;
+}
+
+/* graphics(page, (a, b, c, d, e, f), mb_x0, mb_top, height): (edges in pdfplumber's order:
+ * lines, rectangles' sides, curves' segments; where text objects without width stand; whether
+ * the page holds an image). */
+static PyObject *graphics(PyObject *self, PyObject *args) {
+    (void)self;
+    unsigned long long handle;
+    double ctm[6], mb_x0, mb_top, height;
+    if (!count_objects) {
+        PyErr_SetString(PyExc_RuntimeError, "bind() PDFium's functions first");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "K(dddddd)ddd", &handle, &ctm[0], &ctm[1], &ctm[2], &ctm[3], &ctm[4], &ctm[5],
+                          &mb_x0, &mb_top, &height))
+        return NULL;
+    void *page = (void *)(uintptr_t)handle;
+    double flip = mb_top + height;
+    PyObject *lines = PyList_New(0), *rects = PyList_New(0), *curves = PyList_New(0), *blanks = PyList_New(0);
+    PyObject *result = NULL;
+    Array stack = {NULL, 0, 0, sizeof(Entry)}, ops = {NULL, 0, 0, 1}, points = {NULL, 0, 0, sizeof(Point)};
+    int images = 0;
+    if (!lines || !rects || !curves || !blanks)
+        goto done;
+    int count = count_objects(page);
+    if (count > 0 && grow(&stack, (size_t)count))
+        goto done;
+    for (int i = count - 1; i >= 0; i--)
+        ((Entry *)stack.data)[stack.used++] = (Entry){get_object(page, i), 0, {0}};
+    Matrix matrix = {0};
+    float left, bottom, right, top;
+    while (stack.used) {
+        Entry entry = ((Entry *)stack.data)[--stack.used];
+        int kind = object_type(entry.object);
+        if (kind == TEXT) {
+            if (object_bounds(entry.object, &left, &bottom, &right, &top) && (double)right - (double)left < 0.01) {
+                double x = left, y = bottom;
+                if (entry.placed) {
+                    const double *o = entry.m;
+                    double ox = o[0] * x + o[2] * y + o[4], oy = o[1] * x + o[3] * y + o[5];
+                    x = ox;
+                    y = oy;
+                }
+                if (append(blanks, Py_BuildValue("(dd)", ctm[0] * x + ctm[2] * y + ctm[4] + mb_x0,
+                                                 flip - (ctm[1] * x + ctm[3] * y + ctm[5]))))
+                    goto done;
+            }
+            continue;
+        }
+        if (kind == IMAGE) {
+            images = 1;
+            continue;
+        }
+        if (kind != PATH && kind != FORM)
+            continue;
+        object_matrix(entry.object, &matrix);
+        double m[6] = {matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f};
+        if (entry.placed) { /* m then the outer matrix, as PDF matrices compose */
+            const double *n = entry.m;
+            double placed[6] = {m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
+                                m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
+                                m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]};
+            memcpy(m, placed, sizeof m);
+        }
+        if (kind == PATH) {
+            if (path_edges(entry.object, m, ctm, mb_x0, flip, &ops, &points, lines, rects, curves))
+                goto done;
+        } else {
+            int inner = form_count(entry.object);
+            if (inner > 0 && grow(&stack, (size_t)inner))
+                goto done;
+            for (int i = inner - 1; i >= 0; i--) {
+                Entry child = {form_object(entry.object, (unsigned long)i), 1, {0}};
+                memcpy(child.m, m, sizeof m);
+                ((Entry *)stack.data)[stack.used++] = child;
+            }
+        }
+    }
+    PyObject *all = PySequence_Concat(lines, rects);
+    if (all) {
+        PyObject *edges_list = PySequence_Concat(all, curves);
+        Py_DECREF(all);
+        if (edges_list)
+            result = Py_BuildValue("(NOO)", edges_list, blanks, images ? Py_True : Py_False);
+    }
+done:
+    free(stack.data);
+    free(ops.data);
+    free(points.data);
+    Py_XDECREF(lines);
+    Py_XDECREF(rects);
+    Py_XDECREF(curves);
+    Py_XDECREF(blanks);
+    return result;
+}
+
 static PyMethodDef methods[] = {
-    {"bind", bind, METH_VARARGS, "Take the addresses of PDFium's text functions, once."},
+    {"bind", bind, METH_VARARGS, "Take the addresses of PDFium's functions, once."},
+    {"graphics", graphics, METH_VARARGS, "A page's ruling edges, blank text objects and whether it has images."},
     {"chars", chars, METH_VARARGS, "A text page's characters as pdfplumber's dicts, or None."},
     {NULL, NULL, 0, NULL},
 };
@@ -259,10 +491,10 @@ PyMODINIT_FUNC PyInit__glyphs(void) {
     if (!hypot_function)
         return NULL;
     const char *names[] = {"object_type", "text", "x0", "x1", "top", "bottom", "doctop", "width",
-                           "height", "size", "upright", "char", " ", "-"};
+                           "height", "size", "upright", "char", " ", "-", "h", "v"};
     PyObject **slots[] = {&key_object_type, &key_text, &key_x0, &key_x1, &key_top, &key_bottom,
                           &key_doctop, &key_width, &key_height, &key_size, &key_upright, &value_char,
-                          &value_space, &value_hyphen};
+                          &value_space, &value_hyphen, &value_h, &value_v};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!(*slots[i] = PyUnicode_InternFromString(names[i])))
             return NULL;

@@ -45,7 +45,7 @@ _F = C.POINTER(C.c_float)
 
 def _bind(name: str, restype, *argtypes):
     """A PDFium function taking plain pointers: pypdfium2's prototypes wrap every handle in a
-    typed pointer, which costs more than the call itself in the per-character loop."""
+    typed pointer, which costs more than the call itself."""
     return C.CFUNCTYPE(restype, *argtypes)(C.cast(getattr(raw, name), C.c_void_p).value)
 
 
@@ -60,33 +60,24 @@ _media_box = _bind("FPDFPage_GetMediaBox", C.c_int, _P, _F, _F, _F, _F)
 _bounding_box = _bind("FPDF_GetPageBoundingBox", C.c_int, _P, C.POINTER(raw.FS_RECTF))
 _load_text = _bind("FPDFText_LoadPage", _P, _P)
 _close_text = _bind("FPDFText_ClosePage", None, _P)
-# The text page's functions, called for every glyph by _glyphs.c, which takes their addresses.
-_glyphs.bind(*(C.cast(getattr(raw, name), C.c_void_p).value for name in (
+
+# The functions _glyphs.c calls for every glyph and path segment, in the order it takes them.
+FUNCTIONS = (
     "FPDFText_CountChars", "FPDFText_GetText", "FPDFText_GetUnicode", "FPDFText_IsGenerated",
     "FPDFText_HasUnicodeMapError", "FPDFText_GetLooseCharBox", "FPDFText_GetCharOrigin",
     "FPDFText_GetMatrix", "FPDFText_GetFontSize", "FPDFText_GetTextObject", "FPDFTextObj_GetFont",
-    "FPDFFont_GetDescent")))
-_count_objects = _bind("FPDFPage_CountObjects", C.c_int, _P)
-_get_object = _bind("FPDFPage_GetObject", _P, _P, C.c_int)
-_object_type = _bind("FPDFPageObj_GetType", C.c_int, _P)
-_object_matrix = _bind("FPDFPageObj_GetMatrix", C.c_int, _P, C.POINTER(raw.FS_MATRIX))
-_object_bounds = _bind("FPDFPageObj_GetBounds", C.c_int, _P, _F, _F, _F, _F)
-_form_count = _bind("FPDFFormObj_CountObjects", C.c_int, _P)
-_form_object = _bind("FPDFFormObj_GetObject", _P, _P, C.c_ulong)
-_draw_mode = _bind("FPDFPath_GetDrawMode", C.c_int, _P, C.POINTER(C.c_int), C.POINTER(C.c_int))
-_count_segments = _bind("FPDFPath_CountSegments", C.c_int, _P)
-_get_segment = _bind("FPDFPath_GetPathSegment", _P, _P, C.c_int)
-_segment_point = _bind("FPDFPathSegment_GetPoint", C.c_int, _P, _F, _F)
-_segment_type = _bind("FPDFPathSegment_GetType", C.c_int, _P)
-_segment_close = _bind("FPDFPathSegment_GetClose", C.c_int, _P)
+    "FPDFFont_GetDescent", "FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFPageObj_GetType",
+    "FPDFPageObj_GetMatrix", "FPDFPageObj_GetBounds", "FPDFFormObj_CountObjects", "FPDFFormObj_GetObject",
+    "FPDFPath_GetDrawMode", "FPDFPath_CountSegments", "FPDFPath_GetPathSegment", "FPDFPathSegment_GetPoint",
+    "FPDFPathSegment_GetType", "FPDFPathSegment_GetClose",
+)
+_glyphs.bind(*(C.cast(getattr(raw, name), C.c_void_p).value for name in FUNCTIONS))
 
 ERRORS = {
     raw.FPDF_ERR_UNKNOWN: "unknown error", raw.FPDF_ERR_FILE: "file error",
     raw.FPDF_ERR_FORMAT: "not a PDF or damaged", raw.FPDF_ERR_PASSWORD: "password needed",
     raw.FPDF_ERR_SECURITY: "unsupported security scheme", raw.FPDF_ERR_PAGE: "page not found or damaged",
 }
-TEXT, PATH, IMAGE, FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
-MOVETO, BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 
 
 @contextmanager
@@ -187,120 +178,9 @@ def _chars(text_page, geometry: _Geometry, number: int) -> list[dict]:
 def _graphics(handle, geometry: _Geometry):
     """A page's ruling edges (rulings.py's tuples, in pdfplumber's order: lines, rectangles'
     sides, curves' segments), where text objects without width stand, and whether it holds
-    an image.  Form XObjects are entered."""
-    lines: list = []
-    rects: list = []
-    curves: list = []
-    blanks: list[tuple[float, float]] = []
-    images = False
-    stack = [(_get_object(handle, i), None) for i in reversed(range(_count_objects(handle)))]
-    matrix = raw.FS_MATRIX()
-    matrix_ref = C.byref(matrix)
-    bounds = [C.c_float() for _ in range(4)]
-    bounds_refs = [C.byref(value) for value in bounds]
-    while stack:
-        obj, outer = stack.pop()
-        kind = _object_type(obj)
-        if kind == TEXT:
-            if _object_bounds(obj, *bounds_refs) and bounds[2].value - bounds[0].value < 0.01:
-                x, y = bounds[0].value, bounds[1].value
-                if outer is not None:
-                    x, y = _apply(outer, x, y)
-                blanks.append(geometry.point(x, y))
-            continue
-        if kind == IMAGE:
-            images = True
-            continue
-        if kind not in (PATH, FORM):
-            continue
-        _object_matrix(obj, matrix_ref)
-        placed = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
-        if outer is not None:
-            placed = _multiply(placed, outer)
-        if kind == PATH:
-            for subpath in _subpaths(obj, placed, geometry):
-                _edges(subpath, lines, rects, curves)
-        else:
-            stack += [(_form_object(obj, i), placed) for i in reversed(range(_form_count(obj)))]
-    return lines + rects + curves, blanks, images
-
-
-def _apply(matrix, x: float, y: float) -> tuple[float, float]:
-    a, b, c, d, e, f = matrix
-    return a * x + c * y + e, b * x + d * y + f
-
-
-def _multiply(m, n):
-    """m then n, as PDF matrices compose."""
-    a, b, c, d, e, f = m
-    a2, b2, c2, d2, e2, f2 = n
-    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
-            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
-
-
-def _subpaths(obj, matrix, geometry: _Geometry) -> list[tuple[str, list[tuple[float, float]]]]:
-    """A painted path's subpaths as pdfminer's paint_path sees them: each an operator string
-    ("m", "l", "c", "h") and its points in pdfplumber's coordinates, a Bézier by its end point."""
-    fill, stroke = C.c_int(), C.c_int()
-    _draw_mode(obj, C.byref(fill), C.byref(stroke))
-    if not fill.value and not stroke.value:
-        return []  # a clipping path only: pdfminer paints nothing for "n"
-    a, b, c, d, e, f = matrix
-    x, y = C.c_float(), C.c_float()
-    x_ref, y_ref = C.byref(x), C.byref(y)
-    point = geometry.point
-    subpaths: list[tuple[list[str], list[tuple[float, float]]]] = []
-    bezier = 0
-    for index in range(_count_segments(obj)):
-        segment = _get_segment(obj, index)
-        _segment_point(segment, x_ref, y_ref)
-        px, py = x.value, y.value
-        at = point(a * px + c * py + e, b * px + d * py + f)
-        kind = _segment_type(segment)
-        if kind == MOVETO or not subpaths:
-            subpaths.append((["m"], [at]))
-        elif kind == BEZIERTO:
-            bezier += 1
-            if bezier % 3 == 0:  # control, control, end: pdfminer keeps the end
-                subpaths[-1][0].append("c")
-                subpaths[-1][1].append(at)
-        else:
-            subpaths[-1][0].append("l")
-            subpaths[-1][1].append(at)
-        if _segment_close(segment) and subpaths[-1][1][-1] != subpaths[-1][1][0]:
-            # "h" back to the start; PDFium's "re" already ends there (pdfminer's "mllll")
-            subpaths[-1][0].append("h")
-            subpaths[-1][1].append(subpaths[-1][1][0])
-    return [("".join(ops), points) for ops, points in subpaths]
-
-
-def _edges(subpath: tuple[str, list[tuple[float, float]]], lines: list, rects: list, curves: list) -> None:
-    """One subpath's edges, as pdfplumber makes them from pdfminer's LTLine, LTRect, LTCurve."""
-    shape, points = subpath
-    if shape in ("ml", "mlh"):
-        (ax, ay), (bx, by) = points[0], points[1]
-        x0, x1, top, bottom = min(ax, bx), max(ax, bx), min(ay, by), max(ay, by)
-        if top == bottom:
-            lines.append(("h", x0, top, x1, bottom, x1 - x0))
-        else:  # pdfplumber counts a sloping line as vertical, by its box
-            lines.append(("v", x0, top, x1, bottom, bottom - top))
-        return
-    if shape in ("mlllh", "mllll"):
-        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = points
-        if points[0] == points[4] and (
-            (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
-        ):
-            left, right = min(x0, x2), max(x0, x2)
-            top, bottom = min(y0, y2), max(y0, y2)
-            width, height = right - left, bottom - top
-            rects += [("h", left, top, right, top, width), ("h", left, top + height, right, bottom, width),
-                      ("v", left, top, left, bottom, height), ("v", right, top, right, bottom, height)]
-            return
-    for (ax, ay), (bx, by) in zip(points, points[1:]):
-        if ax == bx:
-            curves.append(("v", ax, min(ay, by), bx, max(ay, by), abs(ay - by)))
-        elif ay == by:
-            curves.append(("h", min(ax, bx), ay, max(ax, bx), by, abs(ax - bx)))
+    an image; form XObjects are entered.  In C (_glyphs.c): paths are split into subpaths as
+    pdfminer's paint_path splits them, and made into edges as pdfplumber makes them."""
+    return _glyphs.graphics(handle, geometry.ctm, geometry.mb_x0, geometry.mb_top, geometry.height)
 
 
 def _with_blanks(chars: list[dict], blanks: list[tuple[float, float]]) -> list[dict]:

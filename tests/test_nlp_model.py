@@ -121,8 +121,10 @@ def test_one_documents_many_reasons_weigh_as_the_square_root_of_their_count():
     real = load_real()
     jiangsu = [w for e, w in zip(real, document_weights(real)) if e.province == "江苏"]
     others = [w for e, w in zip(real, document_weights(real)) if e.province != "江苏"]
-    # 江苏's five budgets give dozens of reasons each: more than half the texts, far less weight
-    assert len(jiangsu) > len(others) and sum(jiangsu) < sum(others) / 2
+    # 江苏's budgets give dozens of reasons each: their share of the weight is well under their
+    # share of the texts (equal weights would make the two the same)
+    share = len(jiangsu) / len(real)
+    assert share > 0.4 and sum(jiangsu) / (sum(jiangsu) + sum(others)) < share * 0.6
 
 
 # Real reasons of mid-year budget adjustments (real.jsonl, corpus-4 rows: appended after every

@@ -49,11 +49,18 @@ def flate_bomb_pdf(inflated: int) -> bytes:
     return one_page_pdf(flate_bomb(inflated))
 
 
-def endless_path_pdf(segments: int) -> bytes:
-    """A one-page PDF (a few kilobytes) whose page strokes one path of ``segments`` line
-    segments: every segment is a possible table ruling, so reading its page takes a second for
-    every few hundred thousand."""
-    return one_page_pdf(zlib.compress(b"0 0 m" + b" 1 1 l" * segments + b" S", 9))
+def endless_pdf(pages: int, segments: int) -> bytes:
+    """A PDF of a few kilobytes whose ``pages`` pages all stroke one shared path of ``segments``
+    slanted line segments (a zigzag): each page costs PDFium and the page layer time for every
+    segment, but none is a ruling, and each page is freed before the next, so its reading takes
+    ever longer in little memory."""
+    stream = zlib.compress(b"0 0 m" + b" 1 1 l 0 0 l" * (segments // 2) + b" S", 9)
+    kids = b" ".join(b"%d 0 R" % (4 + page) for page in range(pages))
+    return pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ] + [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * pages)
 
 
 def one_page_pdf(stream: bytes) -> bytes:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from hostile import GIB, MB, endless_path_pdf, flate_bomb, flate_bomb_pdf
+from hostile import GIB, MB, endless_pdf, flate_bomb, flate_bomb_pdf
 
 from gongkai.pool import Job, extract_many
 
@@ -73,10 +73,11 @@ def test_extract_refuses_the_bomb_as_too_large_under_1_gb_and_goes_on(bomb):
 
 
 def test_a_file_that_never_ends_is_stopped_at_the_time_limit_and_the_next_extracts(tmp_path):
-    # Reading its page holds little memory per second (the 512 MiB cap would take it only after
-    # several seconds of CPU), so the 2 s limit, in wall time, comes first on any machine.
+    # 300 pages of a million segments each: some 30 s of reading (0.1 s a page here), in flat
+    # memory (each page freed before the next), so the 2 s limit, in wall time, comes first on
+    # any machine and the 512 MiB cap never.
     endless = tmp_path / "endless.pdf"
-    endless.write_bytes(endless_path_pdf(3_000_000))  # 27 KB
+    endless.write_bytes(endless_pdf(300, 1_000_000))  # 47 KB
     good = FIXTURES / "xuchang-2025-yusuan.libreoffice.pdf"
     (record, after), _, _ = extract_in_one_worker([endless, good], "--timeout", "2")
     assert record["error"]["kind"] == "timeout" and "2 s limit" in record["error"]["message"]
@@ -94,7 +95,7 @@ def test_a_file_that_kills_its_worker_with_no_engine_to_fall_back_on_is_crashed(
 
 def test_a_run_killed_with_kill_9_leaves_no_worker_reading_on(tmp_path):
     endless = tmp_path / "endless.pdf"
-    endless.write_bytes(endless_path_pdf(3_000_000))
+    endless.write_bytes(endless_pdf(300, 1_000_000))
     run = subprocess.Popen([sys.executable, "-m", "gongkai", "extract", "--json", "--timeout", "120", str(endless)],
                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
