@@ -697,6 +697,16 @@ def _stated_amount(flat: str) -> float | None:
 
 
 _ENUMERATION = re.compile(r"\s*(?:[一二三四五六七八九十]是|其[一二三四五]|第[一二三四五]|[（(]?[1-9一二三四五][)）.、．])")
+# How a point is numbered, one group per style: a reason's points keep the style of its first
+# point, so a number of another style is the document's own outline ("…二是…未能开展。2.收入情况").
+_NUMBERING = re.compile(r"\s*(?:(?P<shi>[一二三四五六七八九十]是)|(?P<qi>其[一二三四五])|(?P<di>第[一二三四五])|"
+                        r"(?P<paren>[（(]\s*[1-9一二三四五])|(?P<digit>[1-9]\d?\s*[.、．](?!\d))|"
+                        r"(?P<chinese>[一二三四五六七八九十][、.．])|(?P<circled>[①-⑳]))")
+
+
+def _numbering(text: str) -> str | None:
+    match = _NUMBERING.match(text)
+    return match.lastgroup if match else None
 
 
 def _continued_reason(reason: str, following: list[_Clause]) -> list[_Clause]:
@@ -722,8 +732,11 @@ def _continued_reason(reason: str, following: list[_Clause]) -> list[_Clause]:
         following = following[len(taken):]
         if taken and not _ENUMERATION.match(taken[0].text):
             return taken
+    style = _numbering(bare) or _numbering(taken[0].text if taken else "")
     for clause in following:
         flat = clause.flat
+        if style and _numbering(clause.text) not in (None, style):
+            break
         if (COMPARISON.search(flat) or REASON.search(clause.text) or NO_DIFFERENCE.search(flat)
                 or re.fullmatch(r"其中[:：]?", flat) or (clause.item and (SUBJECT_MARK.search(flat)
                                                                        or re.search(AMOUNT, flat)))):

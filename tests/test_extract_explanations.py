@@ -139,6 +139,20 @@ CASES = [
         id="enumerated-reason-over-sentences",
     ),
     pytest.param(
+        # 重庆 检察院 决算 (2022): the outline's next heading follows the last point in the same line.
+        "1.总体情况。2022年度收入总计3,345.01万元,支出总计3,345.01万元。收支较上年决算数减少84.69万元,下降2.5%,"
+        "主要原因是:一是根据市财政统一要求,按人头数压减公用经费;二是年底受新冠疫情影响,部分检察业务工作未能开展。"
+        "2.收入情况。",
+        dict(change=-84.69, change_pct=-2.5,
+             reason="一是根据市财政统一要求,按人头数压减公用经费;二是年底受新冠疫情影响,部分检察业务工作未能开展"),
+        id="enumerated-reason-ends-at-a-number-of-another-style",
+    ),
+    pytest.param(
+        "与上年相比增加20.00万元,增长10.00%。增加原因，（1）人员增加。（2）追加专项经费。",
+        dict(change=20.0, change_pct=10.0, reason="（1）人员增加。（2）追加专项经费"),
+        id="enumerated-reason-keeps-points-of-its-own-style",
+    ),
+    pytest.param(
         "其中，公务用车购置费 0 万元，与上年数一致；公务用车运行维护费156.60 万元，与上年数一致。",
         [dict(subject="公务用车购置费", no_difference=True), dict(subject="公务用车运行维护费", no_difference=True)],
         id="two-subjects-one-sentence",
