@@ -1,10 +1,12 @@
-/* The per-object loops of pdfium_pages.py in C: each character of a PDFium text page as
- * pdfplumber's dict, boxed as pdfminer boxes it, and each path segment made into ruling edges.
- * In Python they made four ctypes calls per glyph and three per path segment, and cost half
- * of extraction (issue 13).  PDFium's functions come from pypdfium2's library, their addresses
+/* The per-object loops of extraction in C: each character of a PDFium text page as
+ * pdfplumber's dict, boxed as pdfminer boxes it; each path segment made into ruling edges
+ * (pdfium_pages.py); characters clustered into lines and cut into words (layout.py).  In
+ * Python, with four ctypes calls per glyph and three per path segment, they cost half of
+ * extraction (issue 13).  PDFium's functions come from pypdfium2's library, their addresses
  * handed over once by bind(); this file links against nothing but Python.  The arithmetic is
- * that of the Python it replaced, step for step, in doubles, so that boxes and edges are the
- * same to the last bit (built with -ffp-contract=off).  pdfium_pages.py states the rules. */
+ * that of the Python it replaced, step for step, in doubles, so that boxes, edges and words
+ * are the same to the last bit (built with -ffp-contract=off).  The Python modules state the
+ * rules. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -264,7 +266,7 @@ failed:
 
 /* ---- ruling edges: the page's path objects (form XObjects entered) as rulings.py's tuples ---- */
 
-static PyObject *value_h, *value_v;
+static PyObject *value_h, *value_v, *value_empty;
 
 /* FPDF_PAGEOBJ_* and FPDF_SEGMENT_* of PDFium's fpdf_edit.h */
 enum { TEXT = 1, PATH = 2, IMAGE = 3, FORM = 5, MOVETO = 2, BEZIERTO = 1 };
@@ -473,9 +475,290 @@ done:
     return result;
 }
 
+/* ---- layout.py's steps over characters: pdfplumber's cluster_objects and word splitting ---- */
+
+typedef struct { double key; Py_ssize_t index; } Keyed;
+
+static int by_key(const void *a, const void *b) {
+    const Keyed *p = a, *q = b;
+    if (p->key < q->key)
+        return -1;
+    if (p->key > q->key)
+        return 1;
+    return (p->index > q->index) - (p->index < q->index); /* stable: input order among equals */
+}
+
+/* Each item's cluster: keys chaining within ``tolerance`` in key order (ids from 0 up), and
+ * the number of clusters; -1 on failure. */
+static Py_ssize_t cluster_ids(const double *keys, Py_ssize_t count, double tolerance, Py_ssize_t *ids) {
+    Keyed *order = malloc((size_t)(count ? count : 1) * sizeof *order);
+    if (!order) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < count; i++)
+        order[i] = (Keyed){keys[i], i};
+    qsort(order, (size_t)count, sizeof *order, by_key);
+    Py_ssize_t id = 0;
+    double last = count ? order[0].key : 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (order[i].key > last + tolerance)
+            id++;
+        last = order[i].key;
+        ids[order[i].index] = id;
+    }
+    free(order);
+    return count ? id + 1 : 0;
+}
+
+/* The items of ``items`` by cluster, each cluster keeping the items' order. */
+static PyObject *grouped(PyObject *items, const Py_ssize_t *ids, Py_ssize_t clusters) {
+    PyObject *result = PyList_New(clusters);
+    if (!result)
+        return NULL;
+    for (Py_ssize_t c = 0; c < clusters; c++) {
+        PyObject *members = PyList_New(0);
+        if (!members) {
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyList_SET_ITEM(result, c, members);
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++)
+        if (PyList_Append(PyList_GET_ITEM(result, ids[i]), PyList_GET_ITEM(items, i))) {
+            Py_DECREF(result);
+            return NULL;
+        }
+    return result;
+}
+
+/* cluster(items, keys, tolerance): pdfplumber's cluster_objects over a list and its keys. */
+static PyObject *cluster(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *items, *key_list;
+    double tolerance;
+    if (!PyArg_ParseTuple(args, "O!O!d", &PyList_Type, &items, &PyList_Type, &key_list, &tolerance))
+        return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(items);
+    if (PyList_GET_SIZE(key_list) != count)
+        return PyErr_Format(PyExc_ValueError, "%zd items, %zd keys", count, PyList_GET_SIZE(key_list));
+    double *keys = malloc((size_t)(count ? count : 1) * sizeof *keys);
+    Py_ssize_t *ids = malloc((size_t)(count ? count : 1) * sizeof *ids);
+    PyObject *result = NULL;
+    if (!keys || !ids) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < count; i++)
+        if ((keys[i] = PyFloat_AsDouble(PyList_GET_ITEM(key_list, i))) == -1 && PyErr_Occurred())
+            goto done;
+    Py_ssize_t clusters = cluster_ids(keys, count, tolerance, ids);
+    if (clusters >= 0)
+        result = grouped(items, ids, clusters);
+done:
+    free(keys);
+    free(ids);
+    return result;
+}
+
+static double number(PyObject *dict, PyObject *key) {
+    PyObject *value = PyDict_GetItemWithError(dict, key);
+    if (!value) {
+        if (!PyErr_Occurred())
+            PyErr_SetObject(PyExc_KeyError, key);
+        return -1;
+    }
+    return PyFloat_AsDouble(value);
+}
+
+/* A word as layout.py keeps it: (text, x0, top, x1, bottom, characters), its bounds the
+ * characters' own values, its text with pdfplumber's ligatures spelled out. */
+static PyObject *word(PyObject **members, Py_ssize_t count, PyObject *ligature_chars, PyObject *ligatures) {
+    PyObject *keys[4] = {key_x0, key_top, key_x1, key_bottom};
+    PyObject *bounds[4];
+    double values[4];
+    for (int k = 0; k < 4; k++) {
+        bounds[k] = PyDict_GetItemWithError(members[0], keys[k]);
+        if (!bounds[k] || ((values[k] = PyFloat_AsDouble(bounds[k])) == -1 && PyErr_Occurred())) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, keys[k]);
+            return NULL;
+        }
+    }
+    PyObject *list = PyList_New(count), *texts = PyList_New(count);
+    if (!list || !texts)
+        goto failed;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *text = PyDict_GetItemWithError(members[i], key_text);
+        if (!text) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, key_text);
+            goto failed;
+        }
+        Py_INCREF(members[i]);
+        PyList_SET_ITEM(list, i, members[i]);
+        Py_INCREF(text);
+        PyList_SET_ITEM(texts, i, text);
+        if (i == 0)
+            continue;
+        for (int k = 0; k < 4; k++) { /* x0, top: the least; x1, bottom: the greatest */
+            PyObject *object = PyDict_GetItemWithError(members[i], keys[k]);
+            double value;
+            if (!object || ((value = PyFloat_AsDouble(object)) == -1 && PyErr_Occurred())) {
+                if (!PyErr_Occurred())
+                    PyErr_SetObject(PyExc_KeyError, keys[k]);
+                goto failed;
+            }
+            if (k < 2 ? value < values[k] : value > values[k]) {
+                values[k] = value;
+                bounds[k] = object;
+            }
+        }
+    }
+    PyObject *joined = PyUnicode_Join(value_empty, texts);
+    if (!joined)
+        goto failed;
+    PyObject *disjoint = PyObject_CallMethod(ligature_chars, "isdisjoint", "O", joined);
+    if (!disjoint) {
+        Py_DECREF(joined);
+        goto failed;
+    }
+    if (disjoint == Py_False) {
+        for (Py_ssize_t i = 0; i < count; i++) {
+            PyObject *text = PyList_GET_ITEM(texts, i);
+            PyObject *spelled = PyDict_GetItemWithError(ligatures, text);
+            if (!spelled && PyErr_Occurred()) {
+                Py_DECREF(disjoint);
+                Py_DECREF(joined);
+                goto failed;
+            }
+            PyObject *replacement = spelled ? spelled : (PyObject_IsTrue(text) ? text : value_empty);
+            Py_INCREF(replacement);
+            PyList_SET_ITEM(texts, i, replacement);
+            Py_DECREF(text);
+        }
+        Py_SETREF(joined, PyUnicode_Join(value_empty, texts));
+    }
+    Py_DECREF(disjoint);
+    Py_DECREF(texts);
+    if (!joined) {
+        Py_DECREF(list);
+        return NULL;
+    }
+    return Py_BuildValue("(NOOOON)", joined, bounds[0], bounds[1], bounds[2], bounds[3], list);
+failed:
+    Py_XDECREF(list);
+    Py_XDECREF(texts);
+    return NULL;
+}
+
+static int blank(PyObject *text) {
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < length; i++)
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(text, i)))
+            return 0;
+    return length > 0;
+}
+
+/* words(chars, tolerance, ligature_chars, ligatures): layout._words, pdfplumber's
+ * iter_chars_to_words on lines of characters clustered by top, each sorted by x0. */
+static PyObject *words(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *chars, *ligature_chars, *ligatures;
+    double tolerance;
+    if (!PyArg_ParseTuple(args, "O!dOO!", &PyList_Type, &chars, &tolerance, &ligature_chars, &PyDict_Type, &ligatures))
+        return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(chars);
+    size_t size = (size_t)(count ? count : 1);
+    double *keys = malloc(size * sizeof *keys);
+    Py_ssize_t *ids = malloc(size * sizeof *ids);
+    Keyed *order = malloc(size * sizeof *order);
+    PyObject **current = malloc(size * sizeof *current);
+    PyObject *lines = NULL, *result = PyList_New(0);
+    if (!keys || !ids || !order || !current) {
+        PyErr_NoMemory();
+        goto failed;
+    }
+    if (!result)
+        goto failed;
+    for (Py_ssize_t i = 0; i < count; i++)
+        if ((keys[i] = number(PyList_GET_ITEM(chars, i), key_top)) == -1 && PyErr_Occurred())
+            goto failed;
+    Py_ssize_t clusters = cluster_ids(keys, count, tolerance, ids);
+    if (clusters < 0 || !(lines = grouped(chars, ids, clusters)))
+        goto failed;
+    for (Py_ssize_t l = 0; l < clusters; l++) {
+        PyObject *line = PyList_GET_ITEM(lines, l);
+        Py_ssize_t length = PyList_GET_SIZE(line), used = 0;
+        for (Py_ssize_t i = 0; i < length; i++) {
+            order[i] = (Keyed){number(PyList_GET_ITEM(line, i), key_x0), i};
+            if (order[i].key == -1 && PyErr_Occurred())
+                goto failed;
+        }
+        qsort(order, (size_t)length, sizeof *order, by_key);
+        PyObject *last = NULL;
+        double last_x0 = 0, last_x1 = 0, last_top = 0;
+        for (Py_ssize_t i = 0; i < length; i++) {
+            PyObject *c = PyList_GET_ITEM(line, order[i].index);
+            PyObject *glyph = PyDict_GetItemWithError(c, key_text);
+            if (!glyph) {
+                if (!PyErr_Occurred())
+                    PyErr_SetObject(PyExc_KeyError, key_text);
+                goto failed;
+            }
+            double x0 = order[i].key, x1 = number(c, key_x1), top = number(c, key_top);
+            if (PyErr_Occurred())
+                goto failed;
+            if (!PyUnicode_Check(glyph)) {
+                PyErr_SetString(PyExc_TypeError, "a character's text is not a str");
+                goto failed;
+            }
+            int empty = PyUnicode_GET_LENGTH(glyph) == 0;
+            if (blank(glyph) || empty) {
+                if (used && append(result, word(current, used, ligature_chars, ligatures)))
+                    goto failed;
+                used = 0;
+                last = NULL;
+                /* pdfplumber's split_at_punctuation="" matches the empty text: a word of its own */
+                if (empty && append(result, word(&c, 1, ligature_chars, ligatures)))
+                    goto failed;
+                continue;
+            }
+            if (last && (x0 < last_x0 || x0 > last_x1 + tolerance || fabs(top - last_top) > tolerance)) {
+                if (append(result, word(current, used, ligature_chars, ligatures)))
+                    goto failed;
+                used = 0;
+            }
+            current[used++] = c;
+            last = c;
+            last_x0 = x0;
+            last_x1 = x1;
+            last_top = top;
+        }
+        if (used && append(result, word(current, used, ligature_chars, ligatures)))
+            goto failed;
+    }
+    Py_DECREF(lines);
+    free(keys);
+    free(ids);
+    free(order);
+    free(current);
+    return result;
+failed:
+    Py_XDECREF(lines);
+    Py_XDECREF(result);
+    free(keys);
+    free(ids);
+    free(order);
+    free(current);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"bind", bind, METH_VARARGS, "Take the addresses of PDFium's functions, once."},
     {"graphics", graphics, METH_VARARGS, "A page's ruling edges, blank text objects and whether it has images."},
+    {"cluster", cluster, METH_VARARGS, "pdfplumber's cluster_objects over items and their keys."},
+    {"words", words, METH_VARARGS, "Characters into pdfplumber's words, as layout.py keeps them."},
     {"chars", chars, METH_VARARGS, "A text page's characters as pdfplumber's dicts, or None."},
     {NULL, NULL, 0, NULL},
 };
@@ -491,10 +774,10 @@ PyMODINIT_FUNC PyInit__glyphs(void) {
     if (!hypot_function)
         return NULL;
     const char *names[] = {"object_type", "text", "x0", "x1", "top", "bottom", "doctop", "width",
-                           "height", "size", "upright", "char", " ", "-", "h", "v"};
+                           "height", "size", "upright", "char", " ", "-", "h", "v", ""};
     PyObject **slots[] = {&key_object_type, &key_text, &key_x0, &key_x1, &key_top, &key_bottom,
                           &key_doctop, &key_width, &key_height, &key_size, &key_upright, &value_char,
-                          &value_space, &value_hyphen, &value_h, &value_v};
+                          &value_space, &value_hyphen, &value_h, &value_v, &value_empty};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!(*slots[i] = PyUnicode_InternFromString(names[i])))
             return NULL;

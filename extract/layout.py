@@ -14,6 +14,11 @@ from operator import itemgetter
 
 from pdfplumber.utils import text as plumber
 
+try:
+    from . import _glyphs
+except ImportError as error:  # a checkout whose package was installed before _glyphs.c existed
+    raise ImportError("extract/_glyphs.c is not built: run `make setup` (or pip install -e .)") from error
+
 TOLERANCE = 3.0  # pdfplumber's x_tolerance and y_tolerance
 LIGATURES = plumber.LIGATURES
 LIGATURE_CHARS = frozenset("".join(LIGATURES))
@@ -84,79 +89,12 @@ def text(chars: list[dict]) -> str:
 
 def cluster(items: list, key, tolerance: float = TOLERANCE) -> list[list]:
     """pdfplumber's ``cluster_objects``: items whose keys chain within ``tolerance``, in key
-    order, each cluster keeping the items' order."""
-    keys = [key(item) for item in items]
-    values = sorted(set(keys))
-    if len(values) <= 1:
-        return [list(items)] if items else []
-    cluster_of: dict[float, int] = {}
-    index, last = 0, values[0]
-    for value in values:
-        if value > last + tolerance:
-            index += 1
-        cluster_of[value] = index
-        last = value
-    if index == 0:
-        return [list(items)]
-    clusters: list[list] = [[] for _ in range(index + 1)]
-    for item, value in zip(items, keys):
-        clusters[cluster_of[value]].append(item)
-    return clusters
-
-
-_CHAR_TOP = itemgetter("top")
-_CHAR_X0 = itemgetter("x0")
+    order, each cluster keeping the items' order (in C: _glyphs.c)."""
+    return _glyphs.cluster(items, [key(item) for item in items], tolerance)
 
 
 def _words(chars: list[dict]) -> list[tuple]:
     """Words as (text, x0, top, x1, bottom, characters): lines of characters (by top), each
     sorted by x0, cut at blank characters and at gaps wider than TOLERANCE (pdfplumber's
-    iter_chars_to_words)."""
-    result: list[tuple] = []
-    for line in cluster(chars, _CHAR_TOP):
-        line.sort(key=_CHAR_X0)
-        current: list[dict] = []
-        last = None
-        for char in line:
-            glyph = char["text"]
-            if glyph.isspace():
-                if current:
-                    result.append(_word(current))
-                current, last = [], None
-            elif glyph == "":  # pdfplumber's split_at_punctuation="" matches the empty text
-                if current:
-                    result.append(_word(current))
-                result.append(_word([char]))
-                current, last = [], None
-            elif last is not None and (
-                char["x0"] < last["x0"] or char["x0"] > last["x1"] + TOLERANCE
-                or abs(char["top"] - last["top"]) > TOLERANCE
-            ):
-                result.append(_word(current))
-                current, last = [char], char
-            else:
-                current.append(char)
-                last = char
-        if current:
-            result.append(_word(current))
-    return result
-
-
-def _word(members: list[dict]) -> tuple:
-    first = members[0]
-    x0, x1, top, bottom = first["x0"], first["x1"], first["top"], first["bottom"]
-    texts = [first["text"]]
-    for char in members[1:]:
-        texts.append(char["text"])
-        if char["x0"] < x0:
-            x0 = char["x0"]
-        if char["x1"] > x1:
-            x1 = char["x1"]
-        if char["top"] < top:
-            top = char["top"]
-        if char["bottom"] > bottom:
-            bottom = char["bottom"]
-    word = "".join(texts)
-    if not LIGATURE_CHARS.isdisjoint(word):
-        word = "".join(LIGATURES.get(text, text or "") for text in texts)
-    return (word, x0, top, x1, bottom, members)
+    iter_chars_to_words), in C (_glyphs.c): every page and table cell goes through it."""
+    return _glyphs.words(chars, TOLERANCE, LIGATURE_CHARS, LIGATURES)

@@ -28,14 +28,9 @@ from dataclasses import dataclass
 import pypdfium2  # noqa: F401 - importing it initialises PDFium once per process
 import pypdfium2.raw as raw
 
-from . import pdfium_fonts
+from . import _glyphs, pdfium_fonts
 from .errors import EncryptedPdf
 from .pdf import PageObjects, Unreadable
-
-try:
-    from . import _glyphs
-except ImportError as error:  # a checkout whose package was installed before _glyphs.c existed
-    raise ImportError("extract/_glyphs.c is not built: run `make setup` (or pip install -e .)") from error
 
 pdfium_fonts.install()
 
