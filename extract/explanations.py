@@ -21,8 +21,8 @@ from .subjects import heading_subject, named_before_reason, subject
 from .text import NUMBER, compact, parse_number, tidy
 from .wording import (
     ACTUAL, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, CHANGE_WORD, COMPARISON,
-    DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, RATE, REASON, SUBJECT_MARK, UP, USE, YEAR_OVER_YEAR, amount_value,
-    signed,
+    DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, OPENING_CAUSE, RATE, REASON, SUBJECT_MARK, UP, USE, YEAR_OVER_YEAR,
+    amount_value, signed,
 )
 
 # A sentence ends at 。！？, and at a half-width full stop after a word or a percentage when a
@@ -142,6 +142,12 @@ def explanations(items: list[Paragraph], department: str | None = None,
                     and reason_at[0] <= 2:
                 # "…下降 56.15%。" then a new paragraph "主要原因：减少项目经费支出。"
                 pending = carry
+            if reason_at is not None and _cause_first(clause.text, reason_at):
+                # "…比去年增加3290万元。受减税降费和疫情双重影响,…下降11.07%": a cause opening its
+                # sentence explains the comparison after it, never one finished before
+                done = [at for at, earlier_clause in enumerate(pending)
+                        if _ends_sentence(earlier_clause.text) and _compares_with_figures(earlier_clause.text)]
+                pending = pending[done[-1] + 1:] if done else pending
             earlier = history + clauses[:index]
             statement, claimed = _trim(pending, clause, reason_at, department, earlier)
             if claimed is not None:
@@ -370,12 +376,24 @@ def _compares_with_figures(clause: str) -> bool:
     return bool(CHANGE.search(scope) or CHANGE_PCT.search(scope) or NO_DIFFERENCE.search(scope))
 
 
+def _cause_first(text: str, reason_at: tuple[int, int]) -> bool:
+    """Whether a clause's reason comes before the comparison it explains: "由于人员增加，基本支出较上年
+    增加 10 万元", "受疫情影响，…", "四是因政府性基金收入短收,…与年初预算数相比减少5000万元"."""
+    start, end = reason_at
+    parts = re.split(r"[，,]", text[end:], maxsplit=1)
+    return len(parts) == 2 and bool(re.match(r"\s*(?:[一二三四五六七八九十]是)?(?:(?:这|这是|是)?由于|因|受)", text[start:])
+                                    and COMPARISON.search(compact(parts[1])))
+
+
 def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | None:
     """(start, end) of the reason marker in a clause, if the clause gives a reason."""
     match = REASON.search(clause.text)
     if match:
         return match.start(), match.end()
     for match in CAUSE.finditer(clause.text):
+        if not clause.text[: match.start()].strip() and OPENING_CAUSE.match(clause.text, match.start()) \
+                and not COMPARISON.search(compact(clause.text[match.end():])):
+            continue
         if not COMPARISON.search(compact("".join(c.text for c in pending[-2:] + [clause]))) \
                 and not _names_own_change(clause.text[: match.start()]):
             return None  # "公务接待费减少0万元,主要是…" compares by its own change
@@ -505,9 +523,7 @@ def _explanation(
         start, end = reason_at
         rest = anchor.text[end:]
         marked = anchor.text[:end]
-        if re.match(r"\s*(?:这|这是|是)?由于|\s*因为", anchor.text[start:]) and re.search(r"[，,]", rest) \
-                and COMPARISON.search(compact(re.split(r"[，,]", rest, maxsplit=1)[1])):
-            # "由于人员增加，基本支出较上年增加 10 万元": the reason comes first
+        if _cause_first(anchor.text, reason_at):
             reason, stated = re.split(r"[，,]", rest, maxsplit=1)
             marked = stated
         else:

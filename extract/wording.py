@@ -23,12 +23,22 @@ REASON = re.compile(
     r"|(?:(?<=[，,；;])|^)\s*原因(?=[\u4e00-\u9fff])(?![是为在如有系主])"
     r")[:：]?"
 )
+_INFLUENCE = r"[^，,。；;]{1,40}?影响"
+_CLAUSE_START = r"(?:(?<=[，,；;。])|^)\s*(?:[一二三四五六七八九十]是)?"
 # A reason without the word 原因 ("主要是由于人员增加", "，系新增人员所致"), taken only in a
 # statement that makes a comparison; "主要用于" says what money is for, which is no reason.
 CAUSE = re.compile(
     r"主要(?:是)?(?:由于|因为)|(?:这|这是|是)?由于|是因为|主要系|(?:(?<=[，,；;。])|^)\s*系(?![统列数])"
     r"|主要是(?!指|包括)|主要(?=用于)"
+    # what a gap comes from, named before or after it as 由于 is: "主要受出国(境)费标准调整…等因素影响",
+    # "受…清算因素影响,预测税收分成收入增加3,392万元", "四是因政府性基金收入短收,…减少5000万元";
+    # 因公出国, 因此 and 因而 are no cause
+    rf"|主要(?=受{_INFLUENCE})|{_CLAUSE_START}(?=受{_INFLUENCE})|{_CLAUSE_START}因(?![公此而素])"
 )
+# ...and when it opens a sentence, only as the cause of the comparison that follows in it: after a
+# comparison, "因我县财力不足,因公出(境)国、公务接待费没预算" says why other items have no budget
+# (cq-lagm-2017-sangong), not why the one before fell.
+OPENING_CAUSE = re.compile(rf"\s*(?:[一二三四五六七八九十]是)?(?:因(?![公此而素])|受{_INFLUENCE})")
 # What the money is for is a reason only after the change it accounts for ("增加 1,777.14 万元，
 # 增长 903.39%，主要是用于工资福利支出的增加部分": js-shengwei-2018-doc); before it, it
 # describes the subject ("一般公共服务（类）支出…，主要用于单位行政运行…。与上年相比…").

@@ -486,3 +486,41 @@ def test_a_reason_sentence_takes_the_amount_printed_earlier_in_its_section():
     ])
     assert [(e.kind, e.actual, e.change) for e in found] == [
         ("year_over_year", None, -2.97), ("budget_vs_actual", 40.14, -0.36)]
+
+
+def test_a_cause_after_the_figures_opened_by_因():
+    """2018年湛江市质量技术监督局“三公”经费预算情况说明 (http://www.duoyuan-iws.com.cn/zdlyxxgk/
+    czyjshsg/sgjf/content/post_1359858.html): "因…" after the comparison is its reason."""
+    [item] = explanations([Paragraph("公务用车运行维护费28.6万元,与上年持平,因车辆无变动;", 1)])
+    assert (item.subject, item.no_difference, item.reason) == ("公务用车运行维护费", True, "车辆无变动")
+
+
+def test_a_cause_after_the_figures_named_by_受_影响():
+    """2014年中央本级“三公”经费预算安排情况, 财政部 quoted (http://m.zgkjsz.com/page/2014/0527/1147068.shtml):
+    "主要受…等因素影响" gives the reason as 主要是由于 does."""
+    [item] = explanations([Paragraph(
+        "与2013年预算执行数相比,2014年因公出国(境)费增加2.84亿元,财政部表示,因公出国(境)费增加,"
+        "主要受出国(境)费标准调整、出访任务增多、参加国际赛事等因素影响。", 1)])
+    assert (item.change, item.reason) == (28400.0, "受出国(境)费标准调整、出访任务增多、参加国际赛事等因素影响")
+
+
+def test_a_cause_opening_its_sentence_explains_the_comparison_after_it():
+    """2021年阳江高新区第三次财政预算调整方案(草案) (http://www.yjgx.gov.cn/zwgk/zwgkml/content/post_574491.html):
+    "四是因…," before the figures it explains."""
+    [item] = explanations([Paragraph(
+        "四是因政府性基金收入短收,从政府性基金调入资金补充一般公共预算减少,调入资金与年初预算数相比减少5000万元。", 1)])
+    assert (item.kind, item.change, item.reason) == ("budget_vs_actual", -5000.0, "政府性基金收入短收")
+
+
+def test_a_cause_opening_a_sentence_is_never_the_reason_of_the_sentence_before():
+    """heldout cq-lagm-2017-sangong: "因我县财力不足" says why two items have no budget, not why the car
+    fee fell; 长寿区 关于2020年区级预算调整方案的报告 (http://cqcs.gov.cn/bm/qczj_75254/zwgk_73772/
+    fdzdgknr_73775/czyjs_czj/qjys_bm/202104/t20210413_9157192_wap.html): "受…影响" explains the fall
+    after it, not the rise before."""
+    assert explanations([Paragraph(
+        "2017年县级一般公共预算安排“三公”经费支出预算中公务用车运行维护费为39.6万元,比上年减少0.9万元,下降2%。"
+        "因我县财力不足,因公出(境)国、公务接待费没预算。", 1)]) == []
+    found = explanations([Paragraph(
+        "年初预算税收收入267,000万元,比去年增加3290万元。受减税降费和疫情双重影响,截至10月底,区级税收收入完成"
+        "202,890万元,下降11.07%,较去年同期减收25,247万元。", 1)])
+    assert [(e.change, e.change_pct, e.reason) for e in found] == [(None, -11.07, "受减税降费和疫情双重影响")]
