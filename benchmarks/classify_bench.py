@@ -1,5 +1,5 @@
 """How fast the reason classifier is: sentences per second for the whole pipeline
-(normalization, cue rules, clause split, jieba + spaCy model on texts and clauses) on one
+(normalization, cue rules, clause split, the linear model over n-grams and jieba words on texts and clauses) on one
 core, beside the rules alone, and the time to train the model.
 
 Target (issue 5): >= 2,000 sentences/s on one core (measured in CPU time, one thread). Run: .venv/bin/python benchmarks/classify_bench.py

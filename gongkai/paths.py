@@ -14,7 +14,7 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-MODEL_CONFIG = "config.cfg"  # what every saved spaCy pipeline holds
+MODEL_CONFIG = "features.json"  # what every saved model holds (nlp/model.py FEATURES)
 
 
 def checkout() -> Path | None:

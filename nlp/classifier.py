@@ -32,8 +32,8 @@ EXTRA_FLOOR = 0.9
 # A clause that states a consequence ("人员经费相应增加") or denies ("并非调资") is not a
 # cause of its own.
 _NOT_A_CAUSE = re.compile(r"相应|随之|随着|也有所|同步|^(?:不是|并非|非|没有|无|未)")
-# A model-only label never contradicts the direction of a rule label, nor the direction
-# the reason itself states ("项目增多" is not project_decrease).
+# A model-only label never contradicts the direction of a rule label, and a directed one
+# needs the direction stated by the reason or its figures ("项目增多" is not project_decrease).
 DIRECTION = {"staff_increase": 1, "staff_decrease": -1, "project_increase": 1, "project_decrease": -1}
 OPPOSITES = {a: b for a in DIRECTION for b in DIRECTION
              if a != b and a.split("_")[0] == b.split("_")[0]}
@@ -47,7 +47,7 @@ MODEL_DIR = HERE / "model"  # the same directory nlp.model.train_shipped writes
 
 
 class TextModel(Protocol):
-    """What the classifier needs from a trained model (nlp.model.TextcatModel)."""
+    """What the classifier needs from a trained model (nlp.model.LinearModel)."""
 
     files: list[Path]
 
@@ -104,7 +104,7 @@ class Classifier:
         counts_people = bool(_PEOPLE.search(result.text))
         substantive = rule_substantive or [
             l for l in LABELS if l not in EXCLUSIVE and scores[l] >= self.model_alone[l]
-            and _agrees(l, result.stated_direction) and (l not in STAFF or counts_people)
+            and _states(l, result.stated_direction) and (l not in STAFF or counts_people)
             and l not in result.restated
         ]
         best = max([scores[l] for l in substantive], default=0)
@@ -156,7 +156,7 @@ class Classifier:
                             or OPPOSITES.get(label) in hits
                             or (label in STAFF and not _PEOPLE.search(clause.text))):
                         continue
-                    if _agrees(label, _direction_of(clause.text)):
+                    if _states(label, _direction_of(clause.text)):
                         extra.setdefault(index, {}).setdefault(label, (scores[label], clause))
         return extra
 
@@ -191,7 +191,8 @@ class Classifier:
         Near 0 the decision is a coin toss: `gongkai labels review` and the archive's
         `least_sure_explanations` query list those first."""
         settled = set(result.hits) | (set(EXCLUSIVE) if result.hits else set())
-        bars = self.model_alone
+        # beside a rule label the model adds one only past its extra bar
+        bars = self.model_extra if any(l not in EXCLUSIVE for l in result.hits) else self.model_alone
         open_labels = [label for label in LABELS if label not in settled and bars[label] <= 1]
         withheld = min((bars[label] - scores[label] for label in open_labels if label not in labels),
                        default=1.0)
@@ -224,9 +225,10 @@ def _per_label(bar: float | dict[str, float]) -> dict[str, float]:
     return {label: float(bar) for label in LABELS}
 
 
-def _agrees(label: str, direction: int) -> bool:
-    """A directed label (staff_increase …) may not contradict a stated direction."""
-    return DIRECTION.get(label, direction) * direction >= 0
+def _states(label: str, direction: int) -> bool:
+    """A directed label (staff_increase …) from the model needs the text to state its
+    direction: "支出用途详见项目说明" is no project cut, whatever 项目 weighs."""
+    return label not in DIRECTION or DIRECTION[label] * direction > 0
 
 
 def _best_clause(label: str, result: RuleResult, clause_scores: list[dict] | None) -> Clause:
@@ -251,6 +253,8 @@ def _version(model: TextModel | None, rules: CueRules, bars: tuple[float, float]
     from .version import fingerprint
 
     modules = [normalize, segment, clauses, cues, rule_module, labels, sys.modules[__name__]]
+    if model is not None:  # how the model reads a text (nlp/model.py) decides labels too
+        modules.append(sys.modules[type(model).__module__])
     tables = [repr(bars)] + [f"{label}:{pattern.pattern}" for label, pattern in rules.patterns] + [
         p.pattern for p in (*rules.other, rules.staff_change, rules.used_for)]
     files = [segment.FISCAL_DICTIONARY] + (model.files if model is not None else [])
@@ -262,11 +266,11 @@ def load_classifier(model_dir: str | None = None) -> Classifier:
     """The shipped classifier (cached): the trained model in nlp/model/ plus the rules, or
     the rules alone when no model has been trained yet."""
     path = Path(model_dir) if model_dir else MODEL_DIR
-    if not (path / "config.cfg").exists():
-        return Classifier()
-    from .model import TextcatModel
+    from .model import FEATURES, LinearModel
 
-    return Classifier(TextcatModel.load(path))
+    if not (path / FEATURES).exists():
+        return Classifier()
+    return Classifier(LinearModel.load(path))
 
 
 def categories_for(classification: dict) -> list[dict]:

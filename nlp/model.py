@@ -1,13 +1,25 @@
-"""The spaCy text classifier: build it from nlp/config.cfg, train it, save and load it.
+"""The learned part of the classifier: one logistic regression per label over the character
+n-grams (1–4) and jieba words of a reason, TF-IDF weighted.
 
-The model reads the reason region of a normalized sentence (clauses.reason_text), the same
-text the cue rules read, so a subject such as 公务用车运行维护费 never votes.
+Why this model: on real reasons of provinces it never saw (the province-grouped split) it
+scores about 7 points of macro-F1 above spaCy's bag-of-words textcat, which it replaced.
+Character n-grams carry wording a segmenter splits differently in every province (压减,
+调减, 核减); each label is class-balanced, so a thin label (carryover, staff_decrease) is
+not drowned by the frequent ones; and every real reason is weighted by one over the square
+root of its document's count of reasons, so one document's repeated phrasing (the five
+江苏 budgets are half the real data) cannot dominate. Trained with scikit-learn's liblinear
+(seeded, so the same data gives the same bytes); saved as a vocabulary and a weight matrix
+and read back with numpy alone. The model reads the reason region of a normalized sentence
+(clauses.reason_text), the same text the cue rules read, so a subject such as
+公务用车运行维护费 never votes.
 """
 
 from __future__ import annotations
 
-import random
+import json
+import math
 import time
+from collections import Counter
 from pathlib import Path
 
 from .clauses import reason_text
@@ -15,60 +27,150 @@ from .dataset import REAL, Example, load_examples, load_real, train_dev
 from .errors import ModelMissing
 from .labels import LABELS
 from .normalize import normalize_text
-from .segment import load_fiscal_dictionary
+from .segment import segment
 
-CONFIG = Path(__file__).parent / "config.cfg"
 MODEL_DIR = Path(__file__).parent / "model"
-COMPONENT = "textcat_multilabel"
+FEATURES = "features.json"  # settings, vocabulary and idf; what marks a saved model
+WEIGHTS = "weights.npy"  # one column per label; the last row is the intercepts
+# Chosen on the province-grouped split (nlp/data/README.md, "The learned part").
+NGRAMS = (1, 4)
+MIN_DOCUMENT_FREQUENCY = 2  # a feature seen in one training text only is noise, and bytes
+C = 4.0  # inverse L2 strength
+SEED = 0
 
 
 def model_text(text: str) -> str:
     return reason_text(normalize_text(text))
 
 
-def build_pipeline(config_path: Path = CONFIG):
-    """A blank pipeline from the config, its labels in codebook order."""
-    import spacy
-
-    load_fiscal_dictionary()
-    config = spacy.util.load_config(config_path)
-    pipeline = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
-    for label in LABELS:
-        pipeline.get_pipe(COMPONENT).add_label(label)
-    return pipeline
+def features(text: str) -> tuple[Counter, Counter]:
+    """Counts of the character n-grams and of the words of ``text`` (a model text)."""
+    chars = Counter(text[i:i + n] for n in range(NGRAMS[0], NGRAMS[1] + 1)
+                    for i in range(len(text) - n + 1) if text[i:i + n].strip())
+    return chars, Counter(segment(text))
 
 
-def train(examples: list[Example], output_dir: Path | None = None, config_path: Path = CONFIG,
-          max_epochs: int | None = None):
-    """Train on ``examples`` with the config's seed; save to ``output_dir`` when given."""
-    import spacy
-    from spacy.training import Example as SpacyExample
-    from spacy.util import registry
+class LinearModel:
+    """A trained model as the classifier uses it: texts in, a probability per label out.
 
-    pipeline = build_pipeline(config_path)
-    settings = pipeline.config.interpolate()["training"]
-    seed = int(settings["seed"])
-    spacy.util.fix_random_seed(seed)
-    data = [
-        SpacyExample.from_dict(
-            pipeline.make_doc(model_text(example.text)),
-            {"cats": {label: float(label in example.labels) for label in LABELS}},
-        )
-        for example in examples
-    ]
-    resolved = registry.resolve({"optimizer": settings["optimizer"], "batcher": settings["batcher"]})
-    optimizer = pipeline.initialize(lambda: data, sgd=resolved["optimizer"])
-    shuffler = random.Random(seed)
-    for _ in range(max_epochs or int(settings["max_epochs"])):
-        shuffler.shuffle(data)
-        for batch in resolved["batcher"](data):
-            pipeline.update(batch, sgd=optimizer, drop=float(settings["dropout"]))
-    pipeline.meta["name"] = "gongkai_reasons"
-    if output_dir is not None:
+    :param vocabulary: per block (``chars``, ``words``) the feature → (column, idf) table.
+    :param weights: numpy array (columns + 1) × labels; the last row holds the intercepts.
+    :param files: the files the model was loaded from (they make the classifier version).
+    """
+
+    def __init__(self, vocabulary: dict[str, dict[str, tuple[int, float]]], weights, files: list[Path]):
+        self.vocabulary = vocabulary
+        self.weights = weights
+        self.files = files
+
+    def rows(self, texts: list[str]) -> list[list[tuple[int, float]]]:
+        """Each text as (column, value): sublinear TF × idf, each block of unit length."""
+        rows = []
+        for text in texts:
+            row = []
+            for block, counts in zip(("chars", "words"), features(text)):
+                known = self.vocabulary[block]
+                values = [(known[f][0], (1 + math.log(n)) * known[f][1]) for f, n in counts.items() if f in known]
+                norm = math.sqrt(sum(v * v for _, v in values)) or 1.0
+                row.extend((column, v / norm) for column, v in sorted(values))
+            rows.append(row)
+        return rows
+
+    def scores(self, texts: list[str]) -> list[dict[str, float]]:
+        import numpy
+
+        out = []
+        bias = self.weights[-1].astype(numpy.float64)
+        for row in self.rows(texts):
+            logits = bias.copy()
+            if row:
+                columns, values = zip(*row)
+                logits += numpy.asarray(values) @ self.weights[list(columns)].astype(numpy.float64)
+            probabilities = 1 / (1 + numpy.exp(-logits))
+            out.append({label: float(p) for label, p in zip(LABELS, probabilities)})
+        return out
+
+    def save(self, output_dir: Path) -> None:
+        import numpy
+
         output_dir = Path(output_dir)
         output_dir.mkdir(parents=True, exist_ok=True)
-        pipeline.to_disk(output_dir)
-    return TextcatModel(pipeline, [])
+        stored = {"labels": list(LABELS), "ngrams": list(NGRAMS), "vocabulary": {
+            block: sorted([f, column, idf] for f, (column, idf) in table.items())
+            for block, table in self.vocabulary.items()}}
+        (output_dir / FEATURES).write_text(json.dumps(stored, ensure_ascii=False, separators=(",", ":")),
+                                          encoding="utf-8")
+        numpy.save(output_dir / WEIGHTS, self.weights, allow_pickle=False)
+
+    @classmethod
+    def load(cls, path: Path) -> "LinearModel":
+        import numpy
+
+        path = Path(path)
+        try:
+            stored = json.loads((path / FEATURES).read_text(encoding="utf-8"))
+            weights = numpy.load(path / WEIGHTS, allow_pickle=False)
+            vocabulary = {block: {f: (int(column), float(idf)) for f, column, idf in rows}
+                          for block, rows in stored["vocabulary"].items()}
+            columns = sum(len(table) for table in vocabulary.values())
+            if stored["labels"] != list(LABELS) or weights.shape != (columns + 1, len(LABELS)):
+                raise ValueError(f"labels {stored['labels']} and weights {weights.shape} do not fit "
+                                 f"{len(LABELS)} labels over {columns} features")
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ModelMissing(f"cannot load the model in {path} ({error}); run `gongkai train`")
+        return cls(vocabulary, weights, sorted(p for p in path.rglob("*") if p.is_file()))
+
+
+def document_weights(examples: list[Example]) -> list[float]:
+    """1 for a written reason, 1/√n for a real one whose document gave n; mean 1."""
+    per_document = Counter(e.document for e in examples if e.document)
+    raw = [1 / math.sqrt(per_document[e.document]) if e.document else 1.0 for e in examples]
+    mean = sum(raw) / len(raw)
+    return [w / mean for w in raw]
+
+
+def train(examples: list[Example], output_dir: Path | None = None) -> LinearModel:
+    """Fit one class-balanced logistic regression per label on ``examples`` (seeded); save
+    to ``output_dir`` when given."""
+    import numpy
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    if not examples:
+        raise ValueError("no examples to train on")
+    counted = [features(model_text(e.text)) for e in examples]
+    vocabulary: dict[str, dict[str, tuple[int, float]]] = {}
+    column = 0
+    for block in (0, 1):
+        seen = Counter(f for counts in counted for f in counts[block])
+        kept = sorted(f for f, n in seen.items() if n >= MIN_DOCUMENT_FREQUENCY)
+        # smoothed idf, as if one more text held every feature; rounded as it is saved
+        vocabulary[("chars", "words")[block]] = {
+            f: (column + i, round(math.log((1 + len(examples)) / (1 + seen[f])) + 1, 6))
+            for i, f in enumerate(kept)}
+        column += len(kept)
+    model = LinearModel(vocabulary, None, [])
+    rows = model.rows([model_text(e.text) for e in examples])
+    matrix = sparse.csr_matrix(
+        ([v for row in rows for _, v in row], ([i for i, row in enumerate(rows) for _ in row],
+                                               [c for row in rows for c, _ in row])),
+        shape=(len(rows), column))
+    sample_weight = numpy.asarray(document_weights(examples))
+    weights = numpy.zeros((column + 1, len(LABELS)), dtype=numpy.float32)
+    for index, label in enumerate(LABELS):
+        target = numpy.asarray([label in e.labels for e in examples], dtype=int)
+        if target.min() == target.max():  # never (or always) seen: a constant score
+            weights[-1, index] = 20.0 if target[0] else -20.0
+            continue
+        fitted = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", random_state=SEED)
+        fitted.fit(matrix, target, sample_weight=sample_weight)
+        weights[:-1, index] = fitted.coef_[0]
+        weights[-1, index] = fitted.intercept_[0]
+    model.weights = weights
+    if output_dir is not None:
+        model.save(output_dir)
+        model.files = sorted(p for p in Path(output_dir).rglob("*") if p.is_file())
+    return model
 
 
 def train_shipped(data: Path, output_dir: Path, use_dev: bool = False, real: Path | None = REAL) -> dict:
@@ -84,30 +186,3 @@ def train_shipped(data: Path, output_dir: Path, use_dev: bool = False, real: Pat
     train(chosen, output_dir)
     return {"examples": len(chosen), "dev_held_out": 0 if use_dev else len(dev_part),
             "seconds": round(time.perf_counter() - started, 2), "output": str(output_dir)}
-
-
-class TextcatModel:
-    """A trained pipeline as the classifier uses it: texts in, a score per label out.
-
-    :param files: the files the model was loaded from (they make the classifier version).
-    """
-
-    def __init__(self, pipeline, files: list[Path]):
-        self.pipeline = pipeline
-        self.files = files
-
-    @classmethod
-    def load(cls, path: Path) -> "TextcatModel":
-        import spacy
-
-        load_fiscal_dictionary()
-        path = Path(path)
-        try:
-            pipeline = spacy.load(path)
-        except (OSError, ValueError) as error:
-            raise ModelMissing(f"cannot load the model in {path} ({error}); run `gongkai train`")
-        files = sorted(p for p in path.rglob("*") if p.is_file())
-        return cls(pipeline, files)
-
-    def scores(self, texts: list[str]) -> list[dict[str, float]]:
-        return [dict(doc.cats) for doc in self.pipeline.pipe(texts, batch_size=512)]

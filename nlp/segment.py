@@ -1,9 +1,8 @@
 """Chinese word segmentation with jieba and the fiscal user dictionary kept in the repo.
 
 jieba's own dictionary splits fiscal terms (政务云 → 政务/云, 信创 → 信/创, 过紧日子 →
-过紧/日子), which scatters the evidence the model learns from. spaCy's Chinese tokenizer
-(segmenter "jieba") calls the global ``jieba`` module, so the dictionary is loaded into
-it once, before any pipeline is built or loaded.
+过紧/日子), which scatters the evidence the model learns from. The dictionary is loaded
+into the global ``jieba`` module once, before the first text is segmented.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ def load_fiscal_dictionary(path: Path = FISCAL_DICTIONARY) -> None:
 
 
 def segment(text: str) -> list[str]:
-    """Words of ``text`` as the model's tokenizer sees them."""
+    """Words of ``text`` as the model sees them."""
     import jieba
 
     load_fiscal_dictionary()

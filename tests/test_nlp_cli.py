@@ -40,7 +40,7 @@ def test_classify_needs_input():
 
 def test_nlp_is_a_pure_library():
     """nlp/ imports no database, HTTP or CLI code, and importing it loads no model; the CLI
-    starts without loading spaCy or jieba."""
+    starts without loading scikit-learn or jieba."""
     import subprocess
     import sys
     from pathlib import Path
@@ -51,9 +51,9 @@ def test_nlp_is_a_pure_library():
             assert forbidden not in source, f"{path.name}: {forbidden}"
     def loaded(module: str) -> str:
         probe = (f"import sys, {module}; "
-                 "print(sorted(m for m in ('spacy', 'jieba', 'sqlite3', 'click') if m in sys.modules))")
+                 "print(sorted(m for m in ('sklearn', 'jieba', 'sqlite3', 'click') if m in sys.modules))")
         return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                               check=True).stdout.strip()
 
     assert loaded("nlp") == "[]"
-    assert "spacy" not in loaded("gongkai.cli") and "jieba" not in loaded("gongkai.cli")
+    assert "sklearn" not in loaded("gongkai.cli") and "jieba" not in loaded("gongkai.cli")

@@ -30,7 +30,7 @@ def load_copy(tmp_path, name: str, source: str):
     return module
 
 
-@pytest.mark.parametrize("module", ["rules", "clauses", "classifier"])
+@pytest.mark.parametrize("module", ["rules", "clauses", "classifier", "model"])
 def test_comments_docstrings_and_layout_keep_the_fingerprint(tmp_path, module):
     source = (NLP / f"{module}.py").read_text(encoding="utf-8")
     original = load_copy(tmp_path, f"probe_{module}_a", source)
@@ -47,6 +47,7 @@ def test_comments_docstrings_and_layout_keep_the_fingerprint(tmp_path, module):
     ("rules", '"小于|低于|少于|减少', '"小于|低于|少于|短少|减少'),          # a pattern
     ("classifier", "RULE_SCORE = 0.95", "RULE_SCORE = 0.96"),                  # a constant
     ("clauses", "start = marker.end() if marker else 0", "start = marker.start() if marker else 0"),  # logic
+    ("model", "NGRAMS = (1, 4)", "NGRAMS = (1, 3)"),                               # how the model reads
 ])
 def test_a_rule_or_logic_change_moves_the_fingerprint(tmp_path, module, old, new):
     source = (NLP / f"{module}.py").read_text(encoding="utf-8")
@@ -64,3 +65,14 @@ def test_version_is_stable_and_follows_the_rule_tables_in_use():
     more = {**CUES, "austerity": CUES["austerity"] + ["勤俭办事"]}
     assert Classifier(rules=CueRules(more)).version != Classifier().version
     assert Classifier(model_alone=0.75).version != Classifier().version
+
+
+def test_the_hybrid_version_follows_how_the_model_reads_a_text(monkeypatch):
+    from gongkai.nlp import model as model_module
+
+    shipped = nlp.load_classifier()
+    before, rules_alone = Classifier(shipped.model).version, Classifier().version
+    assert before == shipped.version
+    monkeypatch.setattr(model_module, "NGRAMS", (1, 3))  # same files, other features read
+    assert Classifier(shipped.model).version != before
+    assert Classifier().version == rules_alone  # the rules alone do not read the model

@@ -55,7 +55,7 @@ def classify(texts: tuple[str, ...], jsonl: bool, model_dir: str | None) -> None
                    "else the user's data directory, where build and classify then find it].")
 @click.option("--all", "use_dev", is_flag=True, help="Train on the dev split too (then evaluate says less).")
 def train(data: str | None, output: str | None, use_dev: bool) -> None:
-    """Train the reason classifier's spaCy model from the labelled data (seeded).
+    """Train the reason classifier's linear model from the labelled data (seeded).
 
     Example: gongkai train
     """
@@ -83,8 +83,8 @@ def train(data: str | None, output: str | None, use_dev: bool) -> None:
               help="k for k-fold cross-validation and for the province groups; 0 skips both.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full results as JSON.")
 @click.option("--calibrate", is_flag=True,
-              help="Choose the model's bar per label on the province-grouped split and write "
-                   "them to nlp/data/bars.json (a few minutes), instead of evaluating.")
+              help="Choose the model's bar per label by its precision on the province-grouped split, write "
+                   "them to nlp/data/bars.json (under a minute), instead of evaluating.")
 def evaluate(data: str | None, real: str | None, folds: int, as_json: bool, calibrate: bool) -> None:
     """Score the classifier on the dev split, the hold-out set, the frozen unseen real
     reasons, by k-fold cross-validation and on real reasons of provinces the model never saw
