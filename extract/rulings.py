@@ -158,23 +158,21 @@ def _cells(intersections: dict[tuple[float, float], tuple[set, set]]) -> list[Bo
     for values in rows.values():
         values.sort()
 
-    def joined(p, q, axis: int) -> bool:
-        return not intersections[p][axis].isdisjoint(intersections[q][axis])
-
     cells = []
     for x, y in points:
-        below = [(x, b) for b in columns[x] if b > y]
-        right = [(r, y) for r in rows[y] if r > x]
+        column, row, here = columns[x], rows[y], intersections[(x, y)]
         cell = None
-        for corner_below in below:
-            if not joined((x, y), corner_below, 0):
+        for b in column[bisect.bisect_right(column, y):]:  # corners below, nearest first
+            below = intersections[(x, b)]
+            if here[0].isdisjoint(below[0]):  # no vertical edge joins them
                 continue
-            for corner_right in right:
-                if not joined((x, y), corner_right, 1):
+            for r in row[bisect.bisect_right(row, x):]:  # corners to the right
+                right = intersections[(r, y)]
+                if here[1].isdisjoint(right[1]):
                     continue
-                opposite = (corner_right[0], corner_below[1])
-                if opposite in intersections and joined(opposite, corner_right, 0) and joined(opposite, corner_below, 1):
-                    cell = (x, y, opposite[0], opposite[1])
+                opposite = intersections.get((r, b))
+                if opposite is not None and not opposite[0].isdisjoint(right[0]) and not opposite[1].isdisjoint(below[1]):
+                    cell = (x, y, r, b)
                     break
             if cell:
                 break
