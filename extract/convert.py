@@ -1,24 +1,32 @@
 """Office documents (.doc/.docx/.xls/.xlsx/.wps/.et) to PDF with LibreOffice headless.
 
 Each conversion runs ``soffice`` with its own throw-away profile directory, so parallel
-build workers never fight over one user installation (LibreOffice locks its profile).
+build workers never fight over one user installation (LibreOffice locks its profile), and
+with an address-space limit of its own rather than its caller's.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import signal
 import subprocess
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
+from typing import Iterator
 
 from .errors import UnsupportedFormat
 
 OFFICE_FORMATS = {"doc", "docx", "xls", "xlsx", "wps", "et", "odt", "ods", "rtf"}
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# soffice's own address-space limit.  A pool worker's limit (its size plus 512 MiB) is too
+# tight for it: under about 1 GiB LibreOffice still writes a PDF, but without its fonts'
+# Unicode maps, which PDFium then cannot read (seen on a real .xlsx attachment).
+SOFFICE_ADDRESS_SPACE = 4 << 30
 
 
 def sniff_format(data: bytes, filename: str | None) -> str | None:
@@ -72,9 +80,10 @@ def to_pdf(data: bytes, file_format: str, filename: str | None, timeout: float =
             str(source),
         ]
         # Its own session, so a timeout kills soffice.bin too, not only the oosplash launcher.
-        process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-        )
+        with _address_space(SOFFICE_ADDRESS_SPACE):
+            process = subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+            )
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -91,3 +100,16 @@ def to_pdf(data: bytes, file_format: str, filename: str | None, timeout: float =
         if not produced.exists() or produced.stat().st_size == 0:
             raise UnsupportedFormat(f"LibreOffice could not convert the .{file_format} file", filename)
         return produced.read_bytes()
+
+
+@contextmanager
+def _address_space(limit: int) -> Iterator[None]:
+    """The address-space limit a child is started with: set for the spawn only (Popen returns
+    once the child has exec'd), then the caller's own limit again."""
+    saved = resource.getrlimit(resource.RLIMIT_AS)
+    hard = saved[1]
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, saved)
