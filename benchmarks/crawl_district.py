@@ -325,9 +325,9 @@ def finance_column(site: Site) -> str:
     docs = [Doc(f"{DISTRICT}2024年政府预算公开", False), Doc(f"{DISTRICT}2023年政府决算公开", False),
             Doc(f"关于{DISTRICT}2023年预算执行情况和2024年预算草案的报告", False),
             Doc(f"关于{DISTRICT}2023年财政决算草案的报告", False),
-            Doc(f"全区2024年“三公”经费预算情况说明", False),
+            Doc("全区2024年“三公”经费预算情况说明", False),
             Doc("2023年度区本级一般公共预算收支决算表", False),
-            Doc(f"关于编制2025年区级部门预算的通知", False)]
+            Doc("关于编制2025年区级部门预算的通知", False)]
     links = "".join(f'<li><a href="{url}">{text}</a></li>' for url, text in (site.entry(folder, doc) for doc in docs))
     hidden = "/private/czyjs/P020240920999999.pdf"
     site.pdf(hidden, Doc(f"{DISTRICT}审计局2023年度部门决算", False))  # forbidden: never to be fetched
@@ -374,7 +374,7 @@ DEPARTMENTS = [
         Doc(f"{DISTRICT}农业农村局2024年部门预算公开", form="article", date="2024-02-08"),
         Doc(f"{DISTRICT}农业技术推广中心2023年度单位决算", date="2024-09-09"),
         Doc(f"{DISTRICT}农业农村局2025年部门预算公开", form="article", date="2025-02-08"),
-        Doc(f"关于做好2024年度部门决算公开工作的通知", False, date="2024-08-20"),
+        Doc("关于做好2024年度部门决算公开工作的通知", False, date="2024-08-20"),
         Doc(f"{DISTRICT}农业农村局2023年度部门决算公开说明", form="html", date="2024-09-10"),
         Doc(f"{DISTRICT}农业农村局高标准农田建设项目中标结果公告", False, form="page", date="2024-07-01"),
     ]),
@@ -385,7 +385,7 @@ DEPARTMENTS = [
         Doc(f"{DISTRICT}司法局2023年度部门决算", form="article", date="2024-09-30"),
         Doc(f"{DISTRICT}司法局2024年部门预算", date="2024-02-10"),
         Doc(f"关于{DISTRICT}司法局2023年度预算执行情况的审计报告", False, date="2024-07-15"),
-        Doc(f"中央部门相继披露2023年度部门决算", False, form="page", date="2024-07-25"),
+        Doc("中央部门相继披露2023年度部门决算", False, form="page", date="2024-07-25"),
     ]),
 ]
 

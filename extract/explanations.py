@@ -159,9 +159,10 @@ def explanations(items: list[Paragraph], department: str | None = None,
             if overleaf:
                 # "…存在差异的主要原因：" with the reasons in the next paragraph
                 following = _clauses(blocks[position + 1], section)
-            peers = _peers(pending + [clause] if _for_every(clause, reason_at) else statement, reason_at, department)
+            every = _for_every(clause, reason_at)
+            peers = _peers(pending + [clause] if every else statement, reason_at, department)
             made, used = [], 0
-            opening = (peers[0][0] if _for_every(clause, reason_at) else statement[0]) if peers else None
+            opening = (peers[0][0] if every else statement[0]) if peers else None
             for group in peers or [statement]:
                 group_made, used = _explanation(group, reason_at, following, before, department, year, clauses,
                                                 claimed is not None, opening)

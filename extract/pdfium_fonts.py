@@ -139,7 +139,6 @@ class _SystemFonts:
     goes to PDFium's default (which finds nothing for base-14 names, so PDFium uses its own)."""
 
     HANDLE = 1  # our font's handle; the default's handles are its own pointers, never 1
-    TTCF = int.from_bytes(b"ttcf", "big")
 
     def __init__(self, font: bytes):
         self.font = font

@@ -120,11 +120,6 @@ class _Geometry:
     mb_top: float
     doctop: float
 
-    def point(self, x: float, y: float) -> tuple[float, float]:
-        """A user-space point as pdfplumber's (x, top)."""
-        a, b, c, d, e, f = self.ctm
-        return a * x + c * y + e + self.mb_x0, self.mb_top + self.height - (b * x + d * y + f)
-
 
 def _geometry(handle, doctop: float) -> _Geometry:
     box = [C.c_float() for _ in range(4)]
