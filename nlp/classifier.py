@@ -1,8 +1,8 @@
-"""The hybrid classifier: model scores plus cue rules, one decision per reason.
+"""The hybrid classifier: cue rules and model scores, weighed by a learned arbiter.
 
-An obvious cue is never missed (a rule hit scores at least ``RULE_SCORE``); the model adds
-labels for wording the rules do not know; `no_difference` and `other` never share a text
-with another label; `other` is given when nothing passes.
+A cue's label stands unless the arbiter (nlp/decision.py) doubts it and is sure of another
+label no cue gave; the arbiter adds labels the cues missed; `no_difference` and `other`
+never share a text with another label; `other` is given when nothing passes.
 """
 
 from __future__ import annotations
@@ -14,34 +14,32 @@ from typing import Iterable, Protocol
 
 from .clauses import Clause
 from .cues import CueRules
-from .labels import EXCLUSIVE, LABELS
+from .decision import DECISION, Arbiter, Evidence, best_of
+from .labels import DIRECTION, EXCLUSIVE, LABELS, STAFF
 from .normalize import Normalized, normalize
-from .rules import RuleResult, apply_rules, reason_direction as _direction_of
+from .rules import RuleResult, apply_rules
 
-RULE_SCORE = 0.95
-THRESHOLD = 0.5
+RULE_SCORE = 0.95  # a rule label's score when no model weighs it
 HERE = Path(__file__).parent
-# The bars a label only the model sees must clear, per label: ``model_alone`` when the rules
-# found nothing, ``model_extra`` beside rule labels, in a clause that carries none of them (a
-# clause the rules did not understand): the model never relabels a clause the rules explained.
-# Chosen on the province-grouped split by `gongkai evaluate --calibrate` (nlp.evaluate.
-# calibrate_bars); a label without a bar is never the model's alone.
-BARS = HERE / "data" / "bars.json"
-# Beside rule labels the model must be surer than alone.
-EXTRA_FLOOR = 0.9
-# A clause that states a consequence ("人员经费相应增加") or denies ("并非调资") is not a
-# cause of its own.
-_NOT_A_CAUSE = re.compile(r"相应|随之|随着|也有所|同步|^(?:不是|并非|非|没有|无|未)")
-# A model-only label never contradicts the direction of a rule label, and a directed one
-# needs the direction stated by the reason or its figures ("项目增多" is not project_decrease).
-DIRECTION = {"staff_increase": 1, "staff_decrease": -1, "project_increase": 1, "project_decrease": -1}
-OPPOSITES = {a: b for a in DIRECTION for b in DIRECTION
-             if a != b and a.split("_")[0] == b.split("_")[0]}
+# The arbiter's bars, chosen on the province-grouped split (nlp/data/README.md, "The arbiter"):
+# a label no cue gave needs ``ADD``; a cue's label falls only when the arbiter is less sure of it
+# than ``VETO`` and at least ``SWAP`` sure of a label no cue gave (新增债券 read as a project
+# where the model is sure of money added in the year).
+ADD = 0.5
+VETO = 0.5
+SWAP = 0.7
 # A staff label needs a change in the number of people (codebook rules 2, 3, 16): the model
 # may not read one into "人员经费增加" or "人员工资福利支出增加" (江苏 部门预算 2017–2019).
-STAFF = ("staff_increase", "staff_decrease")
 _PEOPLE = re.compile(r"\d+\s*(?:人|名)|人数|编制|在编|在职|增人|减员|自然减员|调入|调出|调离|招录|招聘|"
                      r"遴选|新进|退休\d|退休(?:人员)?(?:增加|减少)|人员(?:增加|减少|变化|变动|调整|流动)|离职|去世")
+# In-year bond quota (新增…债券, 债券资金) is money added in the year: `unbudgeted` (nlp/data/
+# README.md, round-4 coding conventions); `project_increase` too only where the clause names a
+# project (codebook rule 6), never for the bond alone.
+_BOND_QUOTA = re.compile(r"(?:新增|增加|发行|下达|安排|追加|争取|转贷)[^,;:。]{0,12}债券|债券(?:资金|额度|限额)")
+_NAMES_PROJECT = re.compile(r"项目|工程")
+# Bond money that came late (新增一般债券发行较上年后移) is timing, not money added.
+_LATE = re.compile(r"后移|延后|推迟|延迟|滞后|较晚|偏晚|未到位|未下达|未发行")
+_NEGATED = re.compile(r"(?:无|未|没有|并非|不是)[^,;:。]{0,4}$")
 
 MODEL_DIR = HERE / "model"  # the same directory nlp.model.train_shipped writes
 
@@ -58,20 +56,16 @@ class Classifier:
     """Classify 差异原因 texts into codebook labels.
 
     :param model: a trained text model, or None for the cue rules alone.
-    :param model_alone: the score a model-only label needs when no rule fired.
-    :param model_extra: the score a model-only label needs in a clause without rule labels.
+    :param arbiter: the weights that decide between rules and model; by default the one
+        trained beside the shipped model (nlp/model/decision.json).
     """
 
     def __init__(self, model: TextModel | None = None, rules: CueRules | None = None,
-                 model_alone: float | dict[str, float] | None = None,
-                 model_extra: float | dict[str, float] | None = None):
+                 arbiter: Arbiter | None = None):
         self.model = model
         self.rules = rules or CueRules()
-        shipped = shipped_bars() if model_alone is None or model_extra is None else {}
-        self.model_alone = _per_label(shipped["model_alone"] if model_alone is None else model_alone)
-        self.model_extra = _per_label(shipped["model_extra"] if model_extra is None else model_extra)
-        self.version = _version(model, self.rules, (sorted(self.model_alone.items()),
-                                                    sorted(self.model_extra.items())))
+        self.arbiter = (arbiter or shipped_arbiter()) if model is not None else None
+        self.version = _version(model, self.rules, self.arbiter)
 
     def classify(self, text: str) -> dict:
         return self.classify_many([text])[0]
@@ -79,156 +73,135 @@ class Classifier:
     def classify_many(self, texts: Iterable[str]) -> list[dict]:
         texts = [text or "" for text in texts]
         normalized = [normalize(text) for text in texts]
-        found = [apply_rules(n.text, self.rules) for n in normalized]
+        found = [self._rules(n.text) for n in normalized]
+        evidence = [Evidence.of(result, bool(_PEOPLE.search(result.text))) for result in found]
         whole = self._scores([r.text[r.region[0]:r.region[1]] for r in found])
-        decided = [self._labels(result, scores) for result, scores in zip(found, whole)]
+        free = best_of(self.model, [e.free for e in evidence]) if self.model else [None] * len(found)
+        decided = [self._labels(*case) for case in zip(found, evidence, whole, free)]
         clause_scores = self._clause_scores(found, decided)
-        extra = self._free_clause_labels(found, decided)
         return [
-            self._result(text, n, result, labels, scores, clause_scores.get(index), extra.get(index, {}))
-            for index, (text, n, result, (labels, scores))
+            self._result(text, n, result, labels, scores, margins, clause_scores.get(index))
+            for index, (text, n, result, (labels, scores, margins))
             in enumerate(zip(texts, normalized, found, decided))
         ]
+
+    def evidence(self, text: str) -> Evidence:
+        """What the cue rules find in ``text``, as the arbiter reads it."""
+        result = self._rules(normalize(text).text)
+        return Evidence.of(result, bool(_PEOPLE.search(result.text)))
+
+    def _rules(self, text: str) -> RuleResult:
+        result = apply_rules(text, self.rules)
+        _bond_quota(result)
+        return result
 
     def _scores(self, texts: list[str]) -> list[dict[str, float]]:
         if self.model is None or not texts:
             return [{} for _ in texts]
         return self.model.scores(texts)
 
-    def _labels(self, result: RuleResult, model: dict[str, float]) -> tuple[list[str], dict]:
-        """The decision: rule labels, model labels over their bar, exclusive labels alone."""
-        scores = {label: float(model.get(label, 0.0)) for label in LABELS}
-        for label in result.hits:
-            scores[label] = max(scores[label], RULE_SCORE)
-        rule_substantive = [l for l in LABELS if l in result.hits and l not in EXCLUSIVE]
-        counts_people = bool(_PEOPLE.search(result.text))
-        substantive = rule_substantive or [
-            l for l in LABELS if l not in EXCLUSIVE and scores[l] >= self.model_alone[l]
-            and _states(l, result.stated_direction) and (l not in STAFF or counts_people)
-            and l not in result.restated
-        ]
-        best = max([scores[l] for l in substantive], default=0)
-        if "no_difference" in result.hits:
-            labels = ["no_difference"]
-        elif result.says_other:
-            labels = ["other"]
-        elif not rule_substantive and scores["no_difference"] >= max(self.model_alone["no_difference"], best):
-            labels = ["no_difference"]
-        elif not rule_substantive and scores["other"] >= best:
-            labels = ["other"]
-        else:
-            labels = substantive or ["other"]
-        if labels == ["other"]:
+    def _labels(self, result: RuleResult, evidence: Evidence, model: dict[str, float],
+                free_clauses: dict[str, float] | None) -> tuple[list[str], dict, dict]:
+        """The decision: labels, a score per label, and how far each label given (and the
+        closest withheld one) is from flipping."""
+        cued = [label for label in LABELS if label in result.hits and label not in EXCLUSIVE]
+        if "no_difference" in result.hits or result.says_other or self.arbiter is None:
+            labels = (["no_difference"] if "no_difference" in result.hits
+                      else ["other"] if result.says_other else cued or ["other"])
+            scores = {label: RULE_SCORE if label in result.hits else 0.0 for label in LABELS}
             scores["other"] = max(scores["other"], 1 - max(scores[l] for l in LABELS if l != "other"))
-        return labels, scores
+            return labels, scores, {label: 1.0 for label in labels}
+        scores = self.arbiter.probabilities(evidence, model, free_clauses)
+        free = [label for label in LABELS if label not in EXCLUSIVE and label not in result.hits
+                and self._may_add(label, result, evidence.people)]
+        best_free = max([scores[label] for label in free], default=0.0)
+        # how far a cue's label is from falling: its own doubt or the other label's pull
+        standing = {label: max(scores[label] - VETO, SWAP - best_free) for label in cued}
+        kept = [label for label in cued if standing[label] >= 0]
+        added = [label for label in free if scores[label] >= ADD]
+        if not kept and scores["no_difference"] >= max([ADD] + [scores[l] for l in added]):
+            labels = ["no_difference"]
+        else:
+            labels = sorted(kept + added, key=LABELS.index) or ["other"]
+        scores["other"] = 1 - max(scores.values())
+        # a withheld label is as close to coming in as its score is to its bar
+        withheld = min([ADD - scores[l] for l in free if l not in labels]
+                       + [-standing[l] for l in cued if l not in labels]
+                       + [ADD - scores["no_difference"]] * (not kept and labels != ["no_difference"]), default=1.0)
+        margins = {label: min(standing[label] if label in standing else
+                              ADD - best_free if label == "other" else
+                              scores[label] - ADD, withheld)
+                   for label in labels}
+        return labels, scores, {label: round(max(0.0, min(margin, 1.0)), 4) for label, margin in margins.items()}
+
+    @staticmethod
+    def _may_add(label: str, result: RuleResult, people: bool) -> bool:
+        """Codebook rules no weight overrides: a restated gap is no cause (rule 12), a staff
+        label needs people counted (rules 2, 3), a directed label its direction stated
+        ("支出用途详见项目说明" is no project cut), bond quota alone is no project."""
+        return (label not in result.restated and (label in STAFF) <= people
+                and (label not in DIRECTION or DIRECTION[label] * result.stated_direction > 0)
+                and not (label == "project_increase" and _bond_only(result)))
 
     def _clause_scores(self, found: list[RuleResult], decided: list) -> dict[int, list[dict]]:
         """Model scores per clause, only for texts where a label came from the model alone
         and there is more than one clause it could point at."""
         wanted = [
-            index for index, (result, (labels, _)) in enumerate(zip(found, decided))
+            index for index, (result, (labels, _, _)) in enumerate(zip(found, decided))
             if len(result.clauses) > 1 and any(l not in result.hits and l not in EXCLUSIVE for l in labels)
         ]
         scored = iter(self._scores([c.text for i in wanted for c in found[i].clauses]))
         return {i: [next(scored) for _ in found[i].clauses] for i in wanted}
 
-    def _free_clause_labels(self, found: list[RuleResult], decided: list) -> dict[int, dict]:
-        """Labels the model finds in clauses no rule label came from, beside rule labels:
-        {text index: {label: (score, clause)}}."""
-        if self.model is None:
-            return {}
-        free = {
-            index: [c for c in result.clauses
-                    if not any(c in carried for carried in result.hits.values())
-                    and not _NOT_A_CAUSE.search(c.text)]
-            for index, (result, (labels, _)) in enumerate(zip(found, decided))
-            if len(result.clauses) > 1 and any(l in result.hits for l in labels)
-            and not set(labels) & set(EXCLUSIVE)
-        }
-        scored = iter(self._scores([c.text for clauses in free.values() for c in clauses]))
-        extra: dict[int, dict] = {}
-        for index, clauses in free.items():
-            hits = found[index].hits
-            for clause in clauses:
-                scores = next(scored)
-                for label in LABELS:
-                    if (label in EXCLUSIVE or label in hits or scores[label] < self.model_extra[label]
-                            or OPPOSITES.get(label) in hits
-                            or (label in STAFF and not _PEOPLE.search(clause.text))):
-                        continue
-                    if _states(label, _direction_of(clause.text)):
-                        extra.setdefault(index, {}).setdefault(label, (scores[label], clause))
-        return extra
-
     def _result(self, text: str, normalized: Normalized, result: RuleResult, labels: list[str],
-                scores: dict[str, float], clause_scores: list[dict] | None,
-                extra: dict[str, tuple[float, Clause]]) -> dict:
-        for label, (score, _) in extra.items():
-            scores[label] = max(scores[label], score)
-        labels = sorted(set(labels) | set(extra), key=LABELS.index)
+                scores: dict[str, float], margins: dict[str, float], clause_scores: list[dict] | None) -> dict:
+        """The classification, with its confidence: ``label_confidence`` per label given is
+        its distance from flipping (lowered to the closest withheld label's: a near miss puts
+        the whole label set in doubt; a label a rule settles alone is 1); ``confidence`` is the
+        smallest. Near 0 the decision is a coin toss: `gongkai labels review` and the
+        archive's `least_sure_explanations` query list those first."""
         spans = []
         for label in labels:
-            carriers = result.hits.get(label) or ([extra[label][1]] if label in extra else None)
-            for clause in carriers or [_best_clause(label, result, clause_scores)]:
+            for clause in result.hits.get(label) or [_best_clause(label, result, clause_scores)]:
                 start, end = normalized.original_span(clause.start, clause.end)
                 spans.append({"start": start, "end": end, "label": label})
         spans.sort(key=lambda span: (span["start"], LABELS.index(span["label"])))
         return {
             "text": text,
             "labels": labels,
-            "scores": {label: round(score, 4) for label, score in scores.items()},
+            "scores": {label: round(scores[label], 4) for label in LABELS},
             "spans": spans,
-            **self._confidence(labels, scores, result),
+            "confidence": min(margins.values()),
+            "label_confidence": margins,
             "model": self.version,
         }
 
-    def _confidence(self, labels: list[str], scores: dict[str, float], result: RuleResult) -> dict:
-        """How far the decision is from flipping: the distance between a score the model gave
-        and the bar it had to clear (labels a rule decided are not in doubt, nor then `other`
-        and `no_difference`, which a rule label excludes; nor labels the model may not give).
-        ``label_confidence``: per label given, its own margin, lowered to the closest withheld
-        label's (a near miss puts the whole label set in doubt); ``confidence``: the smallest.
-        Near 0 the decision is a coin toss: `gongkai labels review` and the archive's
-        `least_sure_explanations` query list those first."""
-        settled = set(result.hits) | (set(EXCLUSIVE) if result.hits else set())
-        # beside a rule label the model adds one only past its extra bar
-        bars = self.model_extra if any(l not in EXCLUSIVE for l in result.hits) else self.model_alone
-        open_labels = [label for label in LABELS if label not in settled and bars[label] <= 1]
-        withheld = min((bars[label] - scores[label] for label in open_labels if label not in labels),
-                       default=1.0)
-        per_label = {label: round(max(0.0, min(scores[label] - bars[label] if label in open_labels
-                                               else 1.0, withheld)), 4)
-                     for label in labels}
-        return {"confidence": min(per_label.values(), default=round(max(0.0, min(withheld, 1.0)), 4)),
-                "label_confidence": per_label}
+
+@lru_cache(maxsize=None)
+def shipped_arbiter(model_dir: Path = MODEL_DIR) -> Arbiter:
+    """The arbiter `gongkai train` fitted beside the model (nlp/model/decision.json)."""
+    return Arbiter.load(Path(model_dir) / DECISION)
 
 
-@lru_cache(maxsize=1)
-def shipped_bars(path: Path = BARS) -> dict[str, dict[str, float]]:
-    """The calibrated bars (nlp/data/bars.json): ``{"model_alone": {label: bar}, "model_extra": …}``."""
-    import json
-
-    stored = json.loads(path.read_text(encoding="utf-8"))
-    return {"model_alone": stored["model_alone"], "model_extra": stored["model_extra"]}
+def _bond_only(result: RuleResult) -> bool:
+    """The reason speaks of new bond quota and names no project."""
+    reason = result.text[result.region[0]:result.region[1]]
+    return bool(_BOND_QUOTA.search(reason)) and not _NAMES_PROJECT.search(reason) and not _LATE.search(reason)
 
 
-def extra_bars(alone: dict[str, float]) -> dict[str, float]:
-    """Beside rule labels, a label's bar is its own or ``EXTRA_FLOOR``, the higher."""
-    return {label: max(bar, EXTRA_FLOOR) for label, bar in alone.items()}
-
-
-def _per_label(bar: float | dict[str, float]) -> dict[str, float]:
-    """One bar for every label, or a bar per label (a label missing from the table, or over 1,
-    is never the model's alone)."""
-    if isinstance(bar, dict):
-        return {label: float(bar.get(label, 2.0)) for label in LABELS}
-    return {label: float(bar) for label in LABELS}
-
-
-def _states(label: str, direction: int) -> bool:
-    """A directed label (staff_increase …) from the model needs the text to state its
-    direction: "支出用途详见项目说明" is no project cut, whatever 项目 weighs."""
-    return label not in DIRECTION or DIRECTION[label] * direction > 0
+def _bond_quota(result: RuleResult) -> None:
+    """New bond quota in a clause of the reason is `unbudgeted`; it is a project only where
+    the clause names one."""
+    bonds = [clause for clause in result.clauses if (match := _BOND_QUOTA.search(clause.text))
+             and not _NEGATED.search(clause.text, 0, match.start()) and not _LATE.search(clause.text)]
+    for clause in bonds:
+        result.add("unbudgeted", clause)
+    kept = [clause for clause in result.hits.get("project_increase", [])
+            if clause not in bonds or _NAMES_PROJECT.search(clause.text)]
+    if kept:
+        result.hits["project_increase"] = kept
+    else:
+        result.hits.pop("project_increase", None)
 
 
 def _best_clause(label: str, result: RuleResult, clause_scores: list[dict] | None) -> Clause:
@@ -244,19 +217,22 @@ def _best_clause(label: str, result: RuleResult, clause_scores: list[dict] | Non
     return result.clauses[best]
 
 
-def _version(model: TextModel | None, rules: CueRules, bars: tuple[float, float]) -> str:
-    """Changes with the rules in use, the decision logic, the labels and the model bytes
-    only (nlp/version.py): a comment or a docstring leaves it, and the archive, alone."""
+def _version(model: TextModel | None, rules: CueRules, arbiter: Arbiter | None) -> str:
+    """Changes with the rules in use, the decision logic, the labels, the model bytes and
+    the arbiter's weights only (nlp/version.py): a comment or a docstring leaves it, and the
+    archive, alone."""
     import sys
 
-    from . import clauses, cues, labels, normalize, rules as rule_module, segment
+    from . import clauses, cues, decision, labels, normalize, rules as rule_module, segment
     from .version import fingerprint
 
     modules = [normalize, segment, clauses, cues, rule_module, labels, sys.modules[__name__]]
-    if model is not None:  # how the model reads a text (nlp/model.py) decides labels too
-        modules.append(sys.modules[type(model).__module__])
-    tables = [repr(bars)] + [f"{label}:{pattern.pattern}" for label, pattern in rules.patterns] + [
+    if model is not None:  # how the model reads a text (nlp/model.py) and how it is weighed decide labels too
+        modules += [sys.modules[type(model).__module__], decision]
+    tables = [f"{label}:{pattern.pattern}" for label, pattern in rules.patterns] + [
         p.pattern for p in (*rules.other, rules.staff_change, rules.used_for)]
+    if arbiter is not None:
+        tables.append(repr((arbiter.intercept, arbiter.weights)))
     files = [segment.FISCAL_DICTIONARY] + (model.files if model is not None else [])
     return f"{'hybrid' if model is not None else 'rules'}-{fingerprint(modules, tables, files)[:12]}"
 
@@ -270,7 +246,7 @@ def load_classifier(model_dir: str | None = None) -> Classifier:
 
     if not (path / FEATURES).exists():
         return Classifier()
-    return Classifier(LinearModel.load(path))
+    return Classifier(LinearModel.load(path), arbiter=shipped_arbiter(path) if (path / DECISION).exists() else None)
 
 
 def categories_for(classification: dict) -> list[dict]:

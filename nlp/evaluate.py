@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .baseline import baseline_labels
-from .classifier import BARS, THRESHOLD, Classifier, extra_bars
+from .classifier import Classifier
 from .dataset import REAL, REASONS, Example, load_examples, load_real, province_folds, train_dev
 from .normalize import normalize_text
 from .labels import EXCLUSIVE, LABELS
+from .decision import fit_arbiter
 from .model import LinearModel, model_text, train
 
 # Written after the cue rules were first frozen, to measure them on unseen phrasing.
@@ -27,11 +28,8 @@ UNSEEN = Path(__file__).parent / "data" / "unseen.jsonl"
 # Every frozen set, oldest first, each collected after the one before had been measured and
 # labelled before any classifier read it; training never reads them (nlp/data/README.md).
 FROZEN = (UNSEEN, UNSEEN.with_name("unseen-2.jsonl"))
-# The bars calibrate_bars tries for a label the model may give alone, the precision the
-# model must reach there on provinces it never saw, and the fewest right labels that count.
-CANDIDATE_BARS = (0.5, 0.6, 0.7, 0.8, 0.9)
-BAR_PRECISION = 0.85
-BAR_HITS = 5
+# The model alone gives every label it scores over this.
+THRESHOLD = 0.5
 
 Predict = Callable[[list[str]], list[list[str]]]
 
@@ -160,20 +158,24 @@ def province_splits(written: list[Example], real: list[Example], groups: list[li
 
 def province_evaluation(written: list[Example], real: list[Example], k: int = 5) -> dict:
     """Grouped by province: for each group, train on the written reasons and the real
-    reasons of the other provinces, and score every system on the group's real reasons
-    (documents of provinces the model never saw). A written example with the same
+    reasons of the other provinces (the model, and the arbiter on scores of a model that
+    never saw each of those provinces either), and score every system on the group's real
+    reasons (documents of provinces the model never saw). A written example with the same
     normalized text as a tested one is left out of that fold's training."""
     ordered: list[Example] = []
     predictions: dict[str, list[list[str]]] = {}
     groups = province_folds(real, k)
     for train_part, test_part in province_splits(written, real, groups):
         model = train(train_part)
+        # the arbiter too learns only from the other provinces, by its own inner groups
+        arbiter = fit_arbiter([e for e in train_part if not e.province], [e for e in train_part if e.province],
+                              k=max(k - 1, 2))
         texts = [e.text for e in test_part]
         ordered.extend(test_part)
         for name, predict in {"baseline": baseline_predict,
                               "rules": classifier_predict(Classifier()),
                               "model": model_only(model),
-                              "hybrid": classifier_predict(Classifier(model))}.items():
+                              "hybrid": classifier_predict(Classifier(model, arbiter=arbiter))}.items():
             predictions.setdefault(name, []).extend(predict(texts))
     results = {name: score(ordered, predicted).to_dict() for name, predicted in predictions.items()}
     def part(keep) -> dict:
@@ -213,48 +215,6 @@ def _scores(report: Report) -> dict:
     scores = report.to_dict()
     del scores["errors"]
     return scores
-
-
-def calibrate_bars(written: list[Example], real: list[Example], k: int = 5,
-                   bars: tuple[float, ...] = CANDIDATE_BARS, precision: float = BAR_PRECISION) -> dict:
-    """Per-label bars for labels the model gives alone, chosen by the model's own precision
-    on the province-grouped split: each label opens at the lowest bar at which, of the real
-    reasons of provinces the model never saw that it scores over the bar, at least
-    ``BAR_HITS`` carry the label and a share ``precision`` of them do; else it stays shut.
-    Not by the hybrid's grouped macro-F1: the cue rules were written reading these texts, so
-    that figure rewards shutting the model out, while the model's precision on unseen
-    provinces does not depend on what the rules read. Returns what nlp/data/bars.json holds."""
-    parts = [(train(train_part), test_part)
-             for train_part, test_part in province_splits(written, real, province_folds(real, k))]
-    ordered = [e for _, test_part in parts for e in test_part]
-    scored = [s for model, test_part in parts for s in model.scores([model_text(e.text) for e in test_part])]
-    chosen: dict[str, float] = {}
-    reached: dict[str, float] = {}
-    for label in LABELS:
-        if label == "other":  # given when nothing passes, never by a bar
-            continue
-        for bar in sorted(bars):
-            given = [label in e.labels for e, s in zip(ordered, scored) if s[label] >= bar]
-            if sum(given) >= BAR_HITS and sum(given) >= precision * len(given):
-                chosen[label], reached[label] = bar, round(sum(given) / len(given), 4)
-                break
-
-    def macro(alone: dict[str, float]) -> float:
-        predicted = []
-        for model, test_part in parts:
-            classifier = Classifier(model, model_alone=alone, model_extra=extra_bars(alone))
-            predicted.extend(classifier_predict(classifier)([e.text for e in test_part]))
-        return score(ordered, predicted).macro_f1
-
-    return {"model_alone": chosen, "model_extra": extra_bars(chosen), "precision": reached,
-            "grouped_macro_f1": {"rules_alone": macro({}), "calibrated": macro(chosen)},
-            "real_reasons": len(real), "province_groups": k}
-
-
-def write_bars(bars: dict, path: Path = BARS) -> None:
-    import json
-
-    path.write_text(json.dumps(bars, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def run_evaluation(data: Path = REASONS, holdout: Path | None = HOLDOUT, k: int = 5,

@@ -27,3 +27,7 @@ LABELS: tuple[str, ...] = tuple(LABEL_NAMES)
 # Labels that never share a text with another label (codebook rule 4, and `other`
 # meaning "none of the above").
 EXCLUSIVE = ("no_difference", "other")
+
+# Labels that state a direction, and the staff labels (which need people counted).
+DIRECTION = {"staff_increase": 1, "staff_decrease": -1, "project_increase": 1, "project_decrease": -1}
+STAFF = ("staff_increase", "staff_decrease")

@@ -176,13 +176,18 @@ def train(examples: list[Example], output_dir: Path | None = None) -> LinearMode
 def train_shipped(data: Path, output_dir: Path, use_dev: bool = False, real: Path | None = REAL) -> dict:
     """Train the model (the one that ships in nlp/model/, when ``output_dir`` is that) on
     the train split of ``data`` (or on every example with ``use_dev``) and every real
-    reason of ``real`` (read only, shipped in nlp/data/), and save it to ``output_dir``;
-    returns what was done."""
+    reason of ``real`` (read only, shipped in nlp/data/), fit the arbiter that weighs it
+    against the cue rules (nlp/decision.py) on the real reasons, and save both to
+    ``output_dir``; returns what was done."""
+    from .decision import fit_arbiter
+
     examples = load_examples(data)
     train_part, dev_part = train_dev(examples)
-    chosen = (examples if use_dev else train_part) + (
-        load_real(real) if real is not None and Path(real).exists() else [])
+    written = examples if use_dev else train_part
+    reasons = load_real(real) if real is not None and Path(real).exists() else []
     started = time.perf_counter()
-    train(chosen, output_dir)
-    return {"examples": len(chosen), "dev_held_out": 0 if use_dev else len(dev_part),
+    train(written + reasons, output_dir)
+    if reasons:  # the arbiter learns from real reasons only: without them the shipped one stays
+        fit_arbiter(written, reasons).save(output_dir)
+    return {"examples": len(written) + len(reasons), "dev_held_out": 0 if use_dev else len(dev_part),
             "seconds": round(time.perf_counter() - started, 2), "output": str(output_dir)}

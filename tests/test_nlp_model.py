@@ -8,7 +8,7 @@ import pytest
 
 from gongkai import nlp
 
-from gongkai.nlp.classifier import Classifier, load_classifier
+from gongkai.nlp.classifier import SWAP, VETO, Classifier, load_classifier
 from gongkai.nlp.errors import ModelMissing
 from gongkai.nlp.dataset import Example, load_examples, load_real, train_dev
 from gongkai.nlp.model import MODEL_DIR, LinearModel, document_weights, model_text, train
@@ -90,8 +90,8 @@ def test_broken_model_is_named(tmp_path):
     assert caught.value.kind == "model_missing" and "gongkai train" in str(caught.value)
 
 
-# Phrasings no cue rule matches (the rules alone say `other`); the model knows them, for the
-# labels the calibration opened to it (nlp/data/bars.json).
+# Phrasings no cue rule matches (the rules alone say `other`); the model knows them, and the
+# arbiter trusts it there.
 @pytest.mark.parametrize("text, label", [
     ("改在单位资金中列支", "accounting_reclass"),
     ("部分支出改在单位资金中列支", "accounting_reclass"),
@@ -103,12 +103,29 @@ def test_model_handles_wording_the_rules_do_not_know(text, label):
     assert result["spans"] == [{"start": 0, "end": len(text), "label": label}]
 
 
-def test_a_label_the_calibration_left_shut_never_comes_from_the_model_alone():
-    classifier = load_classifier()
-    assert classifier.model_alone["carryover"] > 1 >= classifier.model_alone["accounting_reclass"]
-    result = classifier.classify("结转")
-    assert result["scores"]["carryover"] >= 0.9  # the model is sure; the grouped split said not to trust it
-    assert result["labels"] == ["other"]
+def test_a_cue_label_gives_way_where_the_arbiter_is_sure_of_another():
+    """More visits received (来青学习考察的团组增加) are running costs (coding notes), though
+    调研课题增加 is a cue of project_increase: the rules alone keep the cue's label, the
+    arbiter lets it fall for the label the model is sure of (山东 2015 三公, real.jsonl)."""
+    text = "兄弟省市来青学习考察的团组增加和省,全国在青的调研课题增加"
+    assert any(e.text == text and e.labels == ("operating_costs",) for e in load_real())
+    assert Classifier().classify(text)["labels"] == ["project_increase"]
+    result = load_classifier().classify(text)
+    assert result["labels"] == ["operating_costs"]
+    assert result["scores"]["project_increase"] < VETO <= SWAP <= result["scores"]["operating_costs"]
+
+
+# New bond quota is money added in the year (nlp/data/README.md, round-4 coding conventions):
+# `unbudgeted`, a project only where one is named (福建 2019 预算调整, real.jsonl corpus-4).
+BOND = "今年在预算执行过程中,因增加地方政府债券资金等因 素,使本年预算收支与年初预算相比发生变化。"
+
+
+def test_new_bond_quota_is_money_added_in_the_year():
+    assert any(e.text == BOND and e.labels == ("unbudgeted",) for e in load_real())
+    assert Classifier().classify(BOND)["labels"] == ["unbudgeted"]
+    result = load_classifier().classify(BOND)
+    assert result["labels"] == ["unbudgeted"]
+    assert result["spans"][0]["label"] == "unbudgeted" and "债券" in BOND[result["spans"][0]["start"]:result["spans"][0]["end"]]
 
 
 def test_one_documents_many_reasons_weigh_as_the_square_root_of_their_count():
@@ -130,9 +147,6 @@ def test_one_documents_many_reasons_weigh_as_the_square_root_of_their_count():
 # Real reasons of mid-year budget adjustments (real.jsonl, corpus-4 rows: appended after every
 # cue rule was written), in which the rules find no cue.
 UNREAD = [
-    ("因增加地方政府债券资金等因 素", "unbudgeted", "福建"),
-    ("今年在预算执行过程中,因增加地方政府债券资金等因 素,使本年预算收支与年初预算相比发生变化。",
-     "unbudgeted", "福建"),
     ("受经济下行、国家节能限电、土地交易市场低迷等多重因素影响,全市财政收支压力艰巨,形势严峻",
      "fiscal_tightness", "广西"),
 ]

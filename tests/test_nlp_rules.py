@@ -7,7 +7,7 @@ import pytest
 
 from gongkai import nlp
 
-from gongkai.nlp.classifier import Classifier
+from gongkai.nlp.classifier import ADD, Classifier
 
 SAMPLES = Path(__file__).parent.parent / "samples" / "source"
 
@@ -199,12 +199,15 @@ def test_classify_many_matches_classify(shipped):
 
 
 def test_confidence_is_lowest_where_the_decision_is_closest_to_its_bar(shipped):
-    """Labels a cue decided are sure; a vague reason the model barely leaves as `other` is
-    not, and neither is a label the model alone gives: `gongkai labels review` lists those."""
+    """Labels a cue decided, unopposed, are sure; a vague reason the arbiter barely leaves as
+    `other` is not: `gongkai labels review` lists those first."""
     sure = shipped.classify("新调入及招录13人，同时厉行节约压减会议费")
-    unsure = shipped.classify("工作需要")
+    # contributions that only rise restate the line (coding notes: `other`), yet read like a
+    # pay rule: the arbiter leaves pay_policy just under its bar (江苏 部门预算, real.jsonl)
+    unsure = shipped.classify("增加离退休人员、机关事业单位养老保险、职业年金缴费等支出")
     assert sure["confidence"] > unsure["confidence"]
-    scores, bars = unsure["scores"], shipped.model_alone
+    scores = unsure["scores"]
     assert unsure["labels"] == ["other"]
-    assert unsure["confidence"] == round(min(bars[l] - scores[l] if l != "other" else scores[l] - bars[l]
-                                             for l in nlp.LABELS if bars[l] <= 1), 4)
+    assert unsure["confidence"] == round(ADD - max(scores[l] for l in nlp.LABELS if l != "other"), 4)
+    # the rules alone settle every label they give
+    assert Classifier().classify("工作需要")["confidence"] == 1.0

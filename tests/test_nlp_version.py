@@ -48,6 +48,7 @@ def test_comments_docstrings_and_layout_keep_the_fingerprint(tmp_path, module):
     ("classifier", "RULE_SCORE = 0.95", "RULE_SCORE = 0.96"),                  # a constant
     ("clauses", "start = marker.end() if marker else 0", "start = marker.start() if marker else 0"),  # logic
     ("model", "NGRAMS = (1, 4)", "NGRAMS = (1, 3)"),                               # how the model reads
+    ("decision", "float(evidence.preamble)", "float(not evidence.preamble)"),          # how rules are weighed
 ])
 def test_a_rule_or_logic_change_moves_the_fingerprint(tmp_path, module, old, new):
     source = (NLP / f"{module}.py").read_text(encoding="utf-8")
@@ -64,7 +65,6 @@ def test_version_is_stable_and_follows_the_rule_tables_in_use():
     assert Classifier().version == Classifier().version
     more = {**CUES, "austerity": CUES["austerity"] + ["勤俭办事"]}
     assert Classifier(rules=CueRules(more)).version != Classifier().version
-    assert Classifier(model_alone=0.75).version != Classifier().version
 
 
 def test_the_hybrid_version_follows_how_the_model_reads_a_text(monkeypatch):
@@ -76,3 +76,13 @@ def test_the_hybrid_version_follows_how_the_model_reads_a_text(monkeypatch):
     monkeypatch.setattr(model_module, "NGRAMS", (1, 3))  # same files, other features read
     assert Classifier(shipped.model).version != before
     assert Classifier().version == rules_alone  # the rules alone do not read the model
+
+
+def test_the_hybrid_version_follows_the_arbiters_weights():
+    from gongkai.nlp.decision import Arbiter
+
+    shipped = nlp.load_classifier()
+    weights, intercept = shipped.arbiter.weights, shipped.arbiter.intercept
+    assert Classifier(shipped.model, arbiter=Arbiter(weights, intercept)).version == shipped.version
+    refit = Arbiter(weights[:-1] + [weights[-1] + 0.01], intercept)
+    assert Classifier(shipped.model, arbiter=refit).version != shipped.version

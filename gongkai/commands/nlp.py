@@ -82,10 +82,7 @@ def train(data: str | None, output: str | None, use_dev: bool) -> None:
 @click.option("--folds", type=click.IntRange(0), default=5, show_default=True,
               help="k for k-fold cross-validation and for the province groups; 0 skips both.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full results as JSON.")
-@click.option("--calibrate", is_flag=True,
-              help="Choose the model's bar per label by its precision on the province-grouped split, write "
-                   "them to nlp/data/bars.json (under a minute), instead of evaluating.")
-def evaluate(data: str | None, real: str | None, folds: int, as_json: bool, calibrate: bool) -> None:
+def evaluate(data: str | None, real: str | None, folds: int, as_json: bool) -> None:
     """Score the classifier on the dev split, the hold-out set, the frozen unseen real
     reasons, by k-fold cross-validation and on real reasons of provinces the model never saw
     (trained per province group), beside the rules alone, the model alone and a plain
@@ -96,17 +93,10 @@ def evaluate(data: str | None, real: str | None, folds: int, as_json: bool, cali
     from pathlib import Path
 
     from gongkai import paths
-    from gongkai.nlp.dataset import load_examples, load_real
     from gongkai.nlp.errors import NlpError
-    from gongkai.nlp.evaluate import REAL, calibrate_bars, format_evaluation, run_evaluation, write_bars
+    from gongkai.nlp.evaluate import REAL, format_evaluation, run_evaluation
 
     try:
-        if calibrate:
-            bars = calibrate_bars(load_examples(Path(data) if data else paths.training_data()),
-                                  load_real(Path(real) if real else REAL), k=max(folds, 2))
-            write_bars(bars)
-            click.echo(json.dumps(bars, ensure_ascii=False, indent=1))
-            return
         results = run_evaluation(Path(data) if data else paths.training_data(), k=folds,
                                  real=Path(real) if real else REAL)
     except NlpError as error:
