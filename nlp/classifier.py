@@ -22,9 +22,9 @@ from .rules import RuleResult, apply_rules
 RULE_SCORE = 0.95  # a rule label's score when no model weighs it
 HERE = Path(__file__).parent
 # The arbiter's bars, chosen on the province-grouped split (nlp/data/README.md, "The arbiter"):
-# a label no cue gave needs ``ADD``; a cue's label falls only when the arbiter is less sure of it
-# than ``VETO`` and at least ``SWAP`` sure of a label no cue gave (新增债券 read as a project
-# where the model is sure of money added in the year).
+# a label no cue gave needs ``ADD``, or beside cue labels ``SWAP``; a cue's label falls only
+# when the arbiter is less sure of it than ``VETO`` and at least ``SWAP`` sure of a label no
+# cue gave (调研课题增加 read as a project where the visits received are running costs).
 ADD = 0.5
 VETO = 0.5
 SWAP = 0.7
@@ -118,19 +118,20 @@ class Classifier:
         # how far a cue's label is from falling: its own doubt or the other label's pull
         standing = {label: max(scores[label] - VETO, SWAP - best_free) for label in cued}
         kept = [label for label in cued if standing[label] >= 0]
-        added = [label for label in free if scores[label] >= ADD]
+        bar = SWAP if cued else ADD
+        added = [label for label in free if scores[label] >= bar]
         if not kept and scores["no_difference"] >= max([ADD] + [scores[l] for l in added]):
             labels = ["no_difference"]
         else:
             labels = sorted(kept + added, key=LABELS.index) or ["other"]
         scores["other"] = 1 - max(scores.values())
         # a withheld label is as close to coming in as its score is to its bar
-        withheld = min([ADD - scores[l] for l in free if l not in labels]
+        withheld = min([bar - scores[l] for l in free if l not in labels]
                        + [-standing[l] for l in cued if l not in labels]
                        + [ADD - scores["no_difference"]] * (not kept and labels != ["no_difference"]), default=1.0)
         margins = {label: min(standing[label] if label in standing else
-                              ADD - best_free if label == "other" else
-                              scores[label] - ADD, withheld)
+                              bar - best_free if label == "other" else
+                              scores[label] - bar, withheld)
                    for label in labels}
         return labels, scores, {label: round(max(0.0, min(margin, 1.0)), 4) for label, margin in margins.items()}
 

@@ -79,13 +79,18 @@ def test_shipped_classifier_clears_the_bar(shipped_reports, part):
 def test_train_and_evaluate_commands(tmp_path):
     data = tmp_path / "reasons.jsonl"
     data.write_text("".join(e.to_json() + "\n" for e in load_examples()[::3]), encoding="utf-8")
-    result = CliRunner().invoke(main, ["train", "--data", str(data), "--output", str(tmp_path / "m")])
-    assert result.exit_code == 0, result.output
-    assert "trained on" in result.output and (tmp_path / "m" / "features.json").exists()
     real = tmp_path / "real.jsonl"
     lines = REAL.read_text(encoding="utf-8").splitlines()
     real.write_text("\n".join(line for line in lines if json.loads(line)["province"] in
                                ("河南", "安徽")) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["train", "--data", str(data), "--real", str(real),
+                                       "--output", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    assert "trained on" in result.output and (tmp_path / "m" / "features.json").exists()
+    # the arbiter fitted on these real reasons is the one the trained classifier weighs with
+    trained = nlp.load_classifier(str(tmp_path / "m"))
+    assert trained.arbiter.path == tmp_path / "m" / "decision.json"
+    assert trained.arbiter.weights != nlp.load_classifier().arbiter.weights
     result = CliRunner().invoke(main, ["evaluate", "--data", str(data), "--real", str(real),
                                        "--folds", "2", "--json"])
     assert result.exit_code == 0, result.output

@@ -53,9 +53,13 @@ def classify(texts: tuple[str, ...], jsonl: bool, model_dir: str | None) -> None
 @click.option("--output", type=click.Path(file_okay=False), default=None,
               help="Where to save the model [default: nlp/model, the one that ships, in a checkout; "
                    "else the user's data directory, where build and classify then find it].")
+@click.option("--real", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Real reasons with their provinces, for the model and the arbiter that weighs it "
+                   "against the cue rules [default: the shipped nlp/data/real.jsonl].")
 @click.option("--all", "use_dev", is_flag=True, help="Train on the dev split too (then evaluate says less).")
-def train(data: str | None, output: str | None, use_dev: bool) -> None:
-    """Train the reason classifier's linear model from the labelled data (seeded).
+def train(data: str | None, output: str | None, real: str | None, use_dev: bool) -> None:
+    """Train the reason classifier's linear model from the labelled data and the arbiter
+    that weighs it against the cue rules from the real reasons (seeded).
 
     Example: gongkai train
     """
@@ -63,11 +67,12 @@ def train(data: str | None, output: str | None, use_dev: bool) -> None:
 
     from gongkai import paths
     from gongkai.nlp.errors import NlpError
-    from gongkai.nlp.model import train_shipped
+    from gongkai.nlp.model import REAL, train_shipped
 
     try:
         summary = train_shipped(Path(data) if data else paths.training_data(),
-                                Path(output) if output else paths.model_dir(), use_dev=use_dev)
+                                Path(output) if output else paths.model_dir(), use_dev=use_dev,
+                                real=Path(real) if real else REAL)
     except NlpError as error:
         raise click.ClickException(str(error))
     click.echo(f"trained on {summary['examples']} examples ({summary['dev_held_out']} held out "
