@@ -200,7 +200,7 @@ def _drop_named_items(result: RuleResult, text: str) -> None:
 
 # Visits the department receives (上级扶贫检查次数增加, 外地县市来航考察活动增加) bring receptions, not
 # tasks of its own: the coding notes code them as running costs, never `project_increase`.
-_RECEIVED = re.compile(r"(?:上级|外地|兄弟|外省|外市|省市|各级|(?<!往)(?<!以)(?<!未)(?<!带)来|(?<!受)(?<!达)(?<!得)(?<!收)到)[^,;:。]{0,10}(?:调研|检查|视察|考察|督察|督查|督导|学习|参观|指导)")
+_RECEIVED = re.compile(r"(?:上级(?!要求|部署|安排|文件)|外地|兄弟|外省|外市|省市|各级|(?<!往)(?<!以)(?<!未)(?<!带)来|(?<!受)(?<!达)(?<!得)(?<!收)到)[^,;:。]{0,10}(?:调研|检查|视察|考察|督察|督查|督导|学习|参观|指导)")
 
 
 def _drop_received_visits(result: RuleResult) -> None:
