@@ -159,6 +159,20 @@ OTHER_CUES = [
 USED_FOR = (r"(?:\d{4}年(?:度)?)?(?:(?:(?!结转|结余|追加|新增)[^,;:。\d]){0,8}?(?:费|经费|资金|支出))?"
             r"(?:本年度?|今年)?(?:该项|此项|本项|这些|上述)?(?:支出|资金|经费|费用)?(?:主要|全部)?用于")
 
+# A clause that names no cause (codebook rule 12): a need in general (工作需要), a normal or
+# actual change (正常增长, 据实列支), unnamed causes (其他原因, 综合因素), keeping the unit running,
+# or only the gap restated (基本支出增加). A reason made of such clauses alone is `other`.
+EMPTY_CLAUSE = (r"(?:主要|其中)?(?:是|系|由于|因为|因|为)?(?:根据|按照|依据|出于|基于|为了?满足|满足|因)?(?:"
+                r"(?:工作|业务|实际|事业发展|单位|日常|履职|发展)(?:开展|运转)?(?:的)?需(?:要|求)(?:增加|减少)?"
+                r"|(?:正常|自然)(?:增长|增加|减少|变动|波动|调整|支出)"
+                r"|据实(?:列支|结算|支出|核算|报销|安排)|按(?:照)?实际(?:支出|发生|需要|需求|情况)(?:列支|结算|支出|核算|安排)?"
+                r"|实际(?:支出|发生(?:额|数)?)(?:相应)?(?:减少|增加)?"
+                r"|(?:其他|多种|综合|多方面|客观|各种|诸多)(?:原因|因素)"
+                r"|(?:保障|保证|确保|维持)(?:了)?(?:单位|机构|机关|部门|本单位|各项工作)?(?:的)?(?:正常)?(?:运转|运行|工作开展)"
+                r"|(?:本年|今年|当年|本年度)?[^,;:。]{0,14}(?:支出|经费|费用|资金|开支|拨款|预算)(?:数)?"
+                r"(?:相应|有所|大幅|略有|较大幅度|明显)?(?:增加|减少|下降|增长|上升|降低))"
+                r"(?:所致|导致|造成的?|引起的?|等)?。?")
+
 # A staff change with no direction (codebook rule 5): the direction comes from the gap.
 STAFF_CHANGE = r"(?:人员|人事|人数)(?:变动|变化|流动|调整|异动|调动)"
 
@@ -187,6 +201,7 @@ class CueRules:
         self.other = [_compile(p) for p in OTHER_CUES]
         self.staff_change = _compile(STAFF_CHANGE)
         self.used_for = _compile(USED_FOR)
+        self.empty_clause = _compile(EMPTY_CLAUSE)
 
     def find(self, text: str, start: int = 0, end: int | None = None,
              labels: tuple[str, ...] | None = None) -> list[CueMatch]:
@@ -204,6 +219,10 @@ class CueRules:
         end = len(text) if end is None else end
         return bool(self.used_for.match(text, start, end)) or any(
             p.search(text, start, end) for p in self.other)
+
+    def names_no_cause(self, clauses: list[str]) -> bool:
+        """Every clause of the reason is empty of a cause (EMPTY_CLAUSE)."""
+        return bool(clauses) and all(self.empty_clause.fullmatch(clause) for clause in clauses)
 
     def staff_changes(self, text: str, start: int = 0, end: int | None = None) -> list[CueMatch]:
         end = len(text) if end is None else end
