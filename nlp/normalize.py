@@ -16,7 +16,6 @@ from dataclasses import dataclass
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _TIGHT = _CJK + r"0-9.%,;:()\u3001\u3002\u201c\u201d\u300a\u300b"
 _NOISE_SPACE = re.compile(rf"(?<=[{_TIGHT}])\s+(?=[{_TIGHT}])")
-_SPACE_RUN = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
