@@ -713,12 +713,11 @@ def _stated_amount(flat: str) -> float | None:
     return None
 
 
-_ENUMERATION = re.compile(r"\s*(?:[一二三四五六七八九十]是|其[一二三四五]|第[一二三四五]|[（(]?[1-9一二三四五][)）.、．])")
 # How a point is numbered, one group per style: a reason's points keep the style of its first
 # point, so a number of another style is the document's own outline ("…二是…未能开展。2.收入情况").
 _NUMBERING = re.compile(r"\s*(?:(?P<shi>[一二三四五六七八九十]是)|(?P<qi>其[一二三四五])|(?P<di>第[一二三四五])|"
-                        r"(?P<paren>[（(]\s*[1-9一二三四五])|(?P<digit>[1-9]\d?\s*[.、．](?!\d))|"
-                        r"(?P<chinese>[一二三四五六七八九十][、.．])|(?P<circled>[①-⑳]))")
+                        r"(?P<paren>[（(]\s*(?:[1-9]\d?|[一二三四五六七八九十])\s*[)）])|(?P<digit>[1-9]\d?\s*[.、．)）](?!\d))|"
+                        r"(?P<chinese>[一二三四五六七八九十][、.．)）])|(?P<circled>[①-⑳]))")
 
 
 def _numbering(text: str) -> str | None:
@@ -732,7 +731,7 @@ def _continued_reason(reason: str, following: list[_Clause]) -> list[_Clause]:
     page 23), up to the next statement; never a numbered item that makes its own comparison
     ("主要变动原因如下：" then "1.工资福利支出较上年增…")."""
     bare = reason.strip(" 。.；;：:，,")
-    if bare and not _ENUMERATION.match(bare) and not re.search(r"由以下|^以下|^如下", bare):
+    if bare and not _NUMBERING.match(bare) and not re.search(r"由以下|^以下|^如下", bare):
         return []
     taken: list[_Clause] = []
     if not bare:
@@ -747,7 +746,7 @@ def _continued_reason(reason: str, following: list[_Clause]) -> list[_Clause]:
             if _ends_sentence(clause.text):
                 break
         following = following[len(taken):]
-        if taken and not _ENUMERATION.match(taken[0].text):
+        if taken and not _NUMBERING.match(taken[0].text):
             return taken
     style = _numbering(bare) or _numbering(taken[0].text if taken else "")
     for clause in following:
@@ -758,7 +757,7 @@ def _continued_reason(reason: str, following: list[_Clause]) -> list[_Clause]:
                 or re.fullmatch(r"其中[:：]?", flat) or (clause.item and (SUBJECT_MARK.search(flat)
                                                                        or re.search(AMOUNT, flat)))):
             break
-        if bare and not _ENUMERATION.match(clause.text) and not re.match(r"\s*(?:含|包括|即|具体)", clause.text):
+        if bare and not _NUMBERING.match(clause.text) and not re.match(r"\s*(?:含|包括|即|具体)", clause.text):
             break  # a point's own detail ("含…", "包括…") goes on; other sentences do not
         taken.append(clause)
     return taken

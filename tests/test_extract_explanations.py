@@ -153,6 +153,17 @@ CASES = [
         id="enumerated-reason-keeps-points-of-its-own-style",
     ),
     pytest.param(
+        # points numbered "1)" are one style like "1.": the outline's "二、" ends them
+        "与上年相比增加20.00万元,增长10.00%。增加原因：1)人员增加。2)追加专项经费。二、收入情况。",
+        dict(change=20.0, change_pct=10.0, reason="1)人员增加。2)追加专项经费"),
+        id="enumerated-reason-with-closing-parenthesis-ends-at-the-outline",
+    ),
+    pytest.param(
+        "与上年相比增加20.00万元,增长10.00%。增加原因：一是人员增加。1.5万元用于购置设备。",
+        dict(change=20.0, change_pct=10.0, reason="一是人员增加"),
+        id="a-sum-opening-a-sentence-is-no-numbered-point",
+    ),
+    pytest.param(
         "其中，公务用车购置费 0 万元，与上年数一致；公务用车运行维护费156.60 万元，与上年数一致。",
         [dict(subject="公务用车购置费", no_difference=True), dict(subject="公务用车运行维护费", no_difference=True)],
         id="two-subjects-one-sentence",
