@@ -165,13 +165,15 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
 
 # A running-cost word in a clause whose cause is another category (timing, a project, pay…) names what
 # was paid, not why ("部分办公费用年底未支付完成", zhongzhan-2023 p.3): rule 9.
-_CAUSES_OVER_ITEMS = ("fiscal_tightness", "payment_timing", "accounting_reclass", "carryover",
+_CAUSES_OVER_ITEMS = ("staff_increase", "staff_decrease", "fiscal_tightness", "payment_timing", "accounting_reclass", "carryover",
                       "unbudgeted", "budget_estimation", "project_decrease", "project_increase",
                       "reorganization", "pay_policy")
 # A clause after 导致 / 造成 / 从而 / 故 states what followed, not why: "…招商引资项目增加导致公务接待
 # 有所增加" (鄂城 2022 三公), "因系统卡顿…,导致2024年公务用车运行维护费增加" (涪陵 2024 三公).
 _EFFECT_BEFORE = re.compile(r"(?:导致|致使|造成|从而|使得|因此|所以|故)\s*$")
 _EFFECT_START = re.compile(r"(?:因此|所以|故|相应|从而|使得|使)")
+# "公用经费相应减少", "办公费用随之增加": a running cost that followed the cause named before it.
+_EFFECT_INSIDE = re.compile(r"(?:相应|随之)(?:地)?(?:有所|大幅|略有)?(?:增加|减少|增长|下降|上升|降低|增多)")
 # A promise in the reason ("我镇将…尽力压缩开支") is not what caused the gap.
 _INTENT = re.compile(r"(?:将|拟|力争|确保|尽力|计划)")
 
@@ -200,7 +202,7 @@ _ADJUSTED = re.compile(r"预算调整|调整(?:了)?(?:年初)?预算|对(?:年�
 
 def _is_effect(text: str, clause: Clause) -> bool:
     return bool(_EFFECT_BEFORE.search(text, max(0, clause.start - 3), clause.start)
-                or _EFFECT_START.match(clause.text))
+                or _EFFECT_START.match(clause.text) or _EFFECT_INSIDE.search(clause.text))
 
 
 def _drop_named_items(result: RuleResult, text: str) -> None:

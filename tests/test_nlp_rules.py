@@ -177,6 +177,9 @@ CODEBOOK_CASES = [
     ("主要原因是加大了对乡村振兴的投入", ["project_increase"]),
     ("支出较上年增加,主要是本年开展人大代表换届选举", ["project_increase"]),
     ("主要原因是根据上级要求新增环保督察整改任务", ["project_increase"]),  # 上级要求 is no visit received
+    # two causes kept; a running cost that only followed the staff change is no cause of its own
+    ("主要是因为受疫情影响,公务接待减少,且部分项目暂停实施", ["operating_costs", "project_decrease"]),
+    ("主要原因是人员减少,公用经费相应减少", ["staff_decrease"]),
     # rule 12: a reason naming no cause
     ("保障机构正常运转", ["other"]),
     # a no-difference clause about one comparison, then the reason of another stated without a figure
