@@ -67,6 +67,16 @@ class RuleResult:
 _COMPARED = re.compile(r"比|较|相比|同比")
 
 
+# A reason that ends on the money it is about and says nothing changed ("应急公务用车及机要通信用车费用",
+# "本部门无此项支出") only says what the money is (codebook rules 10, 12).
+_MONEY_NOUN_END = re.compile(r"(?:费|费用|支出|经费|资金|开支)(?:等)?\s*[。;]?\s*$")
+
+
+def _names_the_money(result: "RuleResult", reason: str) -> bool:
+    return (set(result.hits) <= {"operating_costs"} and bool(_MONEY_NOUN_END.search(reason))
+            and not _CHANGE_WORD.search(_ZERO_FIGURE.sub("", reason)))
+
+
 def _explains_another_gap(text: str, match, start: int, substantive: list) -> bool:
     """A no-difference clause about one comparison ("比预算无增减变化") followed by a non-zero gap of
     another ("比去年增加 1.05 万元") whose reason the text gives: the reason is that gap's, not
@@ -156,7 +166,8 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
             for match in staff_changes:
                 result.add(label, clause_at(clauses, match.start))
     result.says_other = rules.says_other(text, start, end) or (
-        not result.hits and rules.names_no_cause([clause.text for clause in clauses]))
+        not result.hits and rules.names_no_cause([clause.text for clause in clauses])) or _names_the_money(
+        result, text[start:end])
     # A model-only staff or project label follows the reason's direction, or when the
     # reason states none, the gap's (as codebook rule 5 does for the rules).
     result.stated_direction = reason_direction(text[start:end]) or gap_direction(text, start)
