@@ -103,6 +103,7 @@ CODEBOOK_CASES = [
     ("按合同进度支付，部分款项未完全付清", ["payment_timing"]),
     ("项目按进度拨付，延至次年支付，同时年中调减了项目预算", ["payment_timing", "project_decrease"]),
     # rule 15 (another fund, another subject)
+    ("主要是调入资金增加", ["accounting_reclass"]),  # money moved in, not people
     ("该项资金调整至政府性基金预算安排", ["accounting_reclass"]),
     ("调整至其他城乡社区支出类款项下核算", ["accounting_reclass"]),
     ("功能科目代码调整", ["accounting_reclass"]),
