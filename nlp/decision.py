@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,9 +35,6 @@ SHARED = ("rule_beside_others", "best_other_logit", "others_fired", "direction_s
           "staff_without_people", "restated", "says_other", "clauses", "preamble", "no_difference_fired")
 C = 10.0  # inverse L2 strength; chosen on the grouped split (nlp/data/README.md, "The arbiter")
 PROVINCE_GROUPS = 5
-# A clause that states a consequence ("人员经费相应增加") or denies ("并非调资") is not a
-# cause of its own.
-_NOT_A_CAUSE = re.compile(r"相应|随之|随着|也有所|同步|^(?:不是|并非|非|没有|无|未)")
 
 
 @dataclass(frozen=True)
@@ -52,29 +48,22 @@ class Evidence:
     clauses: int
     preamble: bool  # the reason region starts after a statement of the gap (a whole sentence)
     people: bool  # the text counts people (classifier._PEOPLE): a staff label needs it
-    # Beside rule labels, the clauses none of them came from: a second cause the cues missed
-    # ("一是人员增加;二是改在单位资金中列支"), which the model reads on its own.
-    free: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, result, people: bool) -> "Evidence":
-        carried = {clause for clauses in result.hits.values() for clause in clauses}
-        free = tuple(clause.text for clause in result.clauses
-                     if clause not in carried and not _NOT_A_CAUSE.search(clause.text)) \
-            if len(result.clauses) > 1 and set(result.hits) - set(EXCLUSIVE) else ()
         return cls(frozenset(result.hits), result.says_other, frozenset(result.restated),
-                   result.stated_direction, len(result.clauses), result.region[0] > 0, people, free)
+                   result.stated_direction, len(result.clauses), result.region[0] > 0, people)
 
     def to_dict(self) -> dict:
         return {"hits": sorted(self.hits, key=LABELS.index), "says_other": self.says_other,
                 "restated": sorted(self.restated, key=LABELS.index), "direction": self.direction,
-                "clauses": self.clauses, "preamble": self.preamble, "people": self.people, "free": list(self.free)}
+                "clauses": self.clauses, "preamble": self.preamble, "people": self.people}
 
     @classmethod
     def from_dict(cls, stored: dict) -> "Evidence":
         return cls(frozenset(stored["hits"]), bool(stored["says_other"]), frozenset(stored["restated"]),
                    int(stored["direction"]), int(stored["clauses"]), bool(stored["preamble"]),
-                   bool(stored["people"]), tuple(stored["free"]))
+                   bool(stored["people"]))
 
 
 def _logit(p: float) -> float:
@@ -82,15 +71,12 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def features(evidence: Evidence, scores: dict[str, float], free: dict[str, float] | None = None):
+def features(evidence: Evidence, scores: dict[str, float]):
     """One row per weighed label: the label's own intercept, model logit and cue hit (one-hot
-    blocks), then what the rules saw around it (``SHARED``); ``free`` is the model's best
-    score of each label over the clauses no rule label came from (``Evidence.free``), taken
-    where it is higher than the whole text's."""
+    blocks), then what the rules saw around it (``SHARED``)."""
     import numpy
 
-    # a label the model finds in a clause of its own counts as found in the text
-    logits = {label: _logit(max(scores.get(label, 0.0), free[label] if free else 0.0)) for label in LABELS}
+    logits = {label: _logit(scores.get(label, 0.0)) for label in LABELS}
     fired = [label for label in evidence.hits if label not in EXCLUSIVE]
     rows = numpy.zeros((len(WEIGHED), 3 * len(WEIGHED) + len(SHARED)))
     for index, label in enumerate(WEIGHED):
@@ -118,11 +104,10 @@ class Arbiter:
         self.intercept = float(intercept)
         self.path = path
 
-    def probabilities(self, evidence: Evidence, scores: dict[str, float],
-                      free: dict[str, float] | None = None) -> dict[str, float]:
+    def probabilities(self, evidence: Evidence, scores: dict[str, float]) -> dict[str, float]:
         import numpy
 
-        logits = features(evidence, scores, free) @ numpy.asarray(self.weights) + self.intercept
+        logits = features(evidence, scores) @ numpy.asarray(self.weights) + self.intercept
         return {label: float(p) for label, p in zip(WEIGHED, 1 / (1 + numpy.exp(-logits)))}
 
     def save(self, output_dir: Path) -> Path:
@@ -175,29 +160,17 @@ def fit_arbiter(written: list, real: list, k: int = PROVINCE_GROUPS, unread: Pat
     rules = Classifier()
     evidence = [stored.get(text_key(e.text)) or rules.evidence(e.text) for e in real]
     scores: dict[int, dict[str, float]] = {}
-    free: dict[int, dict[str, float]] = {}
     position = {id(example): index for index, example in enumerate(real)}
     for train_part, test_part in province_splits(written, real, province_folds(real, k)):
-        model = train(train_part)
-        indices = [position[id(e)] for e in test_part]
-        scores.update(zip(indices, model.scores([model_text(e.text) for e in test_part])))
-        free.update(zip(indices, best_of(model, [evidence[i].free for i in indices])))
+        scored = train(train_part).scores([model_text(e.text) for e in test_part])
+        scores.update((position[id(e)], s) for e, s in zip(test_part, scored))
     rows, targets, weights = [], [], []
     weight_of = document_weights(real)
     for index, example in enumerate(real):
-        rows.append(features(evidence[index], scores[index], free[index]))
+        rows.append(features(evidence[index], scores[index]))
         targets.extend(label in example.labels for label in WEIGHED)
         weights.extend([weight_of[index]] * len(WEIGHED))
     fitted = LogisticRegression(C=C, solver="liblinear", random_state=0)
     fitted.fit(numpy.vstack(rows), numpy.asarray(targets, dtype=int), sample_weight=numpy.asarray(weights))
     return Arbiter([round(float(w), 6) for w in fitted.coef_[0]], round(float(fitted.intercept_[0]), 6))
 
-
-def best_of(model, clause_lists: list[tuple[str, ...]]) -> list[dict[str, float] | None]:
-    """Per text, the model's best score of each label over its free clauses (None: none)."""
-    scored = iter(model.scores([text for clauses in clause_lists for text in clauses]))
-    out = []
-    for clauses in clause_lists:
-        per_clause = [next(scored) for _ in clauses]
-        out.append({label: max(s[label] for s in per_clause) for label in LABELS} if per_clause else None)
-    return out
