@@ -241,6 +241,15 @@ def test_confidence_is_lowest_where_the_decision_is_closest_to_its_bar(shipped):
                                              for l in nlp.LABELS if bars[l] <= 1), 4)
 
 
+@pytest.mark.parametrize("text, wrong", [
+    ("主要是加大税收征管力度", "project_increase"),  # collecting revenue is no spending task
+    ("经党组会议审议通过,新增执法办案经费", "operating_costs"),  # the meeting only decided
+])
+def test_a_word_in_another_sense_is_no_cue(rules_only, shipped, text, wrong):
+    for classifier in (rules_only, shipped):
+        assert wrong not in classifier.classify(text)["labels"]
+
+
 def test_money_moved_in_is_not_people_coming_in(rules_only, shipped):
     """调入 of money (江苏人大 2019 预算, real.jsonl) is a move between items, not staff coming in."""
     text = "上年度列入此项的预留机动经费128.43万元本年度调入行政运行项"
