@@ -172,6 +172,9 @@ CODEBOOK_CASES = [
     # carryover: prior-year money however it is named
     ("决算数大于年初预算数,主要是年初结转和结余资金用于本年支出", ["carryover"]),
     ("动用历年结余", ["carryover"]),
+    # the boundary: last year's money used this year is carryover, money sent on to next year is timing
+    ("主要是上年未使用完的资金在本年继续使用", ["carryover"]),
+    ("使用上年结转资金,部分项目资金结转下年", ["carryover", "payment_timing"]),
     # more money for named work where no 项目 word appears
     ("决算数大于预算数的主要原因是信息化建设经费增加", ["project_increase"]),
     ("主要原因是实施农村人居环境整治工程", ["project_increase"]),
