@@ -256,7 +256,7 @@ def _version(model: TextModel | None, rules: CueRules, bars: tuple[float, float]
     if model is not None:  # how the model reads a text (nlp/model.py) decides labels too
         modules.append(sys.modules[type(model).__module__])
     tables = [repr(bars)] + [f"{label}:{pattern.pattern}" for label, pattern in rules.patterns] + [
-        p.pattern for p in (*rules.other, rules.staff_change, rules.used_for)]
+        p.pattern for p in (*rules.other, rules.staff_change, rules.used_for, rules.empty_clause)]
     files = [segment.FISCAL_DICTIONARY] + (model.files if model is not None else [])
     return f"{'hybrid' if model is not None else 'rules'}-{fingerprint(modules, tables, files)[:12]}"
 

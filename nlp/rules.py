@@ -27,7 +27,10 @@ _COMPLETION = re.compile(r"完成(?:年初)?预算(?:数)?的(\d+(?:\.\d+)?)%")
 # A gap that is not zero ("比去年增加 1.05 万元", "大于预算数"): stated after a no-difference
 # phrase in front of the reason, it is the gap the reason explains (梧州 2020 三公 说明:
 # "…比预算无增减变化,比去年增加 1.05 万元,…增加原因主要是…").
-_NONZERO_GAP = re.compile(r"(?:增加|减少|增长|下降|上升|降低|节约)了?\s*(?!0(?:\.0+)?\s*(?:万元|元|%))\d|[大小高低]于")
+# The figure may be missing ("比去年增加,增加原因主要是…", "较上年有所减少"): any change word that is
+# not negated (无增加, 或减少) and not a zero counts.
+_NONZERO_GAP = re.compile(r"(?<![无未没不或])(?:增加|减少|增长|下降|上升|降低|节约|减支|增支|超支)"
+                          r"(?!(?:\((?:减少|下降|降低)\))?了?\s*0(?:\.0+)?\s*(?:万元|元|亿元|%))|[大小高低]于")
 
 
 @dataclass
@@ -61,6 +64,25 @@ class RuleResult:
             carried.append(clause)
 
 
+_COMPARED = re.compile(r"比|较|相比|同比")
+
+
+def _explains_another_gap(text: str, match, start: int, substantive: list) -> bool:
+    """A no-difference clause about one comparison ("比预算无增减变化") followed by a non-zero gap of
+    another ("比去年增加 1.05 万元") whose reason the text gives: the reason is that gap's, not
+    no_difference's (coding note on "比预算增加 0 万元,比去年增加…"). Rule 4 still holds for a
+    reason given to the equal figures themselves ("持平的主要原因是…")."""
+    gap = _NONZERO_GAP.search(text, match.end)
+    if not gap:
+        return False
+    if gap.start() < start:
+        return True  # the gap is stated before the reason begins
+    # inside the reason only a stated comparison counts ("…一致;较上年减少,系压减…"), not a change the
+    # reason for the equal figures names ("持平的原因是严控开支,减少了会议次数")
+    return bool(_COMPARED.search(text, max(0, gap.start() - 8), gap.start())) and any(
+        m.start >= gap.end() for m in substantive)
+
+
 def gap_direction(text: str, before: int) -> int:
     """-1 when the sentence states a shortfall or a fall, +1 for an excess or a rise, 0
     when it does not say; the statement before the reason wins over the reason itself."""
@@ -91,8 +113,9 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
     clauses = split_clauses(text, start, end) or whole
     result = RuleResult(text, (start, end), clauses)
     # No-difference and zero-change statements anywhere in the sentence (rules 4, 11).
+    substantive = [m for m in rules.find(text, start, end) if m.label != "no_difference"]
     for match in rules.find(text, labels=("no_difference",)):
-        if match.end <= start and _NONZERO_GAP.search(text, match.end, start):
+        if _explains_another_gap(text, match, start, substantive):
             continue
         if _ALTERNATIVE.search(text, max(0, match.start - 12), match.start):
             continue  # a template's choice, not a statement: "决算数小于预算数(或与预算数持平)的主要原因是…"
@@ -132,7 +155,8 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
             label = "staff_decrease" if direction < 0 else "staff_increase"
             for match in staff_changes:
                 result.add(label, clause_at(clauses, match.start))
-    result.says_other = rules.says_other(text, start, end)
+    result.says_other = rules.says_other(text, start, end) or (
+        not result.hits and rules.names_no_cause([clause.text for clause in clauses]))
     # A model-only staff or project label follows the reason's direction, or when the
     # reason states none, the gap's (as codebook rule 5 does for the rules).
     result.stated_direction = reason_direction(text[start:end]) or gap_direction(text, start)
@@ -200,7 +224,7 @@ def _drop_named_items(result: RuleResult, text: str) -> None:
 
 # Visits the department receives (上级扶贫检查次数增加, 外地县市来航考察活动增加) bring receptions, not
 # tasks of its own: the coding notes code them as running costs, never `project_increase`.
-_RECEIVED = re.compile(r"(?:上级|外地|兄弟|外省|外市|省市|各级|(?<!往)(?<!以)(?<!未)(?<!带)来|(?<!受)(?<!达)(?<!得)(?<!收)到)[^,;:。]{0,10}(?:调研|检查|视察|考察|督察|督查|督导|学习|参观|指导)")
+_RECEIVED = re.compile(r"(?:上级(?!要求|部署|安排|文件)|外地|兄弟|外省|外市|省市|各级|(?<!往)(?<!以)(?<!未)(?<!带)来|(?<!受)(?<!达)(?<!得)(?<!收)到)[^,;:。]{0,10}(?:调研|检查|视察|考察|督察|督查|督导|学习|参观|指导)")
 
 
 def _drop_received_visits(result: RuleResult) -> None:
