@@ -67,6 +67,16 @@ class RuleResult:
 _COMPARED = re.compile(r"比|较|相比|同比")
 
 
+# A reason that ends on the money it is about and says nothing changed ("应急公务用车及机要通信用车费用",
+# "本部门无此项支出") only says what the money is (codebook rules 10, 12).
+_MONEY_NOUN_END = re.compile(r"(?:费|费用|支出|经费|资金|开支)(?:等)?\s*[。;]?\s*$")
+
+
+def _names_the_money(result: "RuleResult", reason: str) -> bool:
+    return (set(result.hits) <= {"operating_costs"} and bool(_MONEY_NOUN_END.search(reason))
+            and not _CHANGE_WORD.search(_ZERO_FIGURE.sub("", reason)))
+
+
 def _explains_another_gap(text: str, match, start: int, substantive: list) -> bool:
     """A no-difference clause about one comparison ("比预算无增减变化") followed by a non-zero gap of
     another ("比去年增加 1.05 万元") whose reason the text gives: the reason is that gap's, not
@@ -156,7 +166,8 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
             for match in staff_changes:
                 result.add(label, clause_at(clauses, match.start))
     result.says_other = rules.says_other(text, start, end) or (
-        not result.hits and rules.names_no_cause([clause.text for clause in clauses]))
+        not result.hits and rules.names_no_cause([clause.text for clause in clauses])) or _names_the_money(
+        result, text[start:end])
     # A model-only staff or project label follows the reason's direction, or when the
     # reason states none, the gap's (as codebook rule 5 does for the rules).
     result.stated_direction = reason_direction(text[start:end]) or gap_direction(text, start)
@@ -165,13 +176,15 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
 
 # A running-cost word in a clause whose cause is another category (timing, a project, pay…) names what
 # was paid, not why ("部分办公费用年底未支付完成", zhongzhan-2023 p.3): rule 9.
-_CAUSES_OVER_ITEMS = ("fiscal_tightness", "payment_timing", "accounting_reclass", "carryover",
+_CAUSES_OVER_ITEMS = ("staff_increase", "staff_decrease", "fiscal_tightness", "payment_timing", "accounting_reclass", "carryover",
                       "unbudgeted", "budget_estimation", "project_decrease", "project_increase",
                       "reorganization", "pay_policy")
 # A clause after 导致 / 造成 / 从而 / 故 states what followed, not why: "…招商引资项目增加导致公务接待
 # 有所增加" (鄂城 2022 三公), "因系统卡顿…,导致2024年公务用车运行维护费增加" (涪陵 2024 三公).
 _EFFECT_BEFORE = re.compile(r"(?:导致|致使|造成|从而|使得|因此|所以|故)\s*$")
 _EFFECT_START = re.compile(r"(?:因此|所以|故|相应|从而|使得|使)")
+# "公用经费相应减少", "办公费用随之增加": a running cost that followed the cause named before it.
+_EFFECT_INSIDE = re.compile(r"(?:相应|随之)(?:地)?(?:有所|大幅|略有)?(?:增加|减少|增长|下降|上升|降低|增多)")
 # A promise in the reason ("我镇将…尽力压缩开支") is not what caused the gap.
 _INTENT = re.compile(r"(?:将|拟|力争|确保|尽力|计划)")
 
@@ -200,7 +213,7 @@ _ADJUSTED = re.compile(r"预算调整|调整(?:了)?(?:年初)?预算|对(?:年�
 
 def _is_effect(text: str, clause: Clause) -> bool:
     return bool(_EFFECT_BEFORE.search(text, max(0, clause.start - 3), clause.start)
-                or _EFFECT_START.match(clause.text))
+                or _EFFECT_START.match(clause.text) or _EFFECT_INSIDE.search(clause.text))
 
 
 def _drop_named_items(result: RuleResult, text: str) -> None:

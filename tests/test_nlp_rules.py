@@ -103,6 +103,7 @@ CODEBOOK_CASES = [
     ("按合同进度支付，部分款项未完全付清", ["payment_timing"]),
     ("项目按进度拨付，延至次年支付，同时年中调减了项目预算", ["payment_timing", "project_decrease"]),
     # rule 15 (another fund, another subject)
+    ("主要是调入资金增加", ["accounting_reclass"]),  # money moved in, not people
     ("该项资金调整至政府性基金预算安排", ["accounting_reclass"]),
     ("调整至其他城乡社区支出类款项下核算", ["accounting_reclass"]),
     ("功能科目代码调整", ["accounting_reclass"]),
@@ -177,8 +178,12 @@ CODEBOOK_CASES = [
     ("主要原因是加大了对乡村振兴的投入", ["project_increase"]),
     ("支出较上年增加,主要是本年开展人大代表换届选举", ["project_increase"]),
     ("主要原因是根据上级要求新增环保督察整改任务", ["project_increase"]),  # 上级要求 is no visit received
+    # two causes kept; a running cost that only followed the staff change is no cause of its own
+    ("主要是因为受疫情影响,公务接待减少,且部分项目暂停实施", ["operating_costs", "project_decrease"]),
+    ("主要原因是人员减少,公用经费相应减少", ["staff_decrease"]),
     # rule 12: a reason naming no cause
     ("保障机构正常运转", ["other"]),
+    ("应急公务用车及机要通信用车费用", ["other"]),  # 宁夏 预算 (real.jsonl): only what the money is
     # a no-difference clause about one comparison, then the reason of another stated without a figure
     ("公务用车运行维护费支出决算比预算无增减变化,比去年增加,增加原因主要是车辆老化维修费用增加", ["operating_costs"]),
     ("2021年一般公共预算财政拨款支出决算与年初预算持平,较上年有所增加,主要是人员增加", ["staff_increase"]),
