@@ -157,6 +157,7 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
     _drop_named_items(result, text)
     _drop_moved_pay(result)
     _drop_corrected_estimate(result)
+    _drop_timing_of_carried_money(result)
     staff_changes = rules.staff_changes(text, start, end)
     staff_changes = [m for m in staff_changes if not _is_travel(text, clause_at(clauses, m.start))]
     if staff_changes and not {"staff_increase", "staff_decrease"} & result.hits.keys():
@@ -299,6 +300,22 @@ def _drop_corrected_estimate(result: RuleResult) -> None:
     clauses = result.hits.get("unbudgeted", [])
     if clauses and "budget_estimation" in result.hits and all(_ADJUSTED.search(c.text) for c in clauses):
         result.hits.pop("unbudgeted")
+
+
+# Last year's money left unspent and used this year ("上年未使用完的资金在本年继续使用") is carryover;
+# it is payment_timing only where the clause sends money on to a later year (coding note on 结转).
+_THIS_YEAR = re.compile(r"本年|今年|本年度|当年")
+_LATER_YEAR = re.compile(r"下年|次年|明年|下一年|以后年度|收回|上缴|缴回|交回|退回")
+
+
+def _drop_timing_of_carried_money(result: RuleResult) -> None:
+    carried = set(result.hits.get("carryover", []))
+    kept = [clause for clause in result.hits.get("payment_timing", [])
+            if not (clause in carried and _THIS_YEAR.search(clause.text) and not _LATER_YEAR.search(clause.text))]
+    if kept:
+        result.hits["payment_timing"] = kept
+    else:
+        result.hits.pop("payment_timing", None)
 
 
 def _names_subject(text: str, match, subject: str, clause: Clause | None) -> bool:

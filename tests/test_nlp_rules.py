@@ -172,6 +172,9 @@ CODEBOOK_CASES = [
     # carryover: prior-year money however it is named
     ("决算数大于年初预算数,主要是年初结转和结余资金用于本年支出", ["carryover"]),
     ("动用历年结余", ["carryover"]),
+    # the boundary: last year's money used this year is carryover, money sent on to next year is timing
+    ("主要是上年未使用完的资金在本年继续使用", ["carryover"]),
+    ("使用上年结转资金,部分项目资金结转下年", ["carryover", "payment_timing"]),
     # more money for named work where no 项目 word appears
     ("决算数大于预算数的主要原因是信息化建设经费增加", ["project_increase"]),
     ("主要原因是实施农村人居环境整治工程", ["project_increase"]),
@@ -239,6 +242,15 @@ def test_confidence_is_lowest_where_the_decision_is_closest_to_its_bar(shipped):
     assert unsure["labels"] == ["other"]
     assert unsure["confidence"] == round(min(bars[l] - scores[l] if l != "other" else scores[l] - bars[l]
                                              for l in nlp.LABELS if bars[l] <= 1), 4)
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("主要是加大税收征管力度", "project_increase"),  # collecting revenue is no spending task
+    ("经党组会议审议通过,新增执法办案经费", "operating_costs"),  # the meeting only decided
+])
+def test_a_word_in_another_sense_is_no_cue(rules_only, shipped, text, wrong):
+    for classifier in (rules_only, shipped):
+        assert wrong not in classifier.classify(text)["labels"]
 
 
 def test_money_moved_in_is_not_people_coming_in(rules_only, shipped):
