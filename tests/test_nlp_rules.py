@@ -184,6 +184,8 @@ CODEBOOK_CASES = [
     # two causes kept; a running cost that only followed the staff change is no cause of its own
     ("主要是因为受疫情影响,公务接待减少,且部分项目暂停实施", ["operating_costs", "project_decrease"]),
     ("主要原因是人员减少,公用经费相应减少", ["staff_decrease"]),
+    # rule 6's boundary: a grant added in the year names no work of the department's own
+    ("上级追加转移支付资金", ["unbudgeted"]),
     # rule 12: a reason naming no cause
     ("保障机构正常运转", ["other"]),
     ("应急公务用车及机要通信用车费用", ["other"]),  # 宁夏 预算 (real.jsonl): only what the money is
