@@ -186,6 +186,8 @@ CODEBOOK_CASES = [
     ("主要原因是人员减少,公用经费相应减少", ["staff_decrease"]),
     # rule 6's boundary: a grant added in the year names no work of the department's own
     ("上级追加转移支付资金", ["unbudgeted"]),
+    ("一般公共服务支出决算为120万元,比年初预算增加20万元,主要原因是年中追加人大换届选举经费;"
+     "比上年增加30万元,主要原因是人员增加。", ["project_increase", "staff_increase", "unbudgeted"]),
     # rule 12: a reason naming no cause
     ("保障机构正常运转", ["other"]),
     ("应急公务用车及机要通信用车费用", ["other"]),  # 宁夏 预算 (real.jsonl): only what the money is
