@@ -191,6 +191,7 @@ CODEBOOK_CASES = [
     # rule 12: a reason naming no cause
     ("保障机构正常运转", ["other"]),
     ("应急公务用车及机要通信用车费用", ["other"]),  # 宁夏 预算 (real.jsonl): only what the money is
+    ("人员经费工资福利及机关事业单位养老保险、职业年金缴费等增加", ["other"]),  # 江苏 法院 (real.jsonl): restated
     # a no-difference clause about one comparison, then the reason of another stated without a figure
     ("公务用车运行维护费支出决算比预算无增减变化,比去年增加,增加原因主要是车辆老化维修费用增加", ["operating_costs"]),
     ("2021年一般公共预算财政拨款支出决算与年初预算持平,较上年有所增加,主要是人员增加", ["staff_increase"]),
