@@ -184,9 +184,14 @@ CODEBOOK_CASES = [
     # two causes kept; a running cost that only followed the staff change is no cause of its own
     ("主要是因为受疫情影响,公务接待减少,且部分项目暂停实施", ["operating_costs", "project_decrease"]),
     ("主要原因是人员减少,公用经费相应减少", ["staff_decrease"]),
+    # rule 6's boundary: a grant added in the year names no work of the department's own
+    ("上级追加转移支付资金", ["unbudgeted"]),
+    ("一般公共服务支出决算为120万元,比年初预算增加20万元,主要原因是年中追加人大换届选举经费;"
+     "比上年增加30万元,主要原因是人员增加。", ["project_increase", "staff_increase", "unbudgeted"]),
     # rule 12: a reason naming no cause
     ("保障机构正常运转", ["other"]),
     ("应急公务用车及机要通信用车费用", ["other"]),  # 宁夏 预算 (real.jsonl): only what the money is
+    ("人员经费工资福利及机关事业单位养老保险、职业年金缴费等增加", ["other"]),  # 江苏 法院 (real.jsonl): restated
     # a no-difference clause about one comparison, then the reason of another stated without a figure
     ("公务用车运行维护费支出决算比预算无增减变化,比去年增加,增加原因主要是车辆老化维修费用增加", ["operating_costs"]),
     ("2021年一般公共预算财政拨款支出决算与年初预算持平,较上年有所增加,主要是人员增加", ["staff_increase"]),
