@@ -19,7 +19,7 @@ from .errors import (
 )
 from .limit import extract_with_limit
 
-EXTRACTOR_VERSION = "22"  # 8: HTML disclosures with their attached tables; 9: pages read by PDFium;
+EXTRACTOR_VERSION = "23"  # 8: HTML disclosures with their attached tables; 9: pages read by PDFium;
 # 10: statements on sections of other provinces' pages, facts of sections, 三公 findings;
 # 11: reason sentences take their subject's figures, bases named by reasons, paired figures, 万 amounts;
 # 12: spreadsheet grids read by their headers (spacer columns, split rows, titles inside), no off-page objects;
@@ -34,6 +34,8 @@ EXTRACTOR_VERSION = "22"  # 8: HTML disclosures with their attached tables; 9: p
 # 20: 受…影响 and 因… as causes like 由于 (after the figures, or opening the sentence whose comparison they explain)
 # 21: office files converted by soffice under its own address-space limit, not the worker's (fonts kept)
 # 22: one numbering pattern: points numbered "1)" keep their style; a sum ("1.5万元") is no point
+# 23: causes right after a change without a marker (为…, a clause of what was done), 解释为/解释称, an item's own
+#     change and cause after a reason is a statement of its own, items named with their year
 
 __all__ = [
     "EXTRACTOR_VERSION",

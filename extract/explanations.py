@@ -20,9 +20,9 @@ from .narrative import Paragraph
 from .subjects import heading_subject, named_before_reason, subject
 from .text import NUMBER, compact, parse_number, tidy
 from .wording import (
-    ACTUAL, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, CHANGE_WORD, COMPARISON,
-    DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, OPENING_CAUSE, RATE, REASON, SUBJECT_MARK, UP, USE, YEAR_OVER_YEAR,
-    amount_value, signed,
+    ACTUAL, AFTER_CHANGE, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, CHANGE_WORD,
+    COMPARISON, DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, OPENING_CAUSE, RATE, REASON, SUBJECT_MARK, UP, USE,
+    YEAR_OVER_YEAR, amount_value, signed,
 )
 
 # A sentence ends at 。！？, and at a half-width full stop after a word or a percentage when a
@@ -318,7 +318,10 @@ def _clauses(paragraph: Paragraph, section: str | None) -> list[_Clause]:
             clause = re.split(r"[；;]", sentence[semicolon.end():])[0]
             if COMPARISON.search(compact(clause)) or REASON.search(clause) or NO_DIFFERENCE.search(compact(clause)) \
                     or (not (REASON.search(sentence[: semicolon.start()]) or CAUSE.search(sentence[: semicolon.start()]))
-                        and (_names_own_change(clause) or CHANGE_PCT.search(compact(clause)))):
+                        and (_names_own_change(clause) or CHANGE_PCT.search(compact(clause)))) \
+                    or (_names_own_change(clause) and (CAUSE.search(clause) or AFTER_CHANGE.search(clause))):
+                # "…原因为…不再安排;公务用车购置及运行费增加23.4万元,为新增单位…": an item with its own
+                # change and cause after a reason is a statement of its own, not more of that reason
                 cuts.append(semicolon.end())
         for comma in re.finditer(r"[，,]", sentence):
             segment = sentence[max(c for c in cuts if c <= comma.start()):comma.start()]
@@ -395,15 +398,36 @@ def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | 
         if not clause.text[: match.start()].strip() and OPENING_CAUSE.match(clause.text, match.start()) \
                 and not COMPARISON.search(compact(clause.text[match.end():])):
             continue
-        if not COMPARISON.search(compact("".join(c.text for c in pending[-2:] + [clause]))) \
-                and not _names_own_change(clause.text[: match.start()]):
+        if not _compared_before(clause, pending, match.start()):
             return None  # "公务接待费减少0万元,主要是…" compares by its own change
         if USE.match(clause.text[match.end():]):
             head = compact(clause.text[: match.start()])
             if not (CHANGE.search(head) or CHANGE_PCT.search(head)):
                 continue
         return match.start(), match.end()
+    match = AFTER_CHANGE.search(clause.text)
+    if match and _compared_before(clause, pending, match.start("cause")):
+        # no figure nor another comparison to the end of its sentence (or ；clause): "…减少1.2万元,
+        # 严格控制在预算以内,较预算减少0.5万元" tells no cause after the change
+        said = compact(re.split(r"[。！？!?；;]", clause.paragraph.text[clause.offset + match.end("cause"):])[0])
+        if not (re.search(rf"{AMOUNT}|[%％]", said) or COMPARISON.search(said)):
+            return match.start("cause"), match.end("cause")
     return None
+
+
+def _compared_before(clause: _Clause, pending: list[_Clause], at: int) -> bool:
+    """Whether a reason at ``at`` in a clause follows a comparison: a base named in the clause or
+    the two before it, or an item's own change before the reason in any of its comma pieces, the
+    years printed in it left out ("2015年财政部的对外合作与交流支出减少700.82 万元,主要是…",
+    "在收入方面,中央补助减少9亿元,为…")."""
+    if COMPARISON.search(compact("".join(c.text for c in pending[-2:] + [clause]))):
+        return True
+    head = clause.text[:at]
+    if _names_own_change(head):
+        return True
+    pieces = re.split(r"(?<=[，,])", re.sub(r"\d{4}\s*年度?的?", "", head))
+    # one change only: "安排预算稳定调节基金减少53亿元、结转下年增加51亿元,主要是…" is two items' reason
+    return len(CHANGE.findall(compact(head))) == 1 and any(_names_own_change(piece) for piece in pieces)
 
 
 def _says_no_gap(clause: _Clause, pending: list[_Clause]) -> bool:

@@ -176,7 +176,8 @@ def _clean(text: str, department: str | None) -> str:
         # "公务接待费2015年年末支出", "公务车辆运行2016年预算": the subject before its year
         head = _clean(year.group(1), None) if year.group(1) else ""
         keep_head = _FIGURE_WORDS.fullmatch(year.group(2)) and _valid(head)
-        text = year.group(1) if keep_head else year.group(2)
+        # "财政部2015年的因公出国(境)费": the 的 after the year joins it, it names nothing
+        text = year.group(1) if keep_head else re.sub(r"^的(?=.{2})", "", year.group(2))
     if re.search(r"\d", text):  # "计划购置0辆公务接待费": what follows a count
         tail = re.split(r"\d[\d.,]*\s*(?:辆|个|人次|人|批次|批|台|名|项|万元|元)?", text)[-1]
         text = tail if len(tail) >= 2 else text

@@ -17,6 +17,8 @@ REASON = re.compile(
     # "减少原因原因是" (the word printed twice), "下降的主要原因都是" (one reason for every item)
     rf"(?:(?:{_GAP_WORD}|主要)的?(?:主要)?原因(?:原因)?(?:主要)?(?:都|均)?(?:是|为|在于|如下|有|系)?"
     r"|原因(?:主要)?(?:都|均)?(?:是|为|在于|如下|有|系)|原因(?=[:：])"
+    # a report quoting the department's own explanation: "该部门对此解释为,…", "情况表中解释称,…"
+    r"|解释(?:为|称)(?=[:：，,]|[\u4e00-\u9fff])"
     # "…决算小于预算数的主要情况：…" (广东): what a gap comes from, named after the gap
     r"|(?<=[于加少长降平数额])的主要情况(?=[:：])"
     # a bare 原因 opening a clause after the figures: "减少率35.22%,原因执行八项规定"
@@ -89,6 +91,16 @@ CHANGE_PCT = re.compile(rf"{CHANGE_WORD}{NUM}[%％]")
 # "较上年减少 18.50 万元（65.37%）": the percentage in brackets after the change.
 BRACKETED_PCT = re.compile(rf"{CHANGE_WORD}{AMOUNT}[（(]{NUM}[%％][)）]")
 SCALE = {"万元": 1.0, "万": 1.0, "元": 1e-4, "亿元": 1e4}
+# A cause printed right after a change with no word for "reason", in two forms only: 为 naming what
+# the change is ("增加23.4万元,为新增单位…的车辆运行费", "减少9亿元,为正常对账调整"), and a clause that
+# says what was done ("同比减少144.92万元,各部门单位贯彻落实…规定,采取措施,降低支出").  Never 为
+# after an amount that is no change ("收入382.17万元,为市本级财政当年拨付的资金" defines it) nor
+# 为 giving a share or rank ("为上年的105%", "为历年最低").
+AFTER_CHANGE = re.compile(
+    rf"{CHANGE_WORD}(?:{AMOUNT}|{NUM}[%％])[)）]?\s*[，,]\s*"
+    r"(?P<cause>(?:主要)?为(?![\d了止何]|历年|近|同期|上年|去年|全年|年初|调整|预算|决算|最|零|此|[负正](?:增长|数)|本级)"
+    r"|(?=(?:(?:各|我|本)[\u4e00-\u9fff]{0,4}?(?:单位|部门|局|委|办|院|镇|乡|街道))?(?:严格|认真|贯彻|厉行|压减|压缩|严控)))"
+)
 
 
 

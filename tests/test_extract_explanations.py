@@ -535,3 +535,63 @@ def test_a_cause_opening_a_sentence_is_never_the_reason_of_the_sentence_before()
         "年初预算税收收入267,000万元,比去年增加3290万元。受减税降费和疫情双重影响,截至10月底,区级税收收入完成"
         "202,890万元,下降11.07%,较去年同期减收25,247万元。", 1)])
     assert [(e.change, e.change_pct, e.reason) for e in found] == [(None, -11.07, "受减税降费和疫情双重影响")]
+
+
+def test_a_cause_after_the_change_named_by_为():
+    """中国残疾人联合会2013年“三公经费”预算 (中新网, copy at https://m.johnnytowncar.com/gn/2013/04-19/4745531.shtml):
+    the second item has its own change and cause ("为新增单位…"), a statement of its own, not more of the first
+    item's reason; 重庆市人民政府关于2020年决算的报告 (https://czj.cq.gov.cn/zwgk_268/fdzdgknr/ysjs/zfjs/202108/
+    t20210805_9546865.html): "主要为…" after the change.  为 after an amount that is no change defines it
+    (http://117.141.250.58:10060/wzyjsgkpt/uploadFile/upload1201/upload20220906/BA376D4490B297975A1E469C1A381661.html)."""
+    found = explanations([Paragraph(
+        "其中:因公出国(境)费减少161.92万元,原因为2012年中国残疾人艺术团临时接受国家安排的出访任务已经完成,"
+        "本年预算不再安排;公务用车购置及运行费增加23.4万元,为新增单位中国视障文化资讯中心的车辆运行费;", 1)])
+    assert [(e.subject, e.change, e.reason) for e in found] == [
+        ("因公出国(境)费", -161.92, "2012年中国残疾人艺术团临时接受国家安排的出访任务已经完成,本年预算不再安排"),
+        ("公务用车购置及运行费", 23.4, "新增单位中国视障文化资讯中心的车辆运行费")]
+    [item] = explanations([Paragraph("调出资金增加12亿元,主要为区县调出。", 1)])
+    assert (item.subject, item.change, item.reason) == ("调出资金", 120000.0, "区县调出")
+    [item] = explanations([Paragraph(
+        "1.一般公共预算财政拨款收入382.17万元,为市本级财政当年拨付的资金。较2020年度决算数减少157.86万元,下降29.2%,"
+        "主要原因:一是军休人员自然减员减少下拨相应的离退休费、生活补助及其他经费;二是2020年下拨了军休人员抚恤金74.31万元;"
+        "三是按要求压减了机构管理经费。", 1)])
+    assert item.reason.startswith("一是军休人员自然减员") and "市本级财政" not in item.reason
+
+
+def test_a_clause_of_what_was_done_right_after_the_change_is_its_cause():
+    """天山区2019年度本级“三公”经费 (http://www.xjtsq.gov.cn/info/3269/139451.htm): "同比减少144.92万元,
+    各部门单位贯彻落实…" gives the cause with no marker; a clause followed by another comparison does not."""
+    [item] = explanations([Paragraph(
+        "2019年度,天山区本级一般公共预算财政拨款三公经费支出合计585.53万元(包括基本支出和项目支出安排的经费),"
+        "同比减少144.92万元,各部门单位贯彻落实中央自治区和市委有关落实厉行节约、反对铺张浪费规定,采取措施,降低支出。", 1)])
+    assert (item.kind, item.change, item.reason) == (
+        "year_over_year", -144.92, "各部门单位贯彻落实中央自治区和市委有关落实厉行节约、反对铺张浪费规定,采取措施,降低支出")
+    assert explanations([Paragraph(
+        "2019年度,天山区本级一般公共预算财政拨款三公经费支出合计585.53万元,同比减少144.92万元,"
+        "各部门单位贯彻落实厉行节约规定,较年初预算减少20万元。", 1)]) == []
+
+
+def test_a_cause_after_the_change_of_an_item_named_with_its_year():
+    """95个中央部门2015年部门预算, 北京青年报 (https://www1.cs.com.cn/xwzx/hg/201504/t20150419_4691098.html):
+    "2015年财政部的…支出减少700.82 万元,主要是…" compares by its own change; the year is no part of it."""
+    [item] = explanations([Paragraph(
+        "2015年财政部的对外合作与交流支出减少700.82 万元,主要是2014年亚太经合组织(APEC)相关会议在中国召开,"
+        "相应安排了预算,而按照轮换机制,2015年该会议在其他成员国召开。", 1)])
+    assert (item.change, item.reason) == (
+        -700.82, "2014年亚太经合组织(APEC)相关会议在中国召开,相应安排了预算,而按照轮换机制,2015年该会议在其他成员国召开")
+
+
+def test_a_report_quoting_the_department_s_explanation():
+    """退役军人事务部2019年部门预算, 中国网 (http://news.china.com.cn/2019-04-03/content_74643617.htm): "该部门对此
+    解释为"; the same report on 财政部 2015 (https://www1.cs.com.cn/xwzx/hg/201504/t20150419_4691098.html): "其解释称"."""
+    [item] = explanations([Paragraph(
+        "但对比之下,退役军人事务部2019年“三公”经费预算比2018年增加511.04万元。该部门对此解释为,退役军人事务部为新组建"
+        "部门,2018年年初无“三公”经费预算,2018年执行中调整“三公”经费预算额度较小,难以维持新部门工作的正常开展。", 1)])
+    assert (item.subject, item.change) == ("“三公”经费", 511.04)
+    assert item.reason.startswith("退役军人事务部为新组建部门") and item.reason.endswith("难以维持新部门工作的正常开展")
+    [item] = explanations([Paragraph(
+        "财政部2015年的因公出国(境)费增加1560万元,其解释称,2015年是亚洲基础设施投资银行、金砖国家新开发银行筹备成立的"
+        "关键之年,赴外协商谈判工作任务增加,因此相应增加出国经费预算。", 1)])
+    assert (item.subject, item.change, item.reason) == (
+        "因公出国(境)费", 1560.0, "2015年是亚洲基础设施投资银行、金砖国家新开发银行筹备成立的关键之年,赴外协商谈判工作任务增加,"
+        "因此相应增加出国经费预算")

@@ -186,6 +186,8 @@ CODEBOOK_CASES = [
     ("主要原因是人员减少,公用经费相应减少", ["staff_decrease"]),
     # rule 6's boundary: a grant added in the year names no work of the department's own
     ("上级追加转移支付资金", ["unbudgeted"]),
+    ("2020年新增了605.99万元政府性基金预算财政拨款-抗疫特别国债资金,主要用于保健院住院楼项目建设购置设备",
+     ["project_increase"]),  # 梧州 (real.jsonl): the money names its work
     ("一般公共服务支出决算为120万元,比年初预算增加20万元,主要原因是年中追加人大换届选举经费;"
      "比上年增加30万元,主要原因是人员增加。", ["project_increase", "staff_increase", "unbudgeted"]),
     # rule 12: a reason naming no cause
