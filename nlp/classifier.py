@@ -192,10 +192,7 @@ def _bond_quota(result: RuleResult) -> None:
         result.add("unbudgeted", clause)
     kept = [clause for clause in result.hits.get("project_increase", [])
             if clause not in bonds or _NAMES_PROJECT.search(clause.text)]
-    if kept:
-        result.hits["project_increase"] = kept
-    else:
-        result.hits.pop("project_increase", None)
+    result.keep("project_increase", kept)
 
 
 def _best_clause(label: str, result: RuleResult, clause_scores: list[dict] | None) -> Clause:

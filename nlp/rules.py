@@ -63,6 +63,13 @@ class RuleResult:
         if clause not in carried:
             carried.append(clause)
 
+    def keep(self, label: str, clauses: list[Clause]) -> None:
+        """Keep only ``clauses`` as the label's carriers: a label left with none is dropped."""
+        if clauses:
+            self.hits[label] = clauses
+        else:
+            self.hits.pop(label, None)
+
 
 _COMPARED = re.compile(r"比|较|相比|同比")
 
@@ -230,10 +237,7 @@ def _drop_named_items(result: RuleResult, text: str) -> None:
             and (clause not in causes
                  or (clause in result.standalone_items and clause not in projects
                      and clause not in result.subject_items))]
-    if kept:
-        result.hits["operating_costs"] = kept
-    else:
-        result.hits.pop("operating_costs", None)
+    result.keep("operating_costs", kept)
 
 
 # Visits the department receives (上级扶贫检查次数增加, 外地县市来航考察活动增加) bring receptions, not
@@ -243,10 +247,7 @@ _RECEIVED = re.compile(r"(?:上级(?!要求|部署|安排|文件)|外地|兄弟|
 
 def _drop_received_visits(result: RuleResult) -> None:
     kept = [clause for clause in result.hits.get("project_increase", []) if not _RECEIVED.search(clause.text)]
-    if kept:
-        result.hits["project_increase"] = kept
-    else:
-        result.hits.pop("project_increase", None)
+    result.keep("project_increase", kept)
 
 
 # Staff cues among visitors and trips count guests, not the department's people (coding notes:
@@ -262,10 +263,7 @@ def _is_travel(text: str, clause: Clause | None) -> bool:
 def _drop_visitor_staff(result: RuleResult, text: str) -> None:
     for label in ("staff_increase", "staff_decrease"):
         kept = [clause for clause in result.hits.get(label, []) if not _is_travel(text, clause)]
-        if kept:
-            result.hits[label] = kept
-        else:
-            result.hits.pop(label, None)
+        result.keep(label, kept)
 
 
 # Money moved from one item to another ("从会议费预算中调减403.75万元用于培训费开支") is booked
@@ -277,10 +275,7 @@ def _drop_moved_cuts(result: RuleResult) -> None:
     moved = set(result.hits.get("accounting_reclass", []))
     kept = [clause for clause in result.hits.get("project_decrease", [])
             if not (clause in moved and _MOVED.search(clause.text))]
-    if kept:
-        result.hits["project_decrease"] = kept
-    else:
-        result.hits.pop("project_decrease", None)
+    result.keep("project_decrease", kept)
 
 
 def _drop_moved_pay(result: RuleResult) -> None:
@@ -289,10 +284,7 @@ def _drop_moved_pay(result: RuleResult) -> None:
              if clause not in result.pay_rules and clause in result.hits.get("accounting_reclass", [])
              and _SCOPE.search(clause.text)]
     kept = [clause for clause in result.hits.get("pay_policy", []) if clause not in moved]
-    if kept:
-        result.hits["pay_policy"] = kept
-    else:
-        result.hits.pop("pay_policy", None)
+    result.keep("pay_policy", kept)
 
 
 def _drop_corrected_estimate(result: RuleResult) -> None:
@@ -312,10 +304,7 @@ def _drop_timing_of_carried_money(result: RuleResult) -> None:
     carried = set(result.hits.get("carryover", []))
     kept = [clause for clause in result.hits.get("payment_timing", [])
             if not (clause in carried and _THIS_YEAR.search(clause.text) and not _LATER_YEAR.search(clause.text))]
-    if kept:
-        result.hits["payment_timing"] = kept
-    else:
-        result.hits.pop("payment_timing", None)
+    result.keep("payment_timing", kept)
 
 
 def _names_subject(text: str, match, subject: str, clause: Clause | None) -> bool:
