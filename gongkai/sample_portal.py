@@ -39,10 +39,21 @@ def serve_directory(root: Path = PORTAL_DIR, host: str = "127.0.0.1", port: int 
         if not fallback_to_free_port:
             raise
         server = ThreadingHTTPServer((host, 0), handler)
+    with running(server) as url:
+        yield url
+
+
+@contextmanager
+def running(server: ThreadingHTTPServer) -> Iterator[str]:
+    """Serve with ``server`` in a daemon thread until the block ends; yields its base URL
+    (ending in /). Request threads are daemons too, so a client that hangs cannot hold the
+    process open."""
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    host, port = server.server_address[:2]
     try:
-        yield f"http://{host}:{server.server_address[1]}/"
+        yield f"http://{host}:{port}/"
     finally:
         server.shutdown()
         server.server_close()

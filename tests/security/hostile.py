@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -20,6 +19,7 @@ from handmade import pdf
 from test_publish_records import build_archive
 
 from gongkai.archive import Archive
+from gongkai.sample_portal import running
 
 MB = 1 << 20
 GIB = 1 << 30
@@ -201,12 +201,6 @@ class HostilePortal(BaseHTTPRequestHandler):
 def hostile_portal(bodies: dict[str, bytes], size_cap: int, page_cap: int):
     """The hostile portal on 127.0.0.1, a port the OS picks; yields its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), HostilePortal)
-    server.daemon_threads = True
     server.bodies, server.size_cap, server.page_cap = bodies, size_cap, page_cap
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(server) as url:
+        yield url.rstrip("/")
