@@ -43,10 +43,12 @@ C = 4.0  # inverse L2 strength
 SEED = 0
 
 
-# A document's own figures: a sum of money, a year, a percentage, any number of two digits or
-# more. The model reads them as placeholders (a zero stays a zero: "预算为0万元" is no gap).
-_YEAR = re.compile(r"(?:19|20)\d\d\s*(?=年)")
-_FIGURE = re.compile(r"\d+(?:\.\d+)?(?=\s*(?:万元|亿元|千元|元|万|%))|\d{2,}(?:\.\d+)?")
+# A document's own figures: a year, a sum of money (1,264元 too), a percentage, any number of
+# two digits or more. The model reads them as placeholders: 年, #元, #%, # (a zero stays a
+# zero: "预算为0万元" is no gap).
+_YEAR = re.compile(r"(?:19|20)\d\d\s*(?:年度|年)")
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_FIGURE = re.compile(rf"({_NUMBER})\s*(万元|亿元|千元|元|万|%)|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{2,}}(?:\.\d+)?")
 _ZERO = re.compile(r"0+(?:\.0+)?")
 
 
@@ -57,8 +59,15 @@ def model_text(text: str) -> str:
 def figures_masked(text: str) -> str:
     """``text`` with its figures as ``#``, so that the model learns cause words, not the
     amounts and years of the documents it was trained on."""
-    text = _YEAR.sub("", text)
-    return _FIGURE.sub(lambda figure: "0" if _ZERO.fullmatch(figure.group()) else "#", text)
+    return _FIGURE.sub(_placeholder, _YEAR.sub("年", text))
+
+
+def _placeholder(figure: re.Match) -> str:
+    number, unit = figure.group(1, 2)
+    if unit is None:
+        return "#"
+    unit = "%" if unit == "%" else "元"
+    return ("0" if _ZERO.fullmatch(number) else "#") + unit
 
 
 def features(text: str) -> tuple[Counter, Counter]:
