@@ -192,9 +192,9 @@ def province_evaluation(written: list[Example], real: list[Example], k: int = 5)
 
 
 def _origin(example: Example) -> str:
-    """``frozen-1`` for the rows of a frozen set read in error analysis, ``corpus-4``, ``corpus-5``
-    and ``corpus-6`` for the rows added after the cue rules were written (each measured before it
-    was added: the proxy for unread wording), ``collected`` otherwise."""
+    """``frozen-1`` for the rows of a frozen set read in error analysis, ``corpus-4``, ``corpus-5`` and
+    ``corpus-6`` for the rows added after the cue rules were written (measured before anybody reads
+    their misses: the proxy for unread wording), ``collected`` otherwise."""
     return example.origin.split(" ")[0] if example.origin else "collected"
 
 
