@@ -18,7 +18,7 @@ from .cues import CueRules
 from .decision import DECISION, Arbiter, Evidence
 from .labels import DIRECTION, EXCLUSIVE, LABELS, STAFF
 from .normalize import Normalized, normalize
-from .rules import RuleResult, apply_rules
+from .rules import RuleResult, apply_rules, bond_only
 
 RULE_SCORE = 0.95  # a rule label's score when no model weighs it
 HERE = Path(__file__).parent
@@ -31,15 +31,6 @@ ADD = 0.5
 # may not read one into "人员经费增加" or "人员工资福利支出增加" (江苏 部门预算 2017–2019).
 _PEOPLE = re.compile(r"\d+\s*(?:人|名)|人数|编制|在编|在职|增人|减员|自然减员|调入|调出|调离|招录|招聘|"
                      r"遴选|新进|退休\d|退休(?:人员)?(?:增加|减少)|人员(?:增加|减少|变化|变动|调整|流动)|离职|去世")
-# In-year bond quota (新增…债券, 债券资金) is money added in the year: `unbudgeted` (nlp/data/
-# README.md, round-4 coding conventions); `project_increase` too only where the clause names a
-# project (codebook rule 6), never for the bond alone.
-_BOND_QUOTA = re.compile(r"(?:新增|增加|发行|下达|安排|追加|争取|转贷)[^,;:。]{0,12}债券|债券(?:资金|额度|限额)")
-_NAMES_PROJECT = re.compile(r"项目|工程")
-# Bond money that came late (新增一般债券发行较上年后移) is timing, and less bond quota is no
-# money added (codebook coding notes: `other`).
-_LATE = re.compile(r"后移|延后|推迟|延迟|滞后|较晚|偏晚|未到位|未下达|未发行|减少|下降|调减|压减|缩减")
-_NEGATED = re.compile(r"(?:无|未|没有|并非|不是)[^,;:。]{0,4}$")
 
 MODEL_DIR = HERE / "model"  # the same directory nlp.model.train_shipped writes
 
@@ -90,9 +81,7 @@ class Classifier:
         return Evidence.of(result, bool(_PEOPLE.search(result.text)))
 
     def _rules(self, text: str) -> RuleResult:
-        result = apply_rules(text, self.rules)
-        _bond_quota(result)
-        return result
+        return apply_rules(text, self.rules)
 
     def _scores(self, texts: list[str]) -> list[dict[str, float]]:
         if self.model is None or not texts:
@@ -135,7 +124,7 @@ class Classifier:
         ("支出用途详见项目说明" is no project cut), bond quota alone is no project."""
         return (label not in result.restated and (label in STAFF) <= people
                 and (label not in DIRECTION or DIRECTION[label] * result.stated_direction > 0)
-                and not (label == "project_increase" and _bond_only(result)))
+                and not (label == "project_increase" and bond_only(result)))
 
     def _clause_scores(self, found: list[RuleResult], decided: list) -> dict[int, list[dict]]:
         """Model scores per clause, only for texts where a label came from the model alone
@@ -175,24 +164,6 @@ class Classifier:
 def shipped_arbiter(model_dir: Path = MODEL_DIR) -> Arbiter:
     """The arbiter `gongkai train` fitted beside the model (nlp/model/decision.json)."""
     return Arbiter.load(Path(model_dir) / DECISION)
-
-
-def _bond_only(result: RuleResult) -> bool:
-    """The reason speaks of new bond quota and names no project."""
-    reason = result.text[result.region[0]:result.region[1]]
-    return bool(_BOND_QUOTA.search(reason)) and not _NAMES_PROJECT.search(reason) and not _LATE.search(reason)
-
-
-def _bond_quota(result: RuleResult) -> None:
-    """New bond quota in a clause of the reason is `unbudgeted`; it is a project only where
-    the clause names one."""
-    bonds = [clause for clause in result.clauses if (match := _BOND_QUOTA.search(clause.text))
-             and not _NEGATED.search(clause.text, 0, match.start()) and not _LATE.search(clause.text)]
-    for clause in bonds:
-        result.add("unbudgeted", clause)
-    kept = [clause for clause in result.hits.get("project_increase", [])
-            if clause not in bonds or _NAMES_PROJECT.search(clause.text)]
-    result.keep("project_increase", kept)
 
 
 def _best_clause(label: str, result: RuleResult, clause_scores: list[dict] | None) -> Clause:

@@ -1,9 +1,9 @@
 """Cue rules from the codebook: phrases that, read in the reason, name a category.
 
-Patterns are written against normalized text (NFKC: ascii , ; : ( )). Two shorthands keep
-them readable: ``…`` is a short gap (up to 4 characters, no punctuation, no negator) and
+Patterns are written against normalized text (NFKC: ascii , ; : ( )). Three shorthands keep
+them readable: ``…`` is a short gap (up to 4 characters, no punctuation, no negator),
 ``~`` is a gap for staff cues that also refuses money words, so that 人员经费增加 (a
-restated gap, codebook rule 2) is not 人员增加. A cue preceded by a negator (无, 未, 没有,
+restated gap, codebook rule 2) is not 人员增加, and ``¤`` is the bond word (BOND). A cue preceded by a negator (无, 未, 没有,
 并非 …) does not count: "没有新增人员" is not staff_increase.
 """
 
@@ -13,6 +13,16 @@ import re
 from dataclasses import dataclass
 
 _GAP = r"[^,;:。无未没不非]{0,4}"
+# Bond quota added in the year (新增…债券, 债券资金) is `unbudgeted`, and a project only where the
+# clause names one (codebook rule 6 and coding notes). The convention's words live here:
+# rules._bond_quota applies BOND_QUOTA per clause (not negated, not late or less), and the
+# project cues refuse to read through the bond word (``¤`` below), so that 新增专项债券 is no
+# 新增专项 and bond money alone is never a project.
+BOND = "债"
+BOND_QUOTA = rf"(?:新增|增加|发行|下达|安排|追加|争取|申请|转贷)[^,;:。]{{0,12}}{BOND}券|{BOND}券(?:资金|额度|限额)"
+# Bond money that came late (新增一般债券发行较上年后移) is timing, and less bond quota is no money
+# added (coding notes: `other`).
+BOND_LATE = r"后移|延后|推迟|延迟|滞后|较晚|偏晚|未到位|未下达|未发行|减少|下降|调减|压减|缩减"
 _STAFF_GAP = r"(?:(?!经费|支出|工资|费用|资金|保险|开支|成本|津贴|补贴|福利|公积金|预算|培训)[^,;:。无未没不非]){0,6}"
 
 # label → patterns. Order inside a label does not matter; every match counts.
@@ -93,17 +103,17 @@ CUES: dict[str, list[str]] = {
         r"(?:工程量|工作量|建设任务|工作任务|业务量)(?:相应|有所|大幅|明显)?(?:减少|下降|降低)",
     ],
     "project_increase": [
-        r"新增(?:了)?(?:(?!债)[^,;:。人]){0,10}(?:项目|专项(?!债)|任务|工作经费|业务经费|运维费|运行维护费|平台|系统)", r"项目…(?:支出|经费|资金)?…(?:增加|增长|上升|增多)", r"新建…项目",
-        r"(?:增加|新上|新设|新开)(?:了)?[^,;:。、元无未没不非]{0,10}项目", r"建设项目(?!…(?:完成|完工|结束|减少|竣工))", r"(?:增加|新增)(?:了)?[^,;:。无未没不非]{0,10}建设(?:支出|经费|项目|投入)", r"专项(?:经费|资金)?(?:增加|增长)", r"(?:追加|调增|年中新增|年中安排)(?:(?!转移支付|补助|债)[^,;:。]){0,12}(?:项目|专项(?!补助|转移支付|债)|任务)",
+        r"新增(?:了)?(?:(?!¤)[^,;:。人]){0,10}(?:项目|专项(?!¤)|任务|工作经费|业务经费|运维费|运行维护费|平台|系统)", r"项目…(?:支出|经费|资金)?…(?:增加|增长|上升|增多)", r"新建…项目",
+        r"(?:增加|新上|新设|新开)(?:了)?[^,;:。、元无未没不非]{0,10}项目", r"建设项目(?!…(?:完成|完工|结束|减少|竣工))", r"(?:增加|新增)(?:了)?[^,;:。无未没不非]{0,10}建设(?:支出|经费|项目|投入)", r"专项(?:经费|资金)?(?:增加|增长)", r"(?:追加|调增|年中新增|年中安排)(?:(?!转移支付|补助|¤)[^,;:。]){0,12}(?:项目|专项(?!补助|转移支付|¤)|任务)",
         r"新(?:增|开展)(?:了)?[^,;:。人]{0,8}工作(?!人员)", r"(?<!上年)(?<!去年)(?<!上年度)承担(?:了)?[^,;:。无未没不非]{0,10}(?:任务|工作)", r"(?<!用于)开展(?:了)?(?![^,;:。]{0,4}日常)(?![^,;:。]{0,12}(?:公务用车|公车|车辆))[^,;:。]{0,12}(?:工作|行动|活动|专项|普查|整治|创建)", r"(?<!上年)(?<!去年)(?:承接|承办|举办)(?:了)?(?![^,;:。]{0,10}职能)", r"(?<!培训)任务[^,;:。]{0,8}(?:增加|增多)", r"(?<!公务)(?<!接待)(?:业务|工作|活动)(?:量|任务|次数|场次)?(?:[、和及](?:活动|工作|业务))?(?:相应|有所|明显|大幅|相对)?(?:增加|增多|加大)",
-        r"(?:调研|检查|督查|督导|巡视|巡察|视察|课题|监测|检测)[^,;:。]{0,6}(?:增加|增多)", r"(?:调研|检查|督查|普查|整治|专项)工作(?:的)?(?:开展|增加|增多)", r"加大(?:(?!征|税|收入|清缴|催缴|清欠)[^,;:。]){0,8}力度", r"招商引资", r"(?:临时|年中|上级)[^,;:。]{0,6}下达[^,;:。]{0,10}(?:任务|项目|专项)", r"专项[^,;:。]{0,6}追加", r"(?:新增|增加)(?:了)?(?:(?!人员|人数)[^,;:。、元]){0,24}专项(?:经费|资金)", r"新增(?:了)?(?:(?!债)[^,;:。人]){0,12}(?:专项|衔接|工作|业务|建设|项目)资金", r"(?:业务|办案|审判|专项|援藏|援疆|援青|扶贫)(?:经)?费[^,;:。]{0,10}(?:预算)?(?:安排)?(?:的)?(?:增加|增长)", r"增加(?:了)?[^,;:。]{0,10}(?:专项|业务|办案)(?:经)?费", r"(?:追加|年中新增)(?:了)?(?:(?!预算|并|及|和|转移支付|补助|债|直达|人员|人数|人头)[^,;:。]){2,12}(?:经费|资金)",
+        r"(?:调研|检查|督查|督导|巡视|巡察|视察|课题|监测|检测)[^,;:。]{0,6}(?:增加|增多)", r"(?:调研|检查|督查|普查|整治|专项)工作(?:的)?(?:开展|增加|增多)", r"加大(?:(?!征|税|收入|清缴|催缴|清欠)[^,;:。]){0,8}力度", r"招商引资", r"(?:临时|年中|上级)[^,;:。]{0,6}下达[^,;:。]{0,10}(?:任务|项目|专项)", r"专项[^,;:。]{0,6}追加", r"(?:新增|增加)(?:了)?(?:(?!人员|人数)[^,;:。、元]){0,24}专项(?:经费|资金)", r"新增(?:了)?(?:(?!¤)[^,;:。人]){0,12}(?:专项|衔接|工作|业务|建设|项目)资金", r"(?:业务|办案|审判|专项|援藏|援疆|援青|扶贫)(?:经)?费[^,;:。]{0,10}(?:预算)?(?:安排)?(?:的)?(?:增加|增长)", r"增加(?:了)?[^,;:。]{0,10}(?:专项|业务|办案)(?:经)?费", r"(?:追加|年中新增)(?:了)?(?:(?!预算|并|及|和|转移支付|补助|¤|直达|人员|人数|人头)[^,;:。]){2,12}(?:经费|资金)",
         # More money for named work where no 项目 word appears (codebook: new tasks, extra project
         # money; coding note: more work named as the cause): 信息化建设经费增加, 实施…工程, 加大…投入.
         r"(?:工作|业务|信息化|执法|执勤|维稳|防控|防疫|普查|选举|换届|宣传|课题|督查|巡察|整治|整改|创建|建设)(?:工作)?(?:经费|资金|投入)(?:预算)?(?:安排)?(?:相应|有所|大幅|较大幅度|明显)?(?:增加|增长|增多|提高|加大)",
         r"(?<!上年)(?<!去年)(?<!上年度)(?:实施|推进|启动|组织实施)(?:了)?(?:(?!日常|运转|公务)[^,;:。]){0,14}(?:工程|计划|行动|战略|改造|建设|创建|工作)(?![^,;:。]{0,6}(?:完成|结束|完工|竣工|减少))",
         r"(?:加大|增加|加强)(?:了)?(?:对)?(?:(?!人员|公用|办公)[^,;:。]){0,12}(?:投入|支持力度|保障力度)", r"(?:本年|今年|本年度)开展(?:了)?[^,;:。]{0,14}(?:选举|普查|创建|评估|调查)",
         r"(?:新增|增加)(?:了)?[^,;:。人]{0,12}(?:工作|业务)(?:任务|内容|职责)",
-        r"新增(?:了)?(?:(?!人员|公用|日常|办公|运转|债|转移支付|补助|补贴)[^,;:。人]){2,10}经费",
+        r"新增(?:了)?(?:(?!人员|公用|日常|办公|运转|¤|转移支付|补助|补贴)[^,;:。人]){2,10}经费",
         r"(?:新增|追加|增加)(?:了)?[^,;:。]{0,30}(?:资金|经费),?(?:主要)?用于[^,;:。]{0,16}(?:项目|工程|建设)",
     ],
     "unbudgeted": [
@@ -184,12 +194,15 @@ EMPTY_CLAUSE = (r"(?:主要|其中)?(?:是|系|由于|因为|因|为)?(?:根据|
 # A staff change with no direction (codebook rule 5): the direction comes from the gap.
 STAFF_CHANGE = r"(?:人员|人事|人数)(?:变动|变化|流动|调整|异动|调动)"
 
+# The one negation check of the rules (cue matches, staff changes, bond quota): a negator right
+# before the cue, one character between at most. A wider gap reads a negator that belongs to a
+# word before the cue ("因无预算追加…" is 追加, not its negation).
 _NEGATED = re.compile(r"(?:无|未|没有|并非|不是|不属于|(?<!除)非(?!税)|不涉及|未发生)[^,;:。]?$")
 _RESTATED = re.compile(r"^[^,;:。]{0,12}(?:支出|费用|经费|开支|费)[^,;:。]{0,2}(?:减少|增加|下降|增长|相应)")
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern.replace("…", _GAP).replace("~", _STAFF_GAP))
+    return re.compile(pattern.replace("…", _GAP).replace("~", _STAFF_GAP).replace("¤", BOND))
 
 
 @dataclass(frozen=True)
@@ -219,7 +232,7 @@ class CueRules:
             if labels is not None and label not in labels:
                 continue
             for match in pattern.finditer(text, start, end):
-                if not _NEGATED.search(text, max(start, match.start() - 6), match.start()):
+                if not negated(text, match.start(), start):
                     found.append(CueMatch(label, match.start(), match.end()))
         return found
 
@@ -237,8 +250,14 @@ class CueRules:
         return [
             CueMatch("staff_change", m.start(), m.end())
             for m in self.staff_change.finditer(text, start, end)
-            if not _NEGATED.search(text, max(start, m.start() - 6), m.start())
+            if not negated(text, m.start(), start)
         ]
+
+
+def negated(text: str, at: int, start: int = 0) -> bool:
+    """A negator just before ``at`` (one character between at most, none before ``start``):
+    "没有新增人员", "并非人员增加", "未新增债券" state that the cue did not happen."""
+    return bool(_NEGATED.search(text, max(start, at - 6), at))
 
 
 def is_restatement(clause: str) -> bool:

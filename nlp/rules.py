@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .clauses import Clause, clause_at, reason_region, split_clauses
-from .cues import CueRules, is_restatement
+from .cues import BOND_LATE, BOND_QUOTA, CueRules, is_restatement, negated
 
 _LESS = re.compile(r"小于|低于|少于|减少|下降|降低|节约|结余|未完成|减支")
 _MORE = re.compile(r"大于|高于|多于|超过|超出|增加|增长|上升|超支|增支")
@@ -179,6 +179,7 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
     # A model-only staff or project label follows the reason's direction, or when the
     # reason states none, the gap's (as codebook rule 5 does for the rules).
     result.stated_direction = reason_direction(text[start:end]) or gap_direction(text, start)
+    _bond_quota(result)
     return result
 
 
@@ -314,3 +315,28 @@ def _names_subject(text: str, match, subject: str, clause: Clause | None) -> boo
     if clause and _SUBJECT_OF_REASON.match(text, match.end, clause.end):
         return True  # "公用经费减少是由于压减一般性支出": the item is what the reason explains
     return bool(clause) and word in subject and is_restatement(clause.text)
+
+
+# Bond quota added in the year (cues.BOND_QUOTA, where the convention is written down).
+_BOND_QUOTA = re.compile(BOND_QUOTA)
+_BOND_LATE = re.compile(BOND_LATE)
+_NAMES_PROJECT = re.compile(r"项目|工程")
+
+
+def _bond_quota(result: RuleResult) -> None:
+    """New bond quota in a clause of the reason is `unbudgeted`; it is a project only where
+    the clause names one."""
+    bonds = [clause for clause in result.clauses if (match := _BOND_QUOTA.search(clause.text))
+             and not negated(clause.text, match.start()) and not _BOND_LATE.search(clause.text)]
+    for clause in bonds:
+        result.add("unbudgeted", clause)
+    kept = [clause for clause in result.hits.get("project_increase", [])
+            if clause not in bonds or _NAMES_PROJECT.search(clause.text)]
+    result.keep("project_increase", kept)
+
+
+def bond_only(result: RuleResult) -> bool:
+    """The reason speaks of new bond quota and names no project: the model may not read a
+    project into it either."""
+    reason = result.text[result.region[0]:result.region[1]]
+    return bool(_BOND_QUOTA.search(reason)) and not _NAMES_PROJECT.search(reason) and not _BOND_LATE.search(reason)

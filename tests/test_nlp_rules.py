@@ -270,3 +270,15 @@ def test_money_moved_in_is_not_people_coming_in(rules_only, shipped):
         labels = classifier.classify(text)["labels"]
         assert "accounting_reclass" in labels and "staff_increase" not in labels
 
+
+
+# Bond quota (cues.BOND_QUOTA, applied per clause by rules._bond_quota): money added in the year,
+# `unbudgeted`, and no project unless one is named; negated, or late or less, it is neither.
+@pytest.mark.parametrize("text, expected", [
+    ("主要是新增地方政府一般债券", ["unbudgeted"]),
+    ("新增专项债券资金", ["unbudgeted"]),  # 专项 of a bond is no 新增专项 (project)
+    ("今年未申请新增债券", ["other"]),
+    ("新增一般债券发行较上年后移", ["other"]),
+])
+def test_bond_quota_is_money_added_in_the_year(rules_only, text, expected):
+    assert rules_only.classify(text)["labels"] == expected
