@@ -165,6 +165,7 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
     _drop_moved_pay(result)
     _drop_corrected_estimate(result)
     _drop_timing_of_carried_money(result)
+    _drop_revenue_line(result, text)
     staff_changes = rules.staff_changes(text, start, end)
     staff_changes = [m for m in staff_changes if not _is_travel(text, clause_at(clauses, m.start))]
     if staff_changes and not {"staff_increase", "staff_decrease"} & result.hits.keys():
@@ -306,6 +307,22 @@ def _drop_timing_of_carried_money(result: RuleResult) -> None:
     kept = [clause for clause in result.hits.get("payment_timing", [])
             if not (clause in carried and _THIS_YEAR.search(clause.text) and not _LATER_YEAR.search(clause.text))]
     result.keep("payment_timing", kept)
+
+
+# A revenue line's own fall (税收收入下降, 收入短收) explains the revenue, not what the treasury could
+# give: `other` (coding note on revenue lines). It is fiscal_tightness where the sentence is about
+# spending, or the reason names the spending it held down (以收定支, 相应压减支出).
+_REVENUE_FALL = re.compile(r"收入|减收|短收")
+_TREASURY_STRAIN = re.compile(r"紧张|财力|压力|困难|矛盾|缺口|不足|短缺|吃紧|艰巨|严峻|紧平衡|收不抵支|以收定支|支出|拨款|经费")
+
+
+def _drop_revenue_line(result: RuleResult, text: str) -> None:
+    subject = text[:result.region[0]]
+    if "收入" not in subject or "支出" in subject:
+        return
+    kept = [clause for clause in result.hits.get("fiscal_tightness", [])
+            if not _REVENUE_FALL.search(clause.text) or _TREASURY_STRAIN.search(clause.text)]
+    result.keep("fiscal_tightness", kept)
 
 
 def _names_subject(text: str, match, subject: str, clause: Clause | None) -> bool:
