@@ -8,7 +8,6 @@ restated gap, clauses); `no_difference` and `other` never share a text with anot
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Protocol
@@ -27,10 +26,6 @@ HERE = Path(__file__).parent
 # adds none: both measured worse on rows nobody had read (and overruling cues overrode
 # codebook cases: 部分项目跨年度实施 is payment_timing by rule 14, whatever 项目 weighs).
 ADD = 0.5
-# A staff label needs a change in the number of people (codebook rules 2, 3, 16): the model
-# may not read one into "人员经费增加" or "人员工资福利支出增加" (江苏 部门预算 2017–2019).
-_PEOPLE = re.compile(r"\d+\s*(?:人|名)|人数|编制|在编|在职|增人|减员|自然减员|调入|调出|调离|招录|招聘|"
-                     r"遴选|新进|退休\d|退休(?:人员)?(?:增加|减少)|人员(?:增加|减少|变化|变动|调整|流动)|离职|去世")
 
 MODEL_DIR = HERE / "model"  # the same directory nlp.model.train_shipped writes
 
@@ -65,7 +60,7 @@ class Classifier:
         texts = [text or "" for text in texts]
         normalized = [normalize(text) for text in texts]
         found = [self._rules(n.text) for n in normalized]
-        evidence = [Evidence.of(result, bool(_PEOPLE.search(result.text))) for result in found]
+        evidence = [Evidence.of(result) for result in found]
         whole = self._scores([r.text[r.region[0]:r.region[1]] for r in found])
         decided = [self._labels(*case) for case in zip(found, evidence, whole)]
         clause_scores = self._clause_scores(found, decided)
@@ -77,8 +72,7 @@ class Classifier:
 
     def evidence(self, text: str) -> Evidence:
         """What the cue rules find in ``text``, as the arbiter reads it."""
-        result = self._rules(normalize(text).text)
-        return Evidence.of(result, bool(_PEOPLE.search(result.text)))
+        return Evidence.of(self._rules(normalize(text).text))
 
     def _rules(self, text: str) -> RuleResult:
         return apply_rules(text, self.rules)
@@ -201,14 +195,16 @@ def _version(model: TextModel | None, rules: CueRules, arbiter: Arbiter | None) 
 
 @lru_cache(maxsize=None)
 def load_classifier(model_dir: str | None = None) -> Classifier:
-    """The shipped classifier (cached): the trained model in nlp/model/ plus the rules, or
-    the rules alone when no model has been trained yet."""
+    """The shipped classifier (cached): the trained model in nlp/model/ (or ``model_dir``)
+    with the arbiter fitted beside it, plus the rules; the rules alone when no model has been
+    trained yet. A model without its own arbiter is refused (ModelMissing): weighed by an
+    arbiter fitted for another model, its scores would mean something else."""
     path = Path(model_dir) if model_dir else MODEL_DIR
     from .model import FEATURES, LinearModel
 
     if not (path / FEATURES).exists():
         return Classifier()
-    return Classifier(LinearModel.load(path), arbiter=shipped_arbiter(path) if (path / DECISION).exists() else None)
+    return Classifier(LinearModel.load(path), arbiter=shipped_arbiter(path))
 
 
 def categories_for(classification: dict) -> list[dict]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,11 @@ SHARED = ("rule_beside_others", "best_other_logit", "others_fired", "direction_s
 C = 10.0  # inverse L2 strength; chosen on the grouped split (nlp/data/README.md, "The arbiter")
 PROVINCE_GROUPS = 5
 
+# A staff label needs a change in the number of people (codebook rules 2, 3, 16): the model
+# may not read one into "人员经费增加" or "人员工资福利支出增加" (江苏 部门预算 2017–2019).
+PEOPLE = re.compile(r"\d+\s*(?:人|名)|人数|编制|在编|在职|增人|减员|自然减员|调入|调出|调离|招录|招聘|"
+                    r"遴选|新进|退休\d|退休(?:人员)?(?:增加|减少)|人员(?:增加|减少|变化|变动|调整|流动)|离职|去世")
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -47,12 +53,14 @@ class Evidence:
     direction: int  # the reason's stated direction (rules.RuleResult.stated_direction)
     clauses: int
     preamble: bool  # the reason region starts after a statement of the gap (a whole sentence)
-    people: bool  # the text counts people (classifier._PEOPLE): a staff label needs it
+    people: bool  # the text counts people (``PEOPLE``): a staff label needs it
 
     @classmethod
-    def of(cls, result, people: bool) -> "Evidence":
+    def of(cls, result) -> "Evidence":
+        """The evidence in one rules.RuleResult: the one place it is read from."""
         return cls(frozenset(result.hits), result.says_other, frozenset(result.restated),
-                   result.stated_direction, len(result.clauses), result.region[0] > 0, people)
+                   result.stated_direction, len(result.clauses), result.region[0] > 0,
+                   bool(PEOPLE.search(result.text)))
 
     def to_dict(self) -> dict:
         return {"hits": sorted(self.hits, key=LABELS.index), "says_other": self.says_other,

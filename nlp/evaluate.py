@@ -17,7 +17,7 @@ from .classifier import Classifier
 from .dataset import REAL, REASONS, Example, load_examples, load_real, province_folds, train_dev
 from .normalize import normalize_text
 from .labels import EXCLUSIVE, LABELS
-from .decision import fit_arbiter
+from .decision import Arbiter, fit_arbiter
 from .model import LinearModel, model_text, train
 
 # Written after the cue rules were first frozen, to measure them on unseen phrasing.
@@ -111,15 +111,20 @@ def baseline_predict(texts: list[str]) -> list[list[str]]:
     return [baseline_labels(t) for t in texts]
 
 
-def compare(examples: list[Example], model: LinearModel | None) -> dict[str, Report]:
-    """Every system on ``examples``: baseline, rules, and with a model, model and hybrid."""
-    texts = [e.text for e in examples]
-    systems: dict[str, Predict] = {"baseline": baseline_predict,
-                                   "rules": classifier_predict(Classifier())}
+def systems(model: LinearModel | None, arbiter: Arbiter | None = None) -> dict[str, Predict]:
+    """The systems compared everywhere: the baseline and the rules, and with a model, the
+    model alone and the hybrid (weighed by ``arbiter``, by default the shipped one)."""
+    found: dict[str, Predict] = {"baseline": baseline_predict, "rules": classifier_predict(Classifier())}
     if model is not None:
-        systems["model"] = model_only(model)
-        systems["hybrid"] = classifier_predict(Classifier(model))
-    return {name: score(examples, predict(texts)) for name, predict in systems.items()}
+        found["model"] = model_only(model)
+        found["hybrid"] = classifier_predict(Classifier(model, arbiter=arbiter))
+    return found
+
+
+def compare(examples: list[Example], model: LinearModel | None) -> dict[str, Report]:
+    """Every system on ``examples``."""
+    texts = [e.text for e in examples]
+    return {name: score(examples, predict(texts)) for name, predict in systems(model).items()}
 
 
 def folds(examples: list[Example], k: int) -> list[tuple[list[Example], list[Example]]]:
@@ -136,10 +141,7 @@ def cross_validate(examples: list[Example], k: int = 5) -> dict[str, Report]:
         model = train(train_part)
         texts = [e.text for e in test_part]
         ordered.extend(test_part)
-        for name, predict in {"baseline": baseline_predict,
-                              "rules": classifier_predict(Classifier()),
-                              "model": model_only(model),
-                              "hybrid": classifier_predict(Classifier(model))}.items():
+        for name, predict in systems(model).items():
             predictions.setdefault(name, []).extend(predict(texts))
     return {name: score(ordered, predicted) for name, predicted in predictions.items()}
 
@@ -172,10 +174,7 @@ def province_evaluation(written: list[Example], real: list[Example], k: int = 5)
                               k=max(k - 1, 2))
         texts = [e.text for e in test_part]
         ordered.extend(test_part)
-        for name, predict in {"baseline": baseline_predict,
-                              "rules": classifier_predict(Classifier()),
-                              "model": model_only(model),
-                              "hybrid": classifier_predict(Classifier(model, arbiter=arbiter))}.items():
+        for name, predict in systems(model, arbiter).items():
             predictions.setdefault(name, []).extend(predict(texts))
     results = {name: score(ordered, predicted).to_dict() for name, predicted in predictions.items()}
     def part(keep) -> dict:

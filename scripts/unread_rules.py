@@ -44,7 +44,6 @@ def load_rules(commit: str, into: Path):
 
 
 def main() -> None:
-    from gongkai.nlp.classifier import _PEOPLE
     from gongkai.nlp.dataset import REAL, load_real
     from gongkai.nlp.decision import UNREAD_RULES, Evidence, text_key
 
@@ -64,7 +63,7 @@ def main() -> None:
                 continue
             result = rules.apply_rules(normalize.normalize(example.text).text, table)
             result.restated = getattr(result, "restated", set())
-            evidence = Evidence.of(result, bool(_PEOPLE.search(result.text)))
+            evidence = Evidence.of(result)
             lines[text_key(example.text)] = {"key": text_key(example.text), "rules": commit, **evidence.to_dict()}
     UNREAD_RULES.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines.values()),
                             encoding="utf-8")

@@ -12,7 +12,7 @@ from gongkai.cli import main
 from gongkai.nlp.baseline import baseline_labels, codebook_cues
 from gongkai.nlp.dataset import REAL, Example, load_examples, load_real, train_dev
 from gongkai.nlp.decision import WEIGHED, fit_arbiter, text_key, unread_evidence
-from gongkai.nlp.evaluate import FROZEN, HOLDOUT, compare, folds, score, unseen_evaluation
+from gongkai.nlp.evaluate import FROZEN, HOLDOUT, compare, cross_validate, folds, score, systems, unseen_evaluation
 from gongkai.nlp.normalize import normalize_text
 
 SCORE_CASES = [
@@ -155,6 +155,15 @@ def test_unseen_evaluation_scores_every_system_per_part(path):
     assert sum(row["support"] for row in hybrid["per_label"].values()) >= results["sizes"]["all"]
     # scores only: the texts a system misses never leave a frozen set
     assert "errors" not in hybrid
+
+
+def test_every_measure_compares_the_same_systems():
+    """compare, cross_validate and province_evaluation take their systems from one table."""
+    model = nlp.load_classifier().model
+    assert list(systems(None)) == ["baseline", "rules"]
+    assert list(systems(model)) == ["baseline", "rules", "model", "hybrid"]
+    examples = load_examples()[::40]
+    assert list(compare(examples, model)) == list(cross_validate(examples, 2)) == list(systems(model))
 
 
 def test_the_arbiter_learns_from_real_reasons_and_is_the_same_each_time():

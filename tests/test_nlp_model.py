@@ -11,7 +11,10 @@ from gongkai import nlp
 from gongkai.nlp.classifier import Classifier, load_classifier
 from gongkai.nlp.errors import ModelMissing
 from gongkai.nlp.dataset import Example, load_examples, load_real, train_dev
-from gongkai.nlp.model import MODEL_DIR, LinearModel, document_weights, model_text, train
+from gongkai.nlp.decision import DECISION, PEOPLE, Evidence
+from gongkai.nlp.model import MODEL_DIR, LinearModel, document_weights, features, figures_masked, model_text, train
+from gongkai.nlp.normalize import normalize_text
+from gongkai.nlp.rules import apply_rules
 
 TEXTS = ["人员增加", "信创项目和政务云项目经费支出减少", "严控支出", "主要用于日常运转"]
 
@@ -56,9 +59,56 @@ def test_version_follows_the_model(tmp_path, small_examples):
     shutil.copytree(MODEL_DIR, tmp_path / "same")
     assert load_classifier(str(tmp_path / "same")).version == load_classifier().version
     train(small_examples, tmp_path / "other")
+    shutil.copy(MODEL_DIR / DECISION, tmp_path / "other" / DECISION)
     assert load_classifier(str(tmp_path / "other")).version != load_classifier().version
     assert Classifier().version.startswith("rules-")
     assert Classifier().version != load_classifier().version
+
+
+def test_a_model_without_its_own_arbiter_is_refused(tmp_path, small_examples):
+    """An arbiter is fitted on one model's out-of-fold scores: weighing another model's scores
+    with it (the shipped one, silently, before) would give labels nobody measured."""
+    train(small_examples, tmp_path / "m")
+    with pytest.raises(ModelMissing) as caught:
+        load_classifier(str(tmp_path / "m"))
+    assert DECISION in str(caught.value) and "gongkai train" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["一是人员增加3人,二是办公费减少", "人员经费增加", "在职人员减少"])
+def test_evidence_is_read_from_the_rules_in_one_place(text):
+    """The classifier, the arbiter's fit and scripts/unread_rules.py all take the evidence
+    from Evidence.of(rule result), which counts the people itself."""
+    result = apply_rules(normalize_text(text), Classifier().rules)
+    evidence = Evidence.of(result)
+    assert evidence.people == bool(PEOPLE.search(normalize_text(text)))
+    assert Classifier().evidence(text) == evidence
+
+
+# A department's own figures are not cause words: the model reads them masked, a zero stays
+# a zero (预算为0万元 is no gap, codebook rule 11).
+@pytest.mark.parametrize("one, other", [
+    ("2019年度增加培训费12.5万元,完成预算的85.3%", "2023年度增加培训费3万元,完成预算的101%"),
+    ("公务接待费支出减少1,264元", "公务接待费支出减少57元"),
+])
+def test_the_model_reads_no_figures(one, other):
+    assert features(model_text(one)) == features(model_text(other))
+    assert "#" in figures_masked(model_text(one)) and "85" not in figures_masked(model_text(one))
+
+
+def test_a_zero_is_not_masked():
+    assert figures_masked("预算为0.00万元,与上年相比无变化") == "预算为0元,与上年相比无变化"
+    assert features("预算为0万元") != features("预算为5万元")
+
+
+def test_wording_of_one_document_alone_is_no_feature():
+    """A feature must come from two documents: a department's project name, repeated in its
+    own reasons, says nothing about the next province's wording."""
+    own = [Example(f"云平台租赁费项目经费减少{i}", ("project_decrease",), "real", "江苏", "a.pdf") for i in range(3)]
+    shared = [Example("公务用车减少", ("operating_costs",), "real", province, f"{province}.pdf")
+              for province in ("河南", "安徽")]
+    model = train(own + shared + [Example("人员增加", ("staff_increase",))] * 2)
+    assert "租赁" not in model.vocabulary["chars"] and "云平台" not in model.vocabulary["words"]
+    assert "公务" in model.vocabulary["chars"] and "减少" in model.vocabulary["chars"]
 
 
 # The model alone may not contradict the direction the text states (项目 leans to
