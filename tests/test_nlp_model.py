@@ -174,10 +174,12 @@ def test_one_documents_many_reasons_weigh_as_the_square_root_of_their_count():
     assert share > 0.4 and sum(jiangsu) / (sum(jiangsu) + sum(others)) < share * 0.6
 
 
-# Real reasons in which the rules find no cue (real.jsonl). The 广西 budget-adjustment text that
-# stood here (财政收支压力艰巨) is now a fiscal_tightness cue's (the treasury under strain, round 6).
+# A real reason of a mid-year budget adjustment (real.jsonl, corpus-4) whose wording no rule knew
+# when the model learned it; round 6 gave its family a cue (the treasury under strain), so the
+# model alone is what is tested here.
 UNREAD = [
-    ("根据财政部统一规定，项目支出中部分预算开支金额统计在行政运行经费中", "accounting_reclass", "江苏"),
+    ("受经济下行、国家节能限电、土地交易市场低迷等多重因素影响,全市财政收支压力艰巨,形势严峻",
+     "fiscal_tightness", "广西"),
 ]
 
 
@@ -189,5 +191,5 @@ def test_a_model_that_never_saw_the_province_labels_wording_no_rule_knows():
     held = {province for _, _, province in UNREAD} | {"江苏"}  # 江苏 out too: half the texts, twice the time
     model = train(load_examples() + [e for e in real if e.province not in held])
     for text, label, _ in UNREAD:
-        assert Classifier().classify(text)["labels"] == ["other"]
-        assert Classifier(model).classify(text)["labels"] == [label]
+        scores = model.scores([model_text(text)])[0]
+        assert max(scores, key=scores.get) == label and scores[label] >= 0.5
