@@ -143,7 +143,7 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
             continue
         clause = clause_at(clauses, match.start)
         if match.label in ("austerity", "operating_costs") and clause \
-                and _INTENT.search(text, clause.start, match.start):
+                and (_INTENT.search(text, clause.start, match.start) or _PROMISE.search(text, _sentence_start(text, start, clause.start), clause.start)):
             continue  # "我镇将…尽力压缩开支,确保公务用车运行费用不超过…" promises; it caused nothing
         if match.label == "operating_costs":
             if _names_subject(text, match, subject, clause):
@@ -197,6 +197,16 @@ _EFFECT_START = re.compile(r"(?:因此|所以|故|相应|从而|使得|使)")
 _EFFECT_INSIDE = re.compile(r"(?:相应|随之)(?:地)?(?:有所|大幅|略有)?(?:增加|减少|增长|下降|上升|降低|增多)")
 # A promise in the reason ("我镇将…尽力压缩开支") is not what caused the gap.
 _INTENT = re.compile(r"(?:将|拟|力争|确保|尽力|计划)")
+# A promise governs the clauses after it to the end of its sentence ("本局将按照相关规定的要求,严格控制,
+# 节约使用,使年底的执行数…下降", 北京 2013 三公): a promising verb and what it promises to do.
+_PROMISE = re.compile(r"(?:将|拟|力争|尽力|计划)(?:要)?(?:按照|根据|继续|进一步|严格|加强|切实|认真|坚持|厉行|从严|努力)")
+_SENTENCE_END = re.compile(r"[。;!?]")
+
+
+def _sentence_start(text: str, start: int, at: int) -> int:
+    """Where the sentence holding ``at`` begins, not before ``start``."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, start, at)]
+    return ends[-1] if ends else start
 
 
 # Words that say something changed: a running-cost word in a clause without one only names an

@@ -330,6 +330,21 @@ FAMILY_CASES = [
     ("相关支出单独核算", ["accounting_reclass"]),
     ("支出渠道变化", ["accounting_reclass"]),
     ("调出资金增加", ["accounting_reclass"]),  # 调出 of money is no staff (海南 2021 决算)
+    # corpus-6 (whole documents), after each batch's first look: a budget drawn by formula (广西 2017),
+    # a promise that caused nothing (北京 2013), a vehicle quota (广东 2018), new units, events and work
+    # (中央 2012–2015, 广州 白云), zero growth (中央 2012), and the line's own budget restated (江苏 法院)
+    ("本部门人员减少,公务接待费预算金额计算公式自动计算减少", ["budget_estimation", "staff_decrease"]),
+    ("单位在职人数略有增加,导致预算数增加,本局将按照相关规定的要求,严格控制,节约使用,使年底的执行数与上年数相比呈下降趋势",
+     ["staff_increase"]),
+    ("因本年度我单位下属大瑶山林场增加一个车辆编制,故我单位2018年车编费增加2万元。", ["operating_costs"]),
+    ("经中央编制部门批准,卫生部新增设立国家食品安全风险评估中心,该中心2012年“三公经费”财政拨款预算54.53万元",
+     ["reorganization"]),
+    ("白云区食品药品监督管理局在各街镇设立了食品药品监督管理所", ["reorganization"]),
+    ("人社部2015年将组织参加第43届世界技能大赛,为大力加强职业能力建设,促进我国职业技能水平的提升,扩大了参赛的项目范围,相应的出国费用增加",
+     ["project_increase"]),
+    ("公务用车购置及运行费预算304.35万元,公务接待费预算1666.85万元,均较2011年预算零增长。", ["no_difference"]),
+    ("1．因公出国（境）费预算支出 170 万元，比上年预算减少 10万元，主要原因是 2018 年度因公出国（境）费支出预算的减少。",
+     ["other"]),
 ]
 
 
