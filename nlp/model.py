@@ -23,10 +23,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from .clauses import reason_text
+from .clauses import reason_text, split_clauses
 from .dataset import REAL, Example, load_examples, load_real, train_dev
 from .errors import ModelMissing
-from .labels import LABELS
+from .labels import EXCLUSIVE, LABELS
 from .normalize import normalize_text
 from .segment import segment
 
@@ -106,6 +106,23 @@ class LinearModel:
         return rows
 
     def scores(self, texts: list[str]) -> list[dict[str, float]]:
+        """Per text, each label's probability: for a label a clause can carry, the highest of
+        the whole text's and each clause's (so a thin label's clause is not drowned by its
+        partner's words in a two-cause reason); `no_difference` and `other` speak of the whole
+        text, so theirs is the whole text's."""
+        pieces = [[c.text for c in split_clauses(text)] for text in texts]
+        pieces = [clauses if len(clauses) > 1 else [] for clauses in pieces]
+        scored = iter(self._probabilities(texts + [clause for clauses in pieces for clause in clauses]))
+        whole = [next(scored) for _ in texts]
+        out = []
+        for probabilities, clauses in zip(whole, pieces):
+            for clause in [next(scored) for _ in clauses]:
+                probabilities = {label: p if label in EXCLUSIVE else max(p, clause[label])
+                                 for label, p in probabilities.items()}
+            out.append(probabilities)
+        return out
+
+    def _probabilities(self, texts: list[str]) -> list[dict[str, float]]:
         import numpy
 
         out = []

@@ -111,6 +111,19 @@ def test_wording_of_one_document_alone_is_no_feature():
     assert "公务" in model.vocabulary["chars"] and "减少" in model.vocabulary["chars"]
 
 
+# A two-cause reason: the model reads each clause as well as the whole, so the thin label's
+# clause ("调整支出科目") is not drowned by its partner's words.
+def test_a_label_carried_by_one_clause_scores_as_that_clause():
+    model = load_classifier().model
+    text = "办公楼维修改造工程增加,调整支出科目"
+    whole, = model.scores([text])
+    clauses = model.scores(["办公楼维修改造工程增加", "调整支出科目"])
+    assert whole["accounting_reclass"] >= 0.5
+    for label in nlp.LABELS:
+        if label not in ("no_difference", "other"):  # these two speak of the whole text
+            assert whole[label] >= max(clause[label] for clause in clauses)
+
+
 # The model alone may not contradict the direction the text states (项目 leans to
 # project_decrease in the data; "项目增多" says the opposite), nor give a direction the
 # text does not state (a written reason of the dev split the model read as a project cut).
