@@ -82,7 +82,7 @@ def test_train_and_evaluate_commands(tmp_path):
     real = tmp_path / "real.jsonl"
     lines = REAL.read_text(encoding="utf-8").splitlines()
     real.write_text("\n".join(line for line in lines if json.loads(line)["province"] in
-                               ("河南", "安徽")) + "\n", encoding="utf-8")
+                               ("河南", "安徽", "上海")) + "\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["train", "--data", str(data), "--real", str(real),
                                        "--output", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
@@ -103,8 +103,9 @@ def test_train_and_evaluate_commands(tmp_path):
     assert sum(row["support"] for row in unseen["hybrid"]["per_label"].values()) >= len(load_real(real))
     assert set(results["unseen_provinces_by_form"]) == {"reason", "sentence"}
     # 安徽's rows of the first frozen set, read in error analysis, and the rows added in rounds 4
-    # and 5 (origin corpus-4: 河南; corpus-5: 安徽; nlp/data/README.md) are reported apart.
-    assert set(results["unseen_provinces_by_origin"]) == {"collected", "frozen-1", "corpus-4", "corpus-5"}
+    # to 6 (origin corpus-4: 河南; corpus-5: 安徽; corpus-6: 上海; nlp/data/README.md) are reported apart.
+    assert set(results["unseen_provinces_by_origin"]) == {"collected", "frozen-1", "corpus-4", "corpus-5",
+                                                          "corpus-6"}
     # every frozen set is scored, by its scores alone
     assert set(results["unseen"]) == {path.stem for path in FROZEN}
     assert all("errors" not in report for frozen in results["unseen"].values()

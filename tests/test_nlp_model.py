@@ -182,9 +182,10 @@ def test_one_documents_many_reasons_weigh_as_the_square_root_of_their_count():
     jiangsu = [w for e, w in zip(real, document_weights(real)) if e.province == "江苏"]
     others = [w for e, w in zip(real, document_weights(real)) if e.province != "江苏"]
     # 江苏's budgets give dozens of reasons each: their share of the weight is well under their
-    # share of the texts (equal weights would make the two the same)
+    # share of the texts (equal weights would make the two the same); the share of texts itself
+    # falls as whole documents of other provinces are added (0.38 after round 6)
     share = len(jiangsu) / len(real)
-    assert share > 0.4 and sum(jiangsu) / (sum(jiangsu) + sum(others)) < share * 0.6
+    assert share > 0.3 and sum(jiangsu) / (sum(jiangsu) + sum(others)) < share * 0.6
 
 
 # Real reasons of mid-year budget adjustments (real.jsonl, corpus-4 rows: appended after every
