@@ -143,7 +143,7 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
             continue
         clause = clause_at(clauses, match.start)
         if match.label in ("austerity", "operating_costs") and clause \
-                and _INTENT.search(text, clause.start, match.start):
+                and (_INTENT.search(text, clause.start, match.start) or _PROMISE.search(text, _sentence_start(text, start, clause.start), clause.start)):
             continue  # "我镇将…尽力压缩开支,确保公务用车运行费用不超过…" promises; it caused nothing
         if match.label == "operating_costs":
             if _names_subject(text, match, subject, clause):
@@ -165,6 +165,7 @@ def apply_rules(text: str, rules: CueRules) -> RuleResult:
     _drop_moved_pay(result)
     _drop_corrected_estimate(result)
     _drop_timing_of_carried_money(result)
+    _drop_revenue_line(result, text)
     staff_changes = rules.staff_changes(text, start, end)
     staff_changes = [m for m in staff_changes if not _is_travel(text, clause_at(clauses, m.start))]
     if staff_changes and not {"staff_increase", "staff_decrease"} & result.hits.keys():
@@ -196,6 +197,16 @@ _EFFECT_START = re.compile(r"(?:因此|所以|故|相应|从而|使得|使)")
 _EFFECT_INSIDE = re.compile(r"(?:相应|随之)(?:地)?(?:有所|大幅|略有)?(?:增加|减少|增长|下降|上升|降低|增多)")
 # A promise in the reason ("我镇将…尽力压缩开支") is not what caused the gap.
 _INTENT = re.compile(r"(?:将|拟|力争|确保|尽力|计划)")
+# A promise governs the clauses after it to the end of its sentence ("本局将按照相关规定的要求,严格控制,
+# 节约使用,使年底的执行数…下降", 北京 2013 三公): a promising verb and what it promises to do.
+_PROMISE = re.compile(r"(?:将|拟|力争|尽力|计划)(?:要)?(?:按照|根据|继续|进一步|严格|加强|切实|认真|坚持|厉行|从严|努力)")
+_SENTENCE_END = re.compile(r"[。;!?]")
+
+
+def _sentence_start(text: str, start: int, at: int) -> int:
+    """Where the sentence holding ``at`` begins, not before ``start``."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, start, at)]
+    return ends[-1] if ends else start
 
 
 # Words that say something changed: a running-cost word in a clause without one only names an
@@ -306,6 +317,22 @@ def _drop_timing_of_carried_money(result: RuleResult) -> None:
     kept = [clause for clause in result.hits.get("payment_timing", [])
             if not (clause in carried and _THIS_YEAR.search(clause.text) and not _LATER_YEAR.search(clause.text))]
     result.keep("payment_timing", kept)
+
+
+# A revenue line's own fall (税收收入下降, 收入短收) explains the revenue, not what the treasury could
+# give: `other` (coding note on revenue lines). It is fiscal_tightness where the sentence is about
+# spending, or the reason names the spending it held down (以收定支, 相应压减支出).
+_REVENUE_FALL = re.compile(r"收入|减收|短收")
+_TREASURY_STRAIN = re.compile(r"紧张|财力|压力|困难|矛盾|缺口|不足|短缺|吃紧|艰巨|严峻|紧平衡|收不抵支|以收定支|支出|拨款|经费")
+
+
+def _drop_revenue_line(result: RuleResult, text: str) -> None:
+    subject = text[:result.region[0]]
+    if "收入" not in subject or "支出" in subject:
+        return
+    kept = [clause for clause in result.hits.get("fiscal_tightness", [])
+            if not _REVENUE_FALL.search(clause.text) or _TREASURY_STRAIN.search(clause.text)]
+    result.keep("fiscal_tightness", kept)
 
 
 def _names_subject(text: str, match, subject: str, clause: Clause | None) -> bool:

@@ -188,8 +188,9 @@ def test_one_documents_many_reasons_weigh_as_the_square_root_of_their_count():
     assert share > 0.3 and sum(jiangsu) / (sum(jiangsu) + sum(others)) < share * 0.6
 
 
-# Real reasons of mid-year budget adjustments (real.jsonl, corpus-4 rows: appended after every
-# cue rule was written), in which the rules find no cue.
+# A real reason of a mid-year budget adjustment (real.jsonl, corpus-4) whose wording no rule knew
+# when the model learned it; round 6 gave its family a cue (the treasury under strain), so the
+# model alone is what is tested here.
 UNREAD = [
     ("受经济下行、国家节能限电、土地交易市场低迷等多重因素影响,全市财政收支压力艰巨,形势严峻",
      "fiscal_tightness", "广西"),
@@ -204,5 +205,5 @@ def test_a_model_that_never_saw_the_province_labels_wording_no_rule_knows():
     held = {province for _, _, province in UNREAD} | {"江苏"}  # 江苏 out too: half the texts, twice the time
     model = train(load_examples() + [e for e in real if e.province not in held])
     for text, label, _ in UNREAD:
-        assert Classifier().classify(text)["labels"] == ["other"]
-        assert Classifier(model).classify(text)["labels"] == [label]
+        scores = model.scores([model_text(text)])[0]
+        assert max(scores, key=scores.get) == label and scores[label] >= 0.5

@@ -282,3 +282,76 @@ def test_money_moved_in_is_not_people_coming_in(rules_only, shipped):
 ])
 def test_bond_quota_is_money_added_in_the_year(rules_only, text, expected):
     assert rules_only.classify(text)["labels"] == expected
+
+
+# Round 6: each family of a label under the bar, as the codebook defines it (every case failed on the
+# rules before). Real texts first (real.jsonl: 江苏 政协, 中央 三公, 重庆 交通委 and 海南 of corpus-6,
+# 广西 of corpus-4), then the family's other wordings.
+FAMILY_CASES = [
+    # people and another item sharing one change word (江苏 政协 2018 预算)
+    ("本年在职人员和商品服务公用定额数减少等", ["operating_costs", "staff_decrease"]),
+    # a budget increased in the year by approval (中央 2012 三公)
+    ("国家邮政局新设省级以下邮政监管机构等特殊事项,经国务院批准,增加了一部分‘三公经费’财政拨款预算",
+     ["reorganization", "unbudgeted"]),
+    # more money handed down as transfer payments (重庆 交通委 2018; rule 7)
+    ("支出结构调整、转移支付力度加大等导致资金来源减少,主要用于公路水路交通基础设施建设、铁路民航事业发展", ["accounting_reclass"]),
+    ("铁路、民航等重点专项支出增加,主要用于铁路建设、民航发展、港口航道设施等项目", ["project_increase"]),  # 重庆
+    # the treasury under strain (广西 2020 预算调整)
+    ("受经济下行、国家节能限电、土地交易市场低迷等多重因素影响,全市财政收支压力艰巨,形势严峻", ["fiscal_tightness"]),
+    ("收支平衡压力较大", ["fiscal_tightness"]),
+    ("按照以收定支原则调整支出", ["fiscal_tightness"]),
+    ("存在资金缺口", ["fiscal_tightness"]),
+    # a revenue line's own fall explains the revenue (coding note): `other`
+    ("一般公共预算收入完成5亿元,比预算减少0.3亿元,主要原因是税收收入下降", ["other"]),
+    # money added in the year (海南 2021 决算: settlement grants from the province)
+    ("上级补助收入增加37,721万元,主要是增加省对市的结算补助收入", ["unbudgeted"]),
+    ("预算执行过程中新增安排", ["unbudgeted"]),
+    ("使用预备费", ["unbudgeted"]),
+    ("超收收入安排支出", ["unbudgeted"]),
+    # rule 14: not finished, accepted or settled in the year
+    ("决算数小于预算数的主要原因是部分项目尚未完工", ["payment_timing"]),
+    ("部分工程尚未验收", ["payment_timing"]),
+    ("项目待验收", ["payment_timing"]),
+    ("部分项目正在招标", ["payment_timing"]),
+    ("主要是报账不及时", ["payment_timing"]),
+    ("部分支出时间延后", ["payment_timing"]),
+    ("受项目进度影响", ["payment_timing"]),
+    ("年终结余较多", ["payment_timing"]),
+    # carryover: earlier years' money spent this year
+    ("使用以前年度项目资金", ["carryover"]),
+    ("上年专项资金在本年继续使用", ["carryover"]),
+    ("本年支出中含结转资金", ["carryover"]),
+    # fewer people than the budget was drawn for; people who left
+    ("部分编制空缺", ["staff_decrease"]),
+    ("新招录人员未到岗", ["staff_decrease"]),
+    ("人员分流", ["staff_decrease"]),
+    ("1名同志遴选到省直单位", ["staff_decrease"]),
+    # accounting: booked apart, another channel
+    ("相关支出单独核算", ["accounting_reclass"]),
+    ("支出渠道变化", ["accounting_reclass"]),
+    ("调出资金增加", ["accounting_reclass"]),  # 调出 of money is no staff (海南 2021 决算)
+    # corpus-6 (whole documents), after each batch's first look: a budget drawn by formula (广西 2017),
+    # a promise that caused nothing (北京 2013), a vehicle quota (广东 2018), new units, events and work
+    # (中央 2012–2015, 广州 白云), zero growth (中央 2012), and the line's own budget restated (江苏 法院)
+    ("本部门人员减少,公务接待费预算金额计算公式自动计算减少", ["budget_estimation", "staff_decrease"]),
+    ("单位在职人数略有增加,导致预算数增加,本局将按照相关规定的要求,严格控制,节约使用,使年底的执行数与上年数相比呈下降趋势",
+     ["staff_increase"]),
+    ("因本年度我单位下属大瑶山林场增加一个车辆编制,故我单位2018年车编费增加2万元。", ["operating_costs"]),
+    ("经中央编制部门批准,卫生部新增设立国家食品安全风险评估中心,该中心2012年“三公经费”财政拨款预算54.53万元",
+     ["reorganization"]),
+    ("白云区食品药品监督管理局在各街镇设立了食品药品监督管理所", ["reorganization"]),
+    ("人社部2015年将组织参加第43届世界技能大赛,为大力加强职业能力建设,促进我国职业技能水平的提升,扩大了参赛的项目范围,相应的出国费用增加",
+     ["project_increase"]),
+    ("公务用车购置及运行费预算304.35万元,公务接待费预算1666.85万元,均较2011年预算零增长。", ["no_difference"]),
+    ("1．因公出国（境）费预算支出 170 万元，比上年预算减少 10万元，主要原因是 2018 年度因公出国（境）费支出预算的减少。",
+     ["other"]),    # a trip called a task names no work beyond itself (科技部 2012, corpus-6; 江苏省政协 2018)
+    ("科技部2012年“三公经费”财政拨款预算数4036.72万元,其中:因公出国(境)费预算2065.52万元,由于出访任务增多,较上年增加18万元额度;",
+     ["operating_costs"]),
+    ("临时性出访任务增加", ["operating_costs"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", FAMILY_CASES)
+def test_families_of_the_labels_under_the_bar(rules_only, shipped, text, expected):
+    for classifier in (rules_only, shipped):
+        assert sorted(classifier.classify(text)["labels"]) == sorted(expected), classifier.version
