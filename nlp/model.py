@@ -11,7 +11,10 @@ root of its document's count of reasons, so one document's repeated phrasing (th
 (seeded, so the same data gives the same bytes); saved as a vocabulary and a weight matrix
 and read back with numpy alone. The model reads the reason region of a normalized sentence
 (clauses.reason_text), the same text the cue rules read, so a subject such as
-公务用车运行维护费 never votes.
+公务用车运行维护费 never votes; it reads the figures masked and keeps only features two
+documents share, so it learns cause words rather than one department's sums and project
+names; and it scores each clause as well as the whole, so the thin label of a two-cause
+reason is not drowned by its partner (nlp/data/README.md, "The learned part").
 """
 
 from __future__ import annotations
