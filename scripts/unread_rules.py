@@ -7,7 +7,9 @@ written from.
 
 The default commit predates every row of real.jsonl whose origin is ``collected`` or
 ``frozen-1`` (the rows error analysis has read); rows of other origins (corpus-4 …) have
-never been read by a cue author and enter the fit with the current rules.
+never been read by a cue author and enter the fit with the current rules. Lines of rows
+outside ``--origins`` are kept, so each read batch keeps the commit written before its
+reading: corpus-6, read in round 6 after its first look, has ``--commit 0a5e5ad --origins corpus-6``.
 """
 
 from __future__ import annotations
@@ -57,9 +59,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         rules, cues, normalize = load_rules(commit, Path(scratch))
         table = cues.CueRules()
-        lines = {}
-        for example in load_real(REAL):
-            if (example.origin.split(" ")[0] if example.origin else "collected") not in origins:
+        real = load_real(REAL)
+        chosen = {text_key(e.text) for e in real if (e.origin.split(" ")[0] if e.origin else "collected") in origins}
+        kept = [json.loads(line) for line in UNREAD_RULES.read_text(encoding="utf-8").splitlines()
+                if line.strip()] if UNREAD_RULES.exists() else []
+        lines = {line["key"]: line for line in kept if line["key"] not in chosen}
+        for example in real:
+            if text_key(example.text) not in chosen:
                 continue
             result = rules.apply_rules(normalize.normalize(example.text).text, table)
             result.restated = getattr(result, "restated", set())
@@ -67,7 +73,7 @@ def main() -> None:
             lines[text_key(example.text)] = {"key": text_key(example.text), "rules": commit, **evidence.to_dict()}
     UNREAD_RULES.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines.values()),
                             encoding="utf-8")
-    print(f"{len(lines)} texts: hits of the rules of {commit} written to {UNREAD_RULES}")
+    print(f"{len(lines)} texts ({len(chosen)} of {sorted(origins)}): hits of the rules of {commit} written to {UNREAD_RULES}")
 
 
 if __name__ == "__main__":

@@ -178,13 +178,15 @@ def test_the_arbiter_learns_from_real_reasons_and_is_the_same_each_time():
 
 
 def test_rows_the_cue_authors_read_enter_the_arbiter_with_rules_that_had_not_read_them():
-    """The current rules were written reading the collected and frozen-1 rows; on those the
-    arbiter learns from the hits of the rules of a commit older than the rows."""
+    """The current rules were written reading the collected and frozen-1 rows (and, in round 6,
+    the corpus-6 rows after their first look); on those the arbiter learns from the hits of the
+    rules of a commit older than the reading. The rows nobody read (corpus-4, corpus-5) have none."""
     stored = unread_evidence()
     real = load_real(REAL)
     read = [e for e in real if not e.origin or e.origin.startswith("frozen-1")]
     assert all(text_key(e.text) in stored for e in read)
-    assert not any(text_key(e.text) in stored for e in real if e.origin and e.origin.startswith("corpus-"))
+    assert any(text_key(e.text) in stored for e in real if e.origin and e.origin.startswith("corpus-6"))
+    assert not any(text_key(e.text) in stored for e in real if e.origin and e.origin.startswith(("corpus-4", "corpus-5")))
     # the old rules were often wrong where today's are right: 人员经费 read as staff, …
     current = nlp.Classifier()
     differ = [e for e in read if stored[text_key(e.text)].hits != current.evidence(e.text).hits]

@@ -350,6 +350,32 @@ FAMILY_CASES = [
     ("科技部2012年“三公经费”财政拨款预算数4036.72万元,其中:因公出国(境)费预算2065.52万元,由于出访任务增多,较上年增加18万元额度;",
      ["operating_costs"]),
     ("临时性出访任务增加", ["operating_costs"]),
+    # whole 决算 and 预算 documents of 上海市普陀区 (corpus-6), after their first look
+    ("项目按照进度执行，进度款减少", ["payment_timing"]),  # progress payments (rule 14)
+    ("2025年度有部分奖励未发放，调减预算", ["payment_timing", "project_decrease"]),  # money not paid out
+    ("决算数小于预算数的主要原因：社保基数调整以及人员的流动原因年中调减职业年金预算。",
+     ["pay_policy", "staff_decrease"]),  # a contribution line cut is no project cut; rule 5
+    ("机关运行经费支出816.16万元,比2024年度减少165.4万元。主要原因是人员较2024年度减少", ["staff_decrease"]),
+    ("人员新增追加预算", ["staff_increase", "unbudgeted"]),
+    ("新进在职人员及绩效调增", ["pay_policy", "staff_increase"]),
+    ("缴金基数的上升和在职人数的增加", ["pay_policy", "staff_increase"]),
+    ("按实发放购房补贴", ["other"]),  # paid as it fell (rule 12)
+    ("对公车严格管理，合理用车", ["austerity", "operating_costs"]),
+    ("运营经费节约", ["austerity", "operating_costs"]),
+    ("费用节省", ["austerity"]),
+    ("科普活动开展规模和次数缩减", ["project_decrease"]),
+    ("街道统计类事务减少", ["project_decrease"]),
+    ("2026年度未安排“15分钟社区生活圈社区规划编制”项目", ["project_decrease"]),
+    ("专项统计事项增加", ["project_increase"]),
+    ("为进一步加强社区统战力度增加预算", ["project_increase"]),
+    ("失独家庭安抚救助增加", ["project_increase"]),
+    ("妇女儿童活动预算略有上浮", ["project_increase"]),
+    ("追加了“老旧住宅电梯安全评估和住宅电梯配备远程监测装置”项目经费", ["project_increase", "unbudgeted"]),
+    ("项目特殊性年初不做预算", ["unbudgeted"]),
+    ("预算数以社区人数为基数编制", ["budget_estimation"]),
+    ("因公出国（境）费由区外办统一编报预算、统一管理", ["accounting_reclass"]),
+    ("此项经费由区统筹安排", ["accounting_reclass"]),
+    ("公务接待费保持不变", ["no_difference"]),
 ]
 
 
