@@ -43,6 +43,14 @@ class Example:
     # (``"frozen-1 (province)"``): development data, reported apart in the grouped evaluation.
     origin: str | None = None
 
+    @property
+    def batch(self) -> str:
+        """The batch the row came in: ``frozen-1`` for the rows of a frozen set read in error
+        analysis, ``corpus-4``, ``corpus-5`` and ``corpus-6`` for the rows added after the cue rules
+        were written (measured before anybody reads their misses: the proxy for unread wording),
+        ``collected`` otherwise."""
+        return self.origin.split(" ")[0] if self.origin else "collected"
+
     def to_json(self) -> str:
         return json.dumps({"text": self.text, "labels": list(self.labels), "source": self.source},
                           ensure_ascii=False)

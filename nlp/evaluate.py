@@ -184,17 +184,10 @@ def province_evaluation(written: list[Example], real: list[Example], k: int = 5)
 
     by_form = {form: part(lambda e, form=form: e.form == form)
                for form in sorted({e.form for e in ordered if e.form})}
-    by_origin = {origin: part(lambda e, origin=origin: _origin(e) == origin)
-                 for origin in sorted({_origin(e) for e in ordered})}
+    by_origin = {origin: part(lambda e, origin=origin: e.batch == origin)
+                 for origin in sorted({e.batch for e in ordered})}
     return {"systems": results, "by_form": by_form, "by_origin": by_origin, "groups": groups,
             "size": len(ordered)}
-
-
-def _origin(example: Example) -> str:
-    """``frozen-1`` for the rows of a frozen set read in error analysis, ``corpus-4``, ``corpus-5`` and
-    ``corpus-6`` for the rows added after the cue rules were written (measured before anybody reads
-    their misses: the proxy for unread wording), ``collected`` otherwise."""
-    return example.origin.split(" ")[0] if example.origin else "collected"
 
 
 def unseen_evaluation(model: LinearModel | None, path: Path = UNSEEN) -> dict:

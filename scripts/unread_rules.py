@@ -60,7 +60,7 @@ def main() -> None:
         rules, cues, normalize = load_rules(commit, Path(scratch))
         table = cues.CueRules()
         real = load_real(REAL)
-        chosen = {text_key(e.text) for e in real if (e.origin.split(" ")[0] if e.origin else "collected") in origins}
+        chosen = {text_key(e.text) for e in real if e.batch in origins}
         kept = [json.loads(line) for line in UNREAD_RULES.read_text(encoding="utf-8").splitlines()
                 if line.strip()] if UNREAD_RULES.exists() else []
         lines = {line["key"]: line for line in kept if line["key"] not in chosen}
