@@ -20,7 +20,7 @@ from .narrative import Paragraph
 from .subjects import heading_subject, named_before_reason, subject
 from .text import NUMBER, compact, parse_number, tidy
 from .wording import (
-    ACTUAL, AFTER_CHANGE, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, CHANGE_WORD,
+    ACTUAL, AFTER_CHANGE, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, CHANGE_WORD, CONSEQUENCE,
     COMPARISON, DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, OPENING_CAUSE, RATE, REASON, SUBJECT_MARK, UP, USE,
     YEAR_OVER_YEAR, amount_value, signed,
 )
@@ -83,7 +83,12 @@ def explanations(items: list[Paragraph], department: str | None = None,
     dropped: set[int] = set()
     skip = 0
     blocks = _blocks(items)
+    skip_blocks = 0  # whole paragraphs the statement before took as its reason's points
     for position, block in enumerate(blocks):
+        if skip_blocks:
+            skip_blocks -= 1
+            history += _clauses(block, section)
+            continue
         if block.level is not None:
             section = block.text if block.level > 0 else section
             carry, history = [], []
@@ -148,6 +153,8 @@ def explanations(items: list[Paragraph], department: str | None = None,
                 done = [at for at, earlier_clause in enumerate(pending)
                         if _ends_sentence(earlier_clause.text) and _compares_with_figures(earlier_clause.text)]
                 pending = pending[done[-1] + 1:] if done else pending
+            if reason_at is not None and not compact(clause.text[:reason_at[0]]):
+                pending = _without_breakdown(pending)
             earlier = history + clauses[:index]
             statement, claimed = _trim(pending, clause, reason_at, department, earlier)
             if claimed is not None:
@@ -156,9 +163,19 @@ def explanations(items: list[Paragraph], department: str | None = None,
             before = pending[: len(pending) - len(statement) + 1][-1:] if claimed is None else []
             following = clauses[index + 1:]
             overleaf = not following and position + 1 < len(blocks) and blocks[position + 1].level is None
+            sizes: list[int] = []
             if overleaf:
-                # "…存在差异的主要原因：" with the reasons in the next paragraph
-                following = _clauses(blocks[position + 1], section)
+                # "…存在差异的主要原因：" with the reasons in the next paragraph, and its points in the
+                # paragraphs after it when each starts a point of the same numbering ("1.…；" / "2.…。")
+                following = []
+                for later in blocks[position + 1:]:
+                    later_clauses = _clauses(later, section)
+                    if later.level is not None or not later_clauses or (sizes and (
+                            _numbering(later_clauses[0].text) is None
+                            or _numbering(later_clauses[0].text) != _numbering(following[0].text))):
+                        break
+                    following += later_clauses
+                    sizes.append(len(later_clauses))
             every = _for_every(clause, reason_at)
             peers = _peers(pending + [clause] if every else statement, reason_at, department)
             made, used = [], 0
@@ -195,6 +212,9 @@ def explanations(items: list[Paragraph], department: str | None = None,
             pending = []
             index += 1 + (0 if overleaf else used)
             skip = used if overleaf else 0
+            while overleaf and sizes and skip >= sizes[0] and len(sizes) > 1:
+                skip -= sizes.pop(0)  # a paragraph of points taken whole
+                skip_blocks += 1
         carry = pending
         history += clauses
     return [explanation for explanation in found if id(explanation) not in dropped]
@@ -359,7 +379,7 @@ def _another_base(head: str, rest: str) -> bool:
 
 def _names_own_change(clause: str) -> bool:
     """A clause naming another item with its own change: "公务用车运行维护费增加2.01万元"."""
-    return bool(re.match(rf"(?:其中[:：]?)?[\u4e00-\u9fff（）()“”\"]{{2,24}}?(?:{UP}|{DOWN})(?:了)?\d", compact(clause)))
+    return bool(re.match(rf"(?:其中[:：，,]?)?[\u4e00-\u9fff（）()“”\"]{{2,24}}?(?:{UP}|{DOWN})(?:了)?\d", compact(clause)))
 
 
 # "完成全年预算84.82万元的73.2%", "完成预算0万元的--%(基数为0,不可比)": the budget compared, in figures
@@ -384,9 +404,19 @@ def _cause_first(text: str, reason_at: tuple[int, int]) -> bool:
     """Whether a clause's reason comes before the comparison it explains: "由于人员增加，基本支出较上年
     增加 10 万元", "受疫情影响，…", "四是因政府性基金收入短收,…与年初预算数相比减少5000万元"."""
     start, end = reason_at
+    opens = re.match(r"\s*(?:[一二三四五六七八九十]是)?(?:(?:这|这是|是)?由于|因|受|据(?:了解|介绍|悉))", text[start:])
+    if opens and _consequence(text[end:]) is not None:
+        return True
     parts = re.split(r"[，,]", text[end:], maxsplit=1)
-    return len(parts) == 2 and bool(re.match(r"\s*(?:[一二三四五六七八九十]是)?(?:(?:这|这是|是)?由于|因|受)", text[start:])
-                                    and COMPARISON.search(compact(parts[1])))
+    return len(parts) == 2 and bool(opens and COMPARISON.search(compact(parts[1])))
+
+
+def _consequence(rest: str) -> re.Match | None:
+    """故/所以/因此 after a cause, when what follows prints the change the cause brought ("…,故我单位
+    2018年车编费增加2万元"), with its own comparison or none."""
+    found = CONSEQUENCE.search(rest)
+    after = compact(re.split(r"[。！？!?；;]", rest[found.end():])[0]) if found else ""
+    return found if found and (CHANGE.search(after) or CHANGE_PCT.search(after)) else None
 
 
 def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | None:
@@ -395,16 +425,18 @@ def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | 
     if match:
         return match.start(), match.end()
     for match in CAUSE.finditer(clause.text):
+        consequence = not clause.text[: match.start()].strip() and _consequence(clause.text[match.end():])
         if not clause.text[: match.start()].strip() and OPENING_CAUSE.match(clause.text, match.start()) \
-                and not COMPARISON.search(compact(clause.text[match.end():])):
+                and not COMPARISON.search(compact(clause.text[match.end():])) and not consequence:
             continue
-        if not _compared_before(clause, pending, match.start()):
+        if not consequence and not _compared_before(clause, pending, match.start()):
             return None  # "公务接待费减少0万元,主要是…" compares by its own change
         if USE.match(clause.text[match.end():]):
             head = compact(clause.text[: match.start()])
             if not (CHANGE.search(head) or CHANGE_PCT.search(head)):
                 continue
-        return match.start(), match.end()
+        first = _first_point(clause.text, match.start())
+        return (first, first) if first is not None else (match.start(), match.end())
     match = AFTER_CHANGE.search(clause.text)
     if match and _compared_before(clause, pending, match.start("cause")):
         # no figure nor another comparison to the end of its sentence (or ；clause): "…减少1.2万元,
@@ -423,11 +455,39 @@ def _compared_before(clause: _Clause, pending: list[_Clause], at: int) -> bool:
     if COMPARISON.search(compact("".join(c.text for c in pending[-2:] + [clause]))):
         return True
     head = clause.text[:at]
+    if pending and _ends_sentence(pending[-1].text) and _explains_before(head, pending):
+        return True
     if _names_own_change(head):
         return True
     pieces = re.split(r"(?<=[，,])", re.sub(r"\d{4}\s*年度?的?", "", head))
     # one change only: "安排预算稳定调节基金减少53亿元、结转下年增加51亿元,主要是…" is two items' reason
     return len(CHANGE.findall(compact(head))) == 1 and any(_names_own_change(piece) for piece in pieces)
+
+
+def _without_breakdown(pending: list[_Clause]) -> list[_Clause]:
+    """The clauses before a sentence opening with its reason, without the sentences listing the
+    parts of the total compared ("…减少8.15亿元,下降10.2%。其中,因公出国(境)费减少4.44亿元,…。
+    主要是…"): the reason is the total's, and so are the subject and figures."""
+    starts = [i for i, c in enumerate(pending) if i == 0 or _ends_sentence(pending[i - 1].text)]
+    end = len(pending)
+    for start in reversed(starts):
+        sentence = pending[start:end]
+        if not start or not re.match(r"\s*其中", sentence[0].text) \
+                or any(COMPARISON.search(c.flat) for c in sentence):
+            break
+        end = start
+    return pending[:end]
+
+
+def _explains_before(head: str, pending: list[_Clause]) -> bool:
+    """Whether a sentence opening with a cause explains the comparison of the sentences before it
+    in its paragraph, still without a reason: "…执行数减少8.15亿元,下降10.2%。其中,…。主要是各部门
+    贯彻落实…" (财政部预算司 2014), or an item's change named again before the cause: "其中,因公出国(境)费
+    增加2.84亿元,…。因公出国(境)费增加主要是受…影响"."""
+    if not compact(head):
+        return any(COMPARISON.search(c.flat) and (CHANGE.search(c.flat) or CHANGE_PCT.search(c.flat)) for c in pending)
+    named = named_before_reason(compact(head), None)
+    return named is not None and any(named in c.flat and CHANGE.search(c.flat) for c in pending)
 
 
 def _says_no_gap(clause: _Clause, pending: list[_Clause]) -> bool:
@@ -549,7 +609,9 @@ def _explanation(
         rest = anchor.text[end:]
         marked = anchor.text[:end]
         if _cause_first(anchor.text, reason_at):
-            reason, stated = re.split(r"[，,]", rest, maxsplit=1)
+            consequence = _consequence(rest)
+            reason, stated = (rest[:consequence.start()], rest[consequence.end():]) if consequence \
+                else re.split(r"[，,]", rest, maxsplit=1)
             marked = stated
         else:
             extra = _continued_reason(rest, following)
@@ -742,6 +804,25 @@ def _stated_amount(flat: str) -> float | None:
 _NUMBERING = re.compile(r"\s*(?:(?P<shi>[一二三四五六七八九十]是)|(?P<qi>其[一二三四五])|(?P<di>第[一二三四五])|"
                         r"(?P<paren>[（(]\s*(?:[1-9]\d?|[一二三四五六七八九十])\s*[)）])|(?P<digit>[1-9]\d?\s*[.、．)）](?!\d))|"
                         r"(?P<chinese>[一二三四五六七八九十][、.．)）])|(?P<circled>[①-⑳]))")
+
+
+_FIRST_POINT = {"shi": "一是", "qi": "其一", "di": "第一", "paren": r"[（(]\s*[1一]\s*[)）]", "digit": r"1\s*[.、．)）](?!\d)",
+                "circled": "①"}
+
+
+def _first_point(text: str, at: int) -> int | None:
+    """Where the first point of a cause numbered at ``at`` ("二是受…影响") starts, when it is
+    printed earlier in the same sentence with no marker before it ("减少105.5万元,一是…;二是受…"):
+    every point is the reason, not the one that happens to open with a cause word."""
+    sentence = max(text.rfind(stop, 0, at) for stop in "。！？") + 1
+    point = max([text.rfind(mark, sentence, at) for mark in "，,；;：:"] + [sentence - 1]) + 1
+    style = _numbering(text[point:]) if len(text[point:at].strip()) <= 3 else None  # "二是由于…"
+    if style not in _FIRST_POINT or re.match(_FIRST_POINT[style], text[point:].lstrip()):
+        return None
+    first = None
+    for first in re.finditer(rf"(?:(?<=[，,：:；;])|^)\s*(?={_FIRST_POINT[style]})", text[sentence:point]):
+        pass
+    return sentence + first.end() if first else None
 
 
 def _numbering(text: str) -> str | None:

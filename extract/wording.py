@@ -36,7 +36,12 @@ CAUSE = re.compile(
     # "受…清算因素影响,预测税收分成收入增加3,392万元", "四是因政府性基金收入短收,…减少5000万元";
     # 因公出国, 因此 and 因而 are no cause
     rf"|主要(?=受{_INFLUENCE})|{_CLAUSE_START}(?=受{_INFLUENCE})|{_CLAUSE_START}因(?![公此而素])"
+    # a report of what was learnt, then its consequence: "据了解,白云区…设立了食品药品监督管理所,所以增加…"
+    r"|(?:(?<=[。；;])|^)\s*据(?:了解|介绍|悉)[，,](?=[^。！？；;]*?[，,]\s*(?:故|所以|因此|因而))"
 )
+# A cause opening a sentence and the change it brought, joined by 故/所以/因此/因而: "因本年度我单位下属
+# 大瑶山林场增加一个车辆编制,故我单位2018年车编费增加2万元" (乐昌市林业局), "据了解,…,所以增加…"
+CONSEQUENCE = re.compile(r"[，,]\s*(?:故|所以|因此|因而)(?![\u4e00-\u9fff]{0,3}[，,])")
 # ...and when it opens a sentence, only as the cause of the comparison that follows in it: after a
 # comparison, "因我县财力不足,因公出(境)国、公务接待费没预算" says why other items have no budget
 # (cq-lagm-2017-sangong), not why the one before fell.
@@ -99,7 +104,9 @@ SCALE = {"万元": 1.0, "万": 1.0, "元": 1e-4, "亿元": 1e4}
 AFTER_CHANGE = re.compile(
     rf"{CHANGE_WORD}(?:{AMOUNT}|{NUM}[%％])[)）]?\s*[，,]\s*"
     r"(?P<cause>(?:主要)?为(?![\d了止何]|历年|近|同期|上年|去年|全年|年初|调整|预算|决算|最|零|此|[负正](?:增长|数)|本级)"
-    r"|(?=(?:(?:各|我|本)[\u4e00-\u9fff]{0,4}?(?:单位|部门|局|委|办|院|镇|乡|街道))?(?:严格|认真|贯彻|厉行|压减|压缩|严控)))"
+    r"|(?=(?:(?:各|我|本)[\u4e00-\u9fff]{0,4}?(?:单位|部门|局|委|办|院|镇|乡|街道))?(?:严格|认真|贯彻|厉行|压减|压缩|严控))"
+    # numbered causes with no marker: "减少105.5万元,一是民政部采取措施厉行节约,…;二是受…影响,…" (民政部 2013)
+    r"|(?=一是[^。！？]*?[，,；;]\s*二是))"
 )
 
 
