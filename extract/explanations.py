@@ -21,7 +21,8 @@ from .subjects import heading_subject, named_before_reason, subject
 from .text import NUMBER, compact, parse_number, tidy
 from .wording import (
     ACTUAL, AFTER_CHANGE, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, CHANGE_WORD, CONSEQUENCE,
-    COMPARISON, DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, OPENING_CAUSE, RATE, REASON, SUBJECT_MARK, UP, USE,
+    COMPARISON, DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, OPENING_CAUSE, RATE, REASON, REPORT, SUBJECT_MARK, UP,
+    USE,
     YEAR_OVER_YEAR, amount_value, signed,
 )
 
@@ -411,6 +412,39 @@ def _cause_first(text: str, reason_at: tuple[int, int]) -> bool:
     return len(parts) == 2 and bool(opens and COMPARISON.search(compact(parts[1])))
 
 
+def _within_brackets(reason: str) -> str:
+    """A reason up to the bracket its marker was printed in closes (the rest is the sentence's)."""
+    depth = 0
+    for at, char in enumerate(reason):
+        depth += (char in "(（") - (char in ")）")
+        if depth < 0:
+            return reason[:at]
+    return reason
+
+
+def _bracket_group(text: str) -> re.Match | None:
+    """A sentence that is one bracketed cause, with no figure, comparison or note on scope."""
+    group = re.match(r"\s*[（(]([^()（）]{6,}?)[)）]\s*[。.]?\s*$", text)
+    words = compact(group.group(1)) if group else ""
+    if not group or re.match(r"含|不含|包括|包含|其中|即|注|见|详见|单位|下同|以下|数据|口径", words) \
+            or re.search(rf"{AMOUNT}|[%％]", words) or COMPARISON.search(words) or NO_DIFFERENCE.search(words):
+        return None
+    return group
+
+
+def _bracketed_reason(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | None:
+    """A reason printed in brackets as a sentence of its own, right after the comparison it explains
+    gave none: "…。(2019年追加的项目未完成,结转至2020年)".  Never a note on what a figure holds
+    ("(不含外事接待费)", "(含…)") nor one that prints figures or a comparison."""
+    group = _bracket_group(clause.text)
+    if not group or not pending or not _ends_sentence(pending[-1].text):
+        return None
+    last = pending[max(i for i, c in enumerate(pending) if i == 0 or _ends_sentence(pending[i - 1].text)):]
+    if not any(COMPARISON.search(c.flat) and (CHANGE.search(c.flat) or CHANGE_PCT.search(c.flat)) for c in last):
+        return None
+    return group.start(1), group.start(1)
+
+
 def _consequence(rest: str) -> re.Match | None:
     """故/所以/因此 after a cause, when what follows prints the change the cause brought ("…,故我单位
     2018年车编费增加2万元"), with its own comparison or none."""
@@ -424,6 +458,13 @@ def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | 
     match = REASON.search(clause.text)
     if match:
         return match.start(), match.end()
+    report = REPORT.match(clause.text)
+    if report and pending and _ends_sentence(pending[-1].text) and _explains_before("", pending) \
+            and not CAUSE.search(clause.text):
+        # what the department said, when it prints no figure nor comparison of its own
+        said = compact(re.split(r"[。！？!?；;]", clause.paragraph.text[clause.offset + report.end():])[0])
+        if not (re.search(AMOUNT, said) or COMPARISON.search(said)):
+            return report.start(), report.end()
     for match in CAUSE.finditer(clause.text):
         consequence = not clause.text[: match.start()].strip() and _consequence(clause.text[match.end():])
         if not clause.text[: match.start()].strip() and OPENING_CAUSE.match(clause.text, match.start()) \
@@ -444,7 +485,7 @@ def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | 
         said = compact(re.split(r"[。！？!?；;]", clause.paragraph.text[clause.offset + match.end("cause"):])[0])
         if not (re.search(rf"{AMOUNT}|[%％]", said) or COMPARISON.search(said)):
             return match.start("cause"), match.end("cause")
-    return None
+    return _bracketed_reason(clause, pending)
 
 
 def _compared_before(clause: _Clause, pending: list[_Clause], at: int) -> bool:
@@ -618,6 +659,7 @@ def _explanation(
             used = len(extra)
             reason = rest.rstrip(" ：:") + "".join(clause.text for clause in extra)
             stated = anchor.text[:start]
+        reason = _within_brackets(reason)  # "下降27.37%(主要原因为基建等一次性经费减少)"
         reason = tidy(reason).strip().rstrip("。.!！?？；;，,").lstrip("：:，, ").strip()
         reason = re.sub(r"^(?:主要(?:原因)?(?:是|为))+(?=.)", "", reason)  # "增加原因主要是主要是…"
         if anchor.text[start:end].rstrip(" ：:").endswith("是"):
@@ -836,6 +878,8 @@ def _continued_reason(reason: str, following: list[_Clause]) -> list[_Clause]:
     page 23), up to the next statement; never a numbered item that makes its own comparison
     ("主要变动原因如下：" then "1.工资福利支出较上年增…")."""
     bare = reason.strip(" 。.；;：:，,")
+    if bare and following and _ends_sentence(reason) and _bracket_group(following[0].text):
+        return following[:1]  # "…主要原因是项目增加。(2019年追加的项目未完成,结转至2020年)"
     if bare and not _NUMBERING.match(bare) and not re.search(r"由以下|^以下|^如下", bare):
         return []
     taken: list[_Clause] = []

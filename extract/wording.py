@@ -42,6 +42,12 @@ CAUSE = re.compile(
 # A cause opening a sentence and the change it brought, joined by 故/所以/因此/因而: "因本年度我单位下属
 # 大瑶山林场增加一个车辆编制,故我单位2018年车编费增加2万元" (乐昌市林业局), "据了解,…,所以增加…"
 CONSEQUENCE = re.compile(r"[，,]\s*(?:故|所以|因此|因而)(?![\u4e00-\u9fff]{0,3}[，,])")
+# A report of the department's own words opening the sentence after a comparison it explains: "…比2010年
+# 预算数减少22.9万元。该部表示,今年「三公经费」预算严格控制在…之内" (环境保护部 2011, 文汇报); "据了解,…"
+REPORT = re.compile(
+    r"\s*(?:(?:该|其|此|这)?[\u4e00-\u9fff“”]{0,10}?(?:部|局|委|办|院|厅|署|会|中心|部门|单位|负责人)"
+    r"(?:有关负责人|相关负责人|负责人)?(?:表示|称|解释说|解释称|说明|介绍)|据(?:了解|介绍|悉))[，,:：]\s*"
+)
 # ...and when it opens a sentence, only as the cause of the comparison that follows in it: after a
 # comparison, "因我县财力不足,因公出(境)国、公务接待费没预算" says why other items have no budget
 # (cq-lagm-2017-sangong), not why the one before fell.
