@@ -310,6 +310,8 @@ def _blocks(items: list[Paragraph]) -> list[Paragraph]:
             # "…预算数无增减" / "2018年公务用车…": a line that closes its statement, then the next
             and not (re.match(r"\s*\d{4}\s*年", item.text)
                      and re.search(rf"(?:{NO_DIFFERENCE.pattern}|[%％]|万元)\s*$", previous.text))
+            # a reason with no full stop, then the next subject's figures
+            and not ((REASON.search(previous.text) or CAUSE.search(previous.text)) and _opens_statement(item.text))
         ):
             offset = len(previous.text)
             breaks = previous.page_breaks + [(offset, item.page)] + [
@@ -420,6 +422,39 @@ def _within_brackets(reason: str) -> str:
         if depth < 0:
             return reason[:at]
     return reason
+
+
+def _before_next_item(reason: str) -> str:
+    """A reason that prints no figure, up to the ；before another item's own change: "主要是增加省对市的
+    结算补助收入;调入资金增加10,239万元;上解上级支出减少19,144万元;…" (三亚市2020年财政决算) lists other
+    gaps after it.  A reason made of changes ("人员经费增加10万元;公用经费增加5万元") and numbered causes go on."""
+    parts = re.split(r"(?<=[；;])", reason)
+    if re.search(rf"{AMOUNT}|[%％]", compact(parts[0])):
+        return reason
+    for at, part in enumerate(parts[1:], 1):
+        if _names_own_change(part) and not _NUMBERING.match(part):
+            return "".join(parts[:at]).rstrip("；; ")
+    return reason
+
+
+def _opens_statement(text: str) -> bool:
+    """A paragraph that opens with another subject's comparison or change ("公务用车运行维护费支出决算比
+    上年增加…", "调入资金增加…"): never the rest of a reason on a page printed without full stops."""
+    first = re.split(r"[。！？；;]", text, maxsplit=1)[0]
+    return not re.match(rf"\s*(?:{COMPARISON.pattern}|[，,、])", first) and (
+        _names_own_change(re.split(r"[，,]", first, maxsplit=1)[0])
+        or (_compares_with_figures(first) and subject([first], None) is not None))
+
+
+def _goes_on(clause: _Clause) -> bool:
+    """A short sentence that goes on explaining after a reason's sentence: it opens with a year or a
+    consequence (因此, 所以, 从而 …) and prints no figure, comparison, reason or numbered item of its own."""
+    flat = clause.flat
+    return len(flat) <= 30 and _ends_sentence(clause.text) and not clause.item and not _NUMBERING.match(clause.text) \
+        and bool(re.match(r"(?:\d{4}年度?|因此|所以|故|从而|进而|致使|导致|使得?)(?![\d%％])", flat)) \
+        and not re.search(rf"{AMOUNT}|[%％]|\d+(?!\d*年)", re.sub(r"\d{4}年度?", "", flat)) \
+        and not (COMPARISON.search(flat) or NO_DIFFERENCE.search(flat) or REASON.search(clause.text)
+                 or CAUSE.search(clause.text))
 
 
 def _bracket_group(text: str) -> re.Match | None:
@@ -655,18 +690,20 @@ def _explanation(
                 else re.split(r"[，,]", rest, maxsplit=1)
             marked = stated
         else:
-            extra = _continued_reason(rest, following)
+            extra = _continued_reason(rest, following, anchor.paragraph)
             used = len(extra)
             reason = rest.rstrip(" ：:") + "".join(clause.text for clause in extra)
             stated = anchor.text[:start]
-        reason = _within_brackets(reason)  # "下降27.37%(主要原因为基建等一次性经费减少)"
+        if len(re.findall(r"[（(]", anchor.text[:start])) > len(re.findall(r"[)）]", anchor.text[:start])) \
+                or _bracket_group(anchor.text):
+            reason = _within_brackets(reason)  # "下降27.37%(主要原因为基建等一次性经费减少)"
         reason = tidy(reason).strip().rstrip("。.!！?？；;，,").lstrip("：:，, ").strip()
         reason = re.sub(r"^(?:主要(?:原因)?(?:是|为))+(?=.)", "", reason)  # "增加原因主要是主要是…"
         if anchor.text[start:end].rstrip(" ：:").endswith("是"):
             reason = re.sub(r"^是(?=[\u4e00-\u9fff])", "", reason)  # "增加原因主要是是接待…"
         reason = re.sub(r"[，,]?具体(?:情况)?如下[:：]?.*$", "", reason) or None  # a lead-in to a list
         if reason:  # "…原因为厉行节约;其中:因公出国(境)支出0万元;…": the amounts' breakdown is no reason
-            reason = re.split(r"[；;]\s*其中[:：，,]", reason)[0] or None
+            reason = _before_next_item(re.split(r"[；;]\s*其中[:：，,]", reason)[0]) or None
         figures = "".join(clause.text for clause in statement[:-1]) + stated
     said = compact(figures) or flat
     claims = compact("".join(clause.text for clause in statement[:-1]) + marked)  # all but the reason
@@ -872,14 +909,18 @@ def _numbering(text: str) -> str | None:
     return match.lastgroup if match else None
 
 
-def _continued_reason(reason: str, following: list[_Clause]) -> list[_Clause]:
+def _continued_reason(reason: str, following: list[_Clause], paragraph: Paragraph | None = None) -> list[_Clause]:
     """The sentences a reason goes on into: after "主要原因：" with nothing else, after
     "由以下因素…", and after a first point ("增加原因，一是…。含…。二是…。": js-jianchayuan-2018
     page 23), up to the next statement; never a numbered item that makes its own comparison
     ("主要变动原因如下：" then "1.工资福利支出较上年增…")."""
     bare = reason.strip(" 。.；;：:，,")
-    if bare and following and _ends_sentence(reason) and _bracket_group(following[0].text):
-        return following[:1]  # "…主要原因是项目增加。(2019年追加的项目未完成,结转至2020年)"
+    if bare and following and _ends_sentence(reason) and (
+            _bracket_group(following[0].text) or (_goes_on(following[0]) and following[0].paragraph is paragraph
+                                                  and len(following) == 1)):
+        # "…主要原因是项目增加。(2019年追加的项目未完成,结转至2020年)"; "主要原因是：2025年增加图书、设备购置经费
+        # 以及设施与空间更新经费。2026年维持原有预算。" (the paragraph's last sentence, still explaining)
+        return following[:1]
     if bare and not _NUMBERING.match(bare) and not re.search(r"由以下|^以下|^如下", bare):
         return []
     taken: list[_Clause] = []
