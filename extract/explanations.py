@@ -21,7 +21,7 @@ from .subjects import heading_subject, named_before_reason, subject
 from .text import NUMBER, compact, parse_number, tidy
 from .wording import (
     ACTUAL, AFTER_CHANGE, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, CHANGE_WORD, CONSEQUENCE,
-    COMPARISON, DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, OPENING_CAUSE, RATE, REASON, REPORT, SUBJECT_MARK, UP,
+    COMPARISON, DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, OBJECT_CHANGE, OPENING_CAUSE, RATE, REASON, REPORT, SUBJECT_MARK, UP,
     USE,
     YEAR_OVER_YEAR, amount_value, signed,
 )
@@ -381,8 +381,10 @@ def _another_base(head: str, rest: str) -> bool:
 
 
 def _names_own_change(clause: str) -> bool:
-    """A clause naming another item with its own change: "公务用车运行维护费增加2.01万元"."""
-    return bool(re.match(rf"(?:其中[:：，,]?)?[\u4e00-\u9fff（）()“”\"]{{2,24}}?(?:{UP}|{DOWN})(?:了)?\d", compact(clause)))
+    """A clause naming another item with its own change: "公务用车运行维护费增加2.01万元", "压缩公务接待费52万元"."""
+    flat = compact(clause)
+    return bool(re.match(rf"(?:其中[:：，,]?)?[\u4e00-\u9fff（）()“”\"]{{2,24}}?(?:{UP}|{DOWN})(?:了)?\d", flat)
+                or re.match(rf"(?:其中[:：，,]?)?(?:{OBJECT_CHANGE.pattern})", flat))
 
 
 # "完成全年预算84.82万元的73.2%", "完成预算0万元的--%(基数为0,不可比)": the budget compared, in figures
@@ -485,7 +487,7 @@ def _consequence(rest: str) -> re.Match | None:
     2018年车编费增加2万元"), with its own comparison or none."""
     found = CONSEQUENCE.search(rest)
     after = compact(re.split(r"[。！？!?；;]", rest[found.end():])[0]) if found else ""
-    return found if found and (CHANGE.search(after) or CHANGE_PCT.search(after)) else None
+    return found if found and (CHANGE.search(after) or CHANGE_PCT.search(after) or OBJECT_CHANGE.search(after)) else None
 
 
 def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | None:
@@ -537,7 +539,8 @@ def _compared_before(clause: _Clause, pending: list[_Clause], at: int) -> bool:
         return True
     pieces = re.split(r"(?<=[，,])", re.sub(r"\d{4}\s*年度?的?", "", head))
     # one change only: "安排预算稳定调节基金减少53亿元、结转下年增加51亿元,主要是…" is two items' reason
-    return len(CHANGE.findall(compact(head))) == 1 and any(_names_own_change(piece) for piece in pieces)
+    changes = len(CHANGE.findall(compact(head))) + len(OBJECT_CHANGE.findall(compact(head)))
+    return changes == 1 and any(_names_own_change(piece) for piece in pieces)
 
 
 def _without_breakdown(pending: list[_Clause]) -> list[_Clause]:
@@ -710,7 +713,7 @@ def _explanation(
     if reason is None and not (reason_at is None or NO_DIFFERENCE.search(claims) or _changes(said)[0] == 0):
         return [], used  # "主要变动原因如下：" over items that are statements of their own
     if not (YEAR_OVER_YEAR.search(flat) or BUDGET_VS_ACTUAL.search(flat) or CHANGE.search(said)
-            or CHANGE_PCT.search(said) or NO_DIFFERENCE.search(flat)
+            or CHANGE_PCT.search(said) or NO_DIFFERENCE.search(flat) or OBJECT_CHANGE.search(said)
             or re.search(r"增|减|升|降|差异|持平|变", compact(marked[len(stated):]))
             or (BUDGET.search(flat) and ACTUAL.search(flat))):
         return [], used  # a reason for one figure, nothing compared: "结转下年资金预算数为0万元，主要原因是…"
@@ -790,6 +793,9 @@ def _subject_of(statement: list[_Clause], stated: str, marked: str | None, depar
     figures from names it in full ("般公共预算…" printed for "一般公共预算…"), the full name."""
     texts = [c.text for c in statement[:-1]] + [stated]
     found = subject(texts, department, marked, generic=True)
+    verb_first = OBJECT_CHANGE.search(compact(stated))
+    if verb_first and not CHANGE.search(compact(stated)) and (found is None or found.startswith(verb_first["verb"])):
+        return verb_first["object"]  # "压缩公务接待费52万元" → 公务接待费
     if marked is not None and found and statement[:-1]:
         own = subject([statement[0].text], department)
         if own and found in own and own != found:
@@ -1015,6 +1021,10 @@ def _changes(flat: str, kind: str | None = None, years: tuple | None = None) -> 
     value = None
     if change:
         value = signed(change.group(1), amount_value(change.group(2), change.group(3)))
+    elif OBJECT_CHANGE.search(scope):  # "压缩公务接待费52万元": every verb but 增加 lowers it
+        verb, _, number, unit = OBJECT_CHANGE.search(scope).groups()
+        size = amount_value(number, unit)
+        return (size if verb == "增加" else -size if size is not None else None), None
     bracketed = BRACKETED_PCT.search(scope)
     if bracketed:
         pct = parse_number(bracketed.group(4))

@@ -101,6 +101,11 @@ CHANGE = re.compile(rf"{CHANGE_WORD}{AMOUNT}")
 CHANGE_PCT = re.compile(rf"{CHANGE_WORD}{NUM}[%％]")
 # "较上年减少 18.50 万元（65.37%）": the percentage in brackets after the change.
 BRACKETED_PCT = re.compile(rf"{CHANGE_WORD}{AMOUNT}[（(]{NUM}[%％][)）]")
+# A change printed verb first, the item between the verb and the amount ("压缩公务接待费52万元",
+# "增加购置公务执法车经费324万元"): news quoting a department; the item ends like money (费, 经费, 支出, 资金).
+OBJECT_CHANGE = re.compile(
+    rf"(?P<verb>增加|减少|压缩|压减|节约|节省|核减|削减)(?P<object>[\u4e00-\u9fff“”\"]{{1,12}}?(?:费|经费|支出|资金))"
+    rf"(?:预算)?{AMOUNT}")
 SCALE = {"万元": 1.0, "万": 1.0, "元": 1e-4, "亿元": 1e4}
 # A cause printed right after a change with no word for "reason", in two forms only: 为 naming what
 # the change is ("增加23.4万元,为新增单位…的车辆运行费", "减少9亿元,为正常对账调整"), and a clause that
