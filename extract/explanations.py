@@ -712,11 +712,12 @@ def _explanation(
     claims = compact("".join(clause.text for clause in statement[:-1]) + marked)  # all but the reason
     if reason is None and not (reason_at is None or NO_DIFFERENCE.search(claims) or _changes(said)[0] == 0):
         return [], used  # "主要变动原因如下：" over items that are statements of their own
-    if not (YEAR_OVER_YEAR.search(flat) or BUDGET_VS_ACTUAL.search(flat) or CHANGE.search(said)
-            or CHANGE_PCT.search(said) or NO_DIFFERENCE.search(flat) or OBJECT_CHANGE.search(said)
-            or re.search(r"增|减|升|降|差异|持平|变", compact(marked[len(stated):]))
-            or (BUDGET.search(flat) and ACTUAL.search(flat))):
-        return [], used  # a reason for one figure, nothing compared: "结转下年资金预算数为0万元，主要原因是…"
+    alone = not (YEAR_OVER_YEAR.search(flat) or BUDGET_VS_ACTUAL.search(flat) or CHANGE.search(said)
+                 or CHANGE_PCT.search(said) or NO_DIFFERENCE.search(flat) or OBJECT_CHANGE.search(said)
+                 or re.search(r"增|减|升|降|差异|持平|变", compact(marked[len(stated):]))
+                 or (BUDGET.search(flat) and ACTUAL.search(flat)))
+    if alone and not (reason and re.search(AMOUNT, said) and REASON.match(anchor.text, reason_at[0])):
+        return [], used  # nothing compared, and no 原因 given for an amount: "…预算数50万元,主要是…车辆费用"
     if not re.search(r"\d\s*(?:万元|亿元|元|万)", said) and re.search(
             r"\d\s*(?:辆|人次|人|批次|批|次|个|台|名|架|艘)", said):
         return [], used  # what is compared is no money: "公务用车保有量1辆,与2015年相比无变化"
@@ -760,6 +761,12 @@ def _explanation(
     for scope in (bases if len(bases) > 1 else [said]):
         kind = named_base or (_kind(scope, scope, year) if len(bases) > 1 else _kind(
             claims if COMPARISON.search(claims) else flat, compact(marked), year))
+        if alone:
+            # the 原因 of one amount, with nothing compared: "结转下年资金预算数为0万元，主要原因是本部门无此项
+            # 资金", "公务接待支出756万元(…)。公务接待支出较大的原因主要是…": a statement of kind other
+            explanations_made.append(Explanation(kind="other", budget=None, actual=None, rate=None, change=None,
+                                                 change_pct=None, no_difference=False, **common))
+            continue
         compared = kind == "budget_vs_actual"
         pairs = [(None, None)] if level else (
             _paired(scope) or [_changes(scope, kind, _base_years(bare) if named_base else None)])

@@ -703,3 +703,31 @@ def test_a_reason_stops_before_the_next_item_s_own_change():
     found = explanations([Paragraph("上级补助收入较上年增加37,721万元,主要是增加省对市的结算补助收入", 1),
                           Paragraph("调入资金较上年增加10,239万元,主要是盘活存量资金", 1)])
     assert [(e.change, e.reason) for e in found] == [(37721.0, "增加省对市的结算补助收入"), (10239.0, "盘活存量资金")]
+
+
+def test_a_change_printed_verb_first():
+    """国务院国资委2014年“三公”经费, 中国经济网 (http://finance.ce.cn/rolling/201404/18/t20140418_2685519.shtml):
+    "作出说明,压缩公务接待费52万元,主要是…"; 白云区食品药品监督管理局2015年, 南方都市报
+    (http://news.sohu.com/20150415/n411288286.shtml): "据了解,…,所以增加购置公务执法车经费324万元"."""
+    [item] = explanations([Paragraph("国资委就此作出说明,压缩公务接待费52万元,主要是贯彻落实中央“八项规定”的精神。", 1)])
+    assert (item.subject, item.change, item.reason) == ("公务接待费", -52.0, "贯彻落实中央“八项规定”的精神")
+    [item] = explanations([Paragraph(
+        "据了解,白云区食品药品监督管理局在各街镇设立了食品药品监督管理所,所以增加购置公务执法车经费324万元,一下将公车"
+        "购置费乃至全区的“三公”经费拉高。", 1)])
+    assert (item.subject, item.change, item.reason) == (
+        "购置公务执法车经费", 324.0, "白云区食品药品监督管理局在各街镇设立了食品药品监督管理所")
+
+
+def test_the_reason_of_one_amount_with_nothing_compared():
+    """js-rendachang-2019-doc page 10 and 汉阳区2019年“三公”经费 (http://www.hanyang.gov.cn/zwgk_38/xxgkml/czzj/
+    czyjs/qjczyjs/202005/t20200528_1349003.html): 原因 given for one amount is a statement of kind other, with no
+    figures; 海南省审计厅2016年“三公经费”预算数说明 (http://audit.hainan.gov.cn/xxgk/0700/0702/201812/
+    t20181219_1659328.html): "主要是…费用" after an amount says what the money is, no statement."""
+    [item] = explanations([Paragraph("4．结转下年资金预算数为0万元，主要原因是本部门无此项资金。", 1)])
+    assert (item.kind, item.subject, item.change, item.budget, item.reason, item.no_difference) == (
+        "other", "结转下年资金", None, None, "本部门无此项资金", False)
+    [item] = explanations([Paragraph(
+        "3.公务接待支出756万元(排已公开的6个区最高)。公务接待支出较大的原因主要是我区加大招商引资力度、城中村改造需协调"
+        "各部门关系增加等,造成支出仍然较大。", 1)])
+    assert (item.kind, item.subject) == ("other", "公务接待支出")
+    assert explanations([Paragraph("“公务用车运行维护费”预算数50万元,主要是应急公务用车及机要通信用车费用。", 1)]) == []
