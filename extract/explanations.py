@@ -30,6 +30,7 @@ from .wording import (
 # word follows ("…下降43.66%.下降的主要原因都是…": ah-nanling-xuzhen); "1.工资福利" and "36.45" go on.
 _STOP = r"[。！？!?]|(?<![\d.])\.(?=[\u4e00-\u9fff])"
 SENTENCE = re.compile(rf"(?:(?!{_STOP}).)*(?:{_STOP}|$)", re.S)
+_FIGURE = re.compile(rf"{AMOUNT}|[%％]")  # an amount or a percentage
 
 
 @dataclass
@@ -169,11 +170,15 @@ def explanations(items: list[Paragraph], department: str | None = None,
                 # "…存在差异的主要原因：" with the reasons in the next paragraph, and its points in the
                 # paragraphs after it when each starts a point of the same numbering ("1.…；" / "2.…。")
                 following = []
+                bare = clause.text[reason_at[1]:].strip(" 。.；;：:，,") if reason_at is not None else ""
+                points = not bare or _NUMBERING.match(bare) is not None  # a reason told in points
                 for later in blocks[position + 1:]:
+                    if later.level is not None or (sizes and (
+                            not points or COMPARISON.search(compact(later.text)) or _numbering(later.text) is None
+                            or _numbering(later.text) != _numbering(following[0].text))):
+                        break
                     later_clauses = _clauses(later, section)
-                    if later.level is not None or not later_clauses or (sizes and (
-                            _numbering(later_clauses[0].text) is None
-                            or _numbering(later_clauses[0].text) != _numbering(following[0].text))):
+                    if not later_clauses:
                         break
                     following += later_clauses
                     sizes.append(len(later_clauses))
@@ -380,11 +385,13 @@ def _another_base(head: str, rest: str) -> bool:
     return base(head) != base(rest)
 
 
+_OWN_CHANGE = re.compile(rf"(?:其中[:：，,]?)?(?:[\u4e00-\u9fff（）()“”\"]{{2,24}}?(?:{UP}|{DOWN})(?:了)?\d"
+                         rf"|{OBJECT_CHANGE.pattern})")
+
+
 def _names_own_change(clause: str) -> bool:
     """A clause naming another item with its own change: "公务用车运行维护费增加2.01万元", "压缩公务接待费52万元"."""
-    flat = compact(clause)
-    return bool(re.match(rf"(?:其中[:：，,]?)?[\u4e00-\u9fff（）()“”\"]{{2,24}}?(?:{UP}|{DOWN})(?:了)?\d", flat)
-                or re.match(rf"(?:其中[:：，,]?)?(?:{OBJECT_CHANGE.pattern})", flat))
+    return bool(_OWN_CHANGE.match(compact(clause)))
 
 
 # "完成全年预算84.82万元的73.2%", "完成预算0万元的--%(基数为0,不可比)": the budget compared, in figures
@@ -430,8 +437,10 @@ def _before_next_item(reason: str) -> str:
     """A reason that prints no figure, up to the ；before another item's own change: "主要是增加省对市的
     结算补助收入;调入资金增加10,239万元;上解上级支出减少19,144万元;…" (三亚市2020年财政决算) lists other
     gaps after it.  A reason made of changes ("人员经费增加10万元;公用经费增加5万元") and numbered causes go on."""
+    if "；" not in reason and ";" not in reason:
+        return reason
     parts = re.split(r"(?<=[；;])", reason)
-    if re.search(rf"{AMOUNT}|[%％]", compact(parts[0])):
+    if _FIGURE.search(compact(parts[0])):
         return reason
     for at, part in enumerate(parts[1:], 1):
         if _names_own_change(part) and not _NUMBERING.match(part):
@@ -454,17 +463,20 @@ def _goes_on(clause: _Clause) -> bool:
     flat = clause.flat
     return len(flat) <= 30 and _ends_sentence(clause.text) and not clause.item and not _NUMBERING.match(clause.text) \
         and bool(re.match(r"(?:\d{4}年度?|因此|所以|故|从而|进而|致使|导致|使得?)(?![\d%％])", flat)) \
-        and not re.search(rf"{AMOUNT}|[%％]|\d+(?!\d*年)", re.sub(r"\d{4}年度?", "", flat)) \
+        and not re.search(r"\d", re.sub(r"\d{4}年度?", "", flat)) \
         and not (COMPARISON.search(flat) or NO_DIFFERENCE.search(flat) or REASON.search(clause.text)
                  or CAUSE.search(clause.text))
 
 
+_BRACKETED = re.compile(r"\s*[（(]([^()（）]{6,}?)[)）]\s*[。.]?\s*$")
+
+
 def _bracket_group(text: str) -> re.Match | None:
     """A sentence that is one bracketed cause, with no figure, comparison or note on scope."""
-    group = re.match(r"\s*[（(]([^()（）]{6,}?)[)）]\s*[。.]?\s*$", text)
+    group = _BRACKETED.match(text) if text.lstrip()[:1] in ("(", "（") else None
     words = compact(group.group(1)) if group else ""
     if not group or re.match(r"含|不含|包括|包含|其中|即|注|见|详见|单位|下同|以下|数据|口径", words) \
-            or re.search(rf"{AMOUNT}|[%％]", words) or COMPARISON.search(words) or NO_DIFFERENCE.search(words):
+            or _FIGURE.search(words) or COMPARISON.search(words) or NO_DIFFERENCE.search(words):
         return None
     return group
 
@@ -520,7 +532,7 @@ def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | 
         # no figure nor another comparison to the end of its sentence (or ；clause): "…减少1.2万元,
         # 严格控制在预算以内,较预算减少0.5万元" tells no cause after the change
         said = compact(re.split(r"[。！？!?；;]", clause.paragraph.text[clause.offset + match.end("cause"):])[0])
-        if not (re.search(rf"{AMOUNT}|[%％]", said) or COMPARISON.search(said)):
+        if not (_FIGURE.search(said) or COMPARISON.search(said)):
             return match.start("cause"), match.end("cause")
     return _bracketed_reason(clause, pending)
 
@@ -547,6 +559,8 @@ def _without_breakdown(pending: list[_Clause]) -> list[_Clause]:
     """The clauses before a sentence opening with its reason, without the sentences listing the
     parts of the total compared ("…减少8.15亿元,下降10.2%。其中,因公出国(境)费减少4.44亿元,…。
     主要是…"): the reason is the total's, and so are the subject and figures."""
+    if not any("其中" in c.text for c in pending):
+        return pending
     starts = [i for i, c in enumerate(pending) if i == 0 or _ends_sentence(pending[i - 1].text)]
     end = len(pending)
     for start in reversed(starts):
@@ -898,8 +912,9 @@ _NUMBERING = re.compile(r"\s*(?:(?P<shi>[一二三四五六七八九十]是)|(?P
                         r"(?P<chinese>[一二三四五六七八九十][、.．)）])|(?P<circled>[①-⑳]))")
 
 
-_FIRST_POINT = {"shi": "一是", "qi": "其一", "di": "第一", "paren": r"[（(]\s*[1一]\s*[)）]", "digit": r"1\s*[.、．)）](?!\d)",
-                "circled": "①"}
+_FIRST_POINT = {style: re.compile(rf"(?:(?<=[，,：:；;])|^)\s*(?={first})") for style, first in (
+    ("shi", "一是"), ("qi", "其一"), ("di", "第一"), ("paren", r"[（(]\s*[1一]\s*[)）]"),
+    ("digit", r"1\s*[.、．)）](?!\d)"), ("circled", "①"))}
 
 
 def _first_point(text: str, at: int) -> int | None:
@@ -909,10 +924,10 @@ def _first_point(text: str, at: int) -> int | None:
     sentence = max(text.rfind(stop, 0, at) for stop in "。！？") + 1
     point = max([text.rfind(mark, sentence, at) for mark in "，,；;：:"] + [sentence - 1]) + 1
     style = _numbering(text[point:]) if len(text[point:at].strip()) <= 3 else None  # "二是由于…"
-    if style not in _FIRST_POINT or re.match(_FIRST_POINT[style], text[point:].lstrip()):
+    if style not in _FIRST_POINT or _FIRST_POINT[style].match(text[point:].lstrip()):
         return None
     first = None
-    for first in re.finditer(rf"(?:(?<=[，,：:；;])|^)\s*(?={_FIRST_POINT[style]})", text[sentence:point]):
+    for first in _FIRST_POINT[style].finditer(text[sentence:point]):
         pass
     return sentence + first.end() if first else None
 
