@@ -20,10 +20,9 @@ from .narrative import Paragraph
 from .subjects import heading_subject, named_before_reason, subject
 from .text import NUMBER, compact, parse_number, tidy
 from .wording import (
-    ACTUAL, AFTER_CHANGE, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, CHANGE_WORD, CONSEQUENCE,
-    COMPARISON, DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, OBJECT_CHANGE, OPENING_CAUSE, RATE, REASON, REPORT, SUBJECT_MARK, UP,
-    USE,
-    YEAR_OVER_YEAR, amount_value, signed,
+    ACTUAL, AFTER_CHANGE, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, CHANGE_WORD,
+    COMPARISON, CONSEQUENCE, DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, OBJECT_CHANGE, OPENING_CAUSE, RATE, REASON,
+    REPORT, SUBJECT_MARK, UP, USE, YEAR_OVER_YEAR, amount_value, signed,
 )
 
 # A sentence ends at 。！？, and at a half-width full stop after a word or a percentage when a
@@ -711,8 +710,7 @@ def _explanation(
             used = len(extra)
             reason = rest.rstrip(" ：:") + "".join(clause.text for clause in extra)
             stated = anchor.text[:start]
-        if len(re.findall(r"[（(]", anchor.text[:start])) > len(re.findall(r"[)）]", anchor.text[:start])) \
-                or _bracket_group(anchor.text):
+        if len(re.findall(r"[（(]", anchor.text[:start])) > len(re.findall(r"[)）]", anchor.text[:start])):
             reason = _within_brackets(reason)  # "下降27.37%(主要原因为基建等一次性经费减少)"
         reason = tidy(reason).strip().rstrip("。.!！?？；;，,").lstrip("：:，, ").strip()
         reason = re.sub(r"^(?:主要(?:原因)?(?:是|为))+(?=.)", "", reason)  # "增加原因主要是主要是…"

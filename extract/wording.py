@@ -41,7 +41,7 @@ CAUSE = re.compile(
 )
 # A cause opening a sentence and the change it brought, joined by 故/所以/因此/因而: "因本年度我单位下属
 # 大瑶山林场增加一个车辆编制,故我单位2018年车编费增加2万元" (乐昌市林业局), "据了解,…,所以增加…"
-CONSEQUENCE = re.compile(r"[，,]\s*(?:故|所以|因此|因而)(?![\u4e00-\u9fff]{0,3}[，,])")
+CONSEQUENCE = re.compile(r"[，,]\s*(?:故|所以|因此|因而)")
 # A report of the department's own words opening the sentence after a comparison it explains: "…比2010年
 # 预算数减少22.9万元。该部表示,今年「三公经费」预算严格控制在…之内" (环境保护部 2011, 文汇报); "据了解,…"
 REPORT = re.compile(
