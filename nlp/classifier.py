@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Protocol
 
-from .clauses import Clause
+from .clauses import Clause, split_clauses
 from .cues import CueRules
 from .decision import DECISION, Arbiter, Evidence
 from .labels import DIRECTION, EXCLUSIVE, LABELS, STAFF
@@ -35,7 +35,7 @@ class TextModel(Protocol):
 
     files: list[Path]
 
-    def scores(self, texts: list[str]) -> list[dict[str, float]]: ...
+    def scores_and_clauses(self, texts: list[str]) -> list[tuple[dict[str, float], list[dict[str, float]]]]: ...
 
 
 class Classifier:
@@ -61,13 +61,12 @@ class Classifier:
         normalized = [normalize(text) for text in texts]
         found = [self._rules(n.text) for n in normalized]
         evidence = [Evidence.of(result) for result in found]
-        whole = self._scores([r.text[r.region[0]:r.region[1]] for r in found])
-        decided = [self._labels(*case) for case in zip(found, evidence, whole)]
-        clause_scores = self._clause_scores(found, decided)
+        scored = self._scores([r.text[r.region[0]:r.region[1]] for r in found])
+        decided = [self._labels(result, e, whole) for result, e, (whole, _) in zip(found, evidence, scored)]
         return [
-            self._result(text, n, result, labels, scores, margins, clause_scores.get(index))
-            for index, (text, n, result, (labels, scores, margins))
-            in enumerate(zip(texts, normalized, found, decided))
+            self._result(text, n, result, labels, scores, margins, _per_clause(result, clauses))
+            for text, n, result, (labels, scores, margins), (_, clauses)
+            in zip(texts, normalized, found, decided, scored)
         ]
 
     def evidence(self, text: str) -> Evidence:
@@ -77,10 +76,10 @@ class Classifier:
     def _rules(self, text: str) -> RuleResult:
         return apply_rules(text, self.rules)
 
-    def _scores(self, texts: list[str]) -> list[dict[str, float]]:
+    def _scores(self, texts: list[str]) -> list[tuple[dict[str, float], list[dict[str, float]]]]:
         if self.model is None or not texts:
-            return [{} for _ in texts]
-        return self.model.scores(texts)
+            return [({}, []) for _ in texts]
+        return self.model.scores_and_clauses(texts)
 
     def _labels(self, result: RuleResult, evidence: Evidence, model: dict[str, float]) -> tuple[list[str], dict, dict]:
         """The decision: labels, a score per label, and how far each label given (and the
@@ -120,16 +119,6 @@ class Classifier:
                 and (label not in DIRECTION or DIRECTION[label] * result.stated_direction > 0)
                 and not (label == "project_increase" and bond_only(result)))
 
-    def _clause_scores(self, found: list[RuleResult], decided: list) -> dict[int, list[dict]]:
-        """Model scores per clause, only for texts where a label came from the model alone
-        and there is more than one clause it could point at."""
-        wanted = [
-            index for index, (result, (labels, _, _)) in enumerate(zip(found, decided))
-            if len(result.clauses) > 1 and any(l not in result.hits and l not in EXCLUSIVE for l in labels)
-        ]
-        scored = iter(self._scores([c.text for i in wanted for c in found[i].clauses]))
-        return {i: [next(scored) for _ in found[i].clauses] for i in wanted}
-
     def _result(self, text: str, normalized: Normalized, result: RuleResult, labels: list[str],
                 scores: dict[str, float], margins: dict[str, float], clause_scores: list[dict] | None) -> dict:
         """The classification, with its confidence: ``label_confidence`` per label given is
@@ -158,6 +147,14 @@ class Classifier:
 def shipped_arbiter(model_dir: Path = MODEL_DIR) -> Arbiter:
     """The arbiter `gongkai train` fitted beside the model (nlp/model/decision.json)."""
     return Arbiter.load(Path(model_dir) / DECISION)
+
+
+def _per_clause(result: RuleResult, scored: list[dict]) -> list[dict] | None:
+    """The model's scores of the rules' clauses, when it read the same clauses (it splits
+    the reason region as the rules do; None in the rare text where they differ)."""
+    region = result.text[result.region[0]:result.region[1]]
+    same = [c.text for c in split_clauses(region)] == [c.text for c in result.clauses]
+    return scored if scored and same else None
 
 
 def _best_clause(label: str, result: RuleResult, clause_scores: list[dict] | None) -> Clause:

@@ -46,8 +46,9 @@ class Example:
     @property
     def batch(self) -> str:
         """The batch the row came in: ``frozen-1`` for the rows of a frozen set read in error
-        analysis, ``corpus-4``, ``corpus-5`` and ``corpus-6`` for the rows added after the cue rules
-        were written (measured before anybody reads their misses: the proxy for unread wording),
+        analysis, ``corpus-4``, ``corpus-5``, ``corpus-6`` … for the rows added after the cue rules
+        were written (measured before anybody reads their misses: the proxy for unread wording;
+        ``corpus-6b``: rows of round 6 that nobody read after that first look either),
         ``collected`` otherwise."""
         return self.origin.split(" ")[0] if self.origin else "collected"
 

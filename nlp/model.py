@@ -38,9 +38,8 @@ FEATURES = "features.json"  # settings, vocabulary and idf; what marks a saved m
 WEIGHTS = "weights.npy"  # one column per label; the last row is the intercepts
 # Chosen on the province-grouped split (nlp/data/README.md, "The learned part").
 NGRAMS = (1, 4)
-# A feature seen in one training text only is noise, and bytes; one seen in one document only
-# (a department's project name, its own figures) says nothing of the next province's wording.
-MIN_DOCUMENT_FREQUENCY = 2
+# A feature seen in one document only (a department's project name, its own figures) says
+# nothing of the next province's wording; a written reason is a document of its own.
 MIN_DOCUMENTS = 2
 C = 4.0  # inverse L2 strength
 SEED = 0
@@ -113,16 +112,23 @@ class LinearModel:
         the whole text's and each clause's (so a thin label's clause is not drowned by its
         partner's words in a two-cause reason); `no_difference` and `other` speak of the whole
         text, so theirs is the whole text's."""
+        return [best for best, _ in self.scores_and_clauses(texts)]
+
+    def scores_and_clauses(self, texts: list[str]) -> list[tuple[dict[str, float], list[dict[str, float]]]]:
+        """Per text, ``scores`` and each clause's own probabilities (none for a text of one
+        clause), in the order of clauses.split_clauses: the classifier places a label only the
+        model gave on its best clause without scoring the clauses again."""
         pieces = [[c.text for c in split_clauses(text)] for text in texts]
         pieces = [clauses if len(clauses) > 1 else [] for clauses in pieces]
         scored = iter(self._probabilities(texts + [clause for clauses in pieces for clause in clauses]))
         whole = [next(scored) for _ in texts]
         out = []
         for probabilities, clauses in zip(whole, pieces):
-            for clause in [next(scored) for _ in clauses]:
+            each = [next(scored) for _ in clauses]
+            for clause in each:
                 probabilities = {label: p if label in EXCLUSIVE else max(p, clause[label])
                                  for label, p in probabilities.items()}
-            out.append(probabilities)
+            out.append((probabilities, each))
         return out
 
     def _probabilities(self, texts: list[str]) -> list[dict[str, float]]:
@@ -197,8 +203,7 @@ def train(examples: list[Example], output_dir: Path | None = None) -> LinearMode
         for index, (example, counts) in enumerate(zip(examples, counted)):
             for f in counts[block]:  # a written reason is a document of its own
                 documents.setdefault(f, set()).add(example.document or index)
-        kept = sorted(f for f, n in seen.items()
-                      if n >= MIN_DOCUMENT_FREQUENCY and len(documents[f]) >= MIN_DOCUMENTS)
+        kept = sorted(f for f in seen if len(documents[f]) >= MIN_DOCUMENTS)
         # smoothed idf, as if one more text held every feature; rounded as it is saved
         vocabulary[("chars", "words")[block]] = {
             f: (column + i, round(math.log((1 + len(examples)) / (1 + seen[f])) + 1, 6))

@@ -384,3 +384,104 @@ FAMILY_CASES = [
 def test_families_of_the_labels_under_the_bar(rules_only, shipped, text, expected):
     for classifier in (rules_only, shipped):
         assert sorted(classifier.classify(text)["labels"]) == sorted(expected), classifier.version
+
+
+# Round 7: each weak label's family as departments across the country word it (codebook definitions and
+# Chinese budget practice), not as our rows do. Real wordings found outside our data first, with their
+# source; then the family's other wordings (each failed on the rules before).
+COUNTRY_FAMILY_CASES = [
+    # 财政部 2017 中央本级 (fuzhou.baogaosu.com/xinwen/中央本级工资/56169869): a raise carried into the next year
+    ("2017年中央本级工资福利支出4291.6亿元,比2016年执行数增加226.2亿元,增长5.6%,主要是工资标准调整翘尾,"
+     "同时奖金计发基数和绩效工资列支口径有所调整。", ["accounting_reclass", "pay_policy"]),
+    # 奉节县道路运输事务中心 2023 决算 (wenxue2009.cn/bm_168/jtj/…/t20240819_13518556.html): a grant scheme shrank
+    ("收支较上年决算数减少414.56万元,下降17.2%,主要原因是项目经费中农村客运企业补贴较上年减少。", ["project_decrease"]),
+    # 保山 2019 三公 (baoshan.gov.cn/info/7419/3481554.htm): fuel for the vehicles
+    ("主要原因是车辆燃料费、过桥过路费较上年增加", ["operating_costs"]),
+    # pay rules whatever sits between the verb and the item; bonuses and awards paid by rule; the teachers' floor
+    ("调整了机关事业单位工作人员基本工资标准", ["pay_policy"]),
+    ("缴费工资基数增长", ["pay_policy"]),
+    ("增加了年终目标绩效", ["pay_policy"]),
+    ("发放了文明单位奖", ["pay_policy"]),
+    ("增加了平安建设奖", ["pay_policy"]),
+    ("落实义务教育教师平均工资收入水平不低于当地公务员平均工资收入水平", ["pay_policy"]),
+    ("增加了乡村教师生活补助", ["pay_policy"]),
+    ("执行公务员津贴补贴新标准", ["pay_policy"]),
+    ("增加了第13个月工资", ["pay_policy"]),
+    ("职业年金实账积累", ["pay_policy"]),
+    # booked under another line, subject or payer (rule 15)
+    ("该项经费并入基本支出", ["accounting_reclass"]),
+    ("部分项目经费划入基本支出", ["accounting_reclass"]),
+    ("执行新的政府收支分类科目", ["accounting_reclass"]),
+    ("部分支出从商品和服务支出调整至对个人和家庭的补助", ["accounting_reclass"]),
+    ("年初预算数按功能分类全部列入其他支出,决算按实际支出科目列支", ["accounting_reclass"]),
+    ("该经费转由区人社局支付", ["accounting_reclass"]),
+    ("预算由主管部门统一编制", ["accounting_reclass"]),
+    ("退休人员经费移交社会化管理", ["accounting_reclass"]),
+    # a project, scheme or one-off of the year before that ended or shrank (rule 8)
+    ("支出较上年减少,主要原因是上年开展了第七次人口普查", ["project_decrease"]),
+    ("支出较上年减少,主要原因是上年为换届选举年", ["project_decrease"]),
+    ("支出较上年减少,主要原因是上年有农村危房改造补助资金,本年无", ["project_decrease"]),
+    ("支出较上年减少,主要原因是工程建设已基本完成", ["project_decrease"]),
+    ("支出较上年减少,主要原因是基础设施建设投入减少", ["project_decrease"]),
+    ("支出较上年减少,主要原因是产业扶持资金减少", ["project_decrease"]),
+    ("支出较上年减少,主要原因是本年度无大型活动", ["project_decrease"]),
+    # not paid in the year as contracts, acceptance and procurement word it (rule 14)
+    ("按照合同约定付款", ["payment_timing"]),
+    ("部分资金需待项目验收合格后拨付", ["payment_timing"]),
+    ("设备尚未到货", ["payment_timing"]),
+    ("采购合同尚未履行完毕", ["payment_timing"]),
+    ("部分资金跨年度使用", ["payment_timing"]),
+    ("项目建设周期较长", ["payment_timing"]),
+    ("部分项目未能按期完工", ["payment_timing"]),
+    ("项目于12月才完成招标", ["payment_timing"]),
+    # the running-cost items of the 商品和服务支出 class
+    ("保洁费增加", ["operating_costs"]),
+    ("信息系统运维费增加", ["operating_costs"]),
+    ("天然气价格上涨", ["operating_costs"]),
+    ("日常公用支出增加", ["operating_costs"]),
+    # units added, removed, merged or moved
+    ("新增二级预算单位", ["reorganization"]),
+    ("纳入部门决算的单位增加", ["reorganization"]),
+    ("部分职责划转至区城管局", ["reorganization"]),
+    ("事业单位重塑性改革", ["reorganization"]),
+    ("新增校区", ["reorganization"]),
+    # the treasury short of money or cash
+    ("受财力所限", ["fiscal_tightness"]),
+    ("财政无力安排", ["fiscal_tightness"]),
+    ("资金调度紧张", ["fiscal_tightness"]),
+    ("财政资金未足额到位", ["fiscal_tightness"]),
+    # earlier years' money however named
+    ("使用存量资金", ["carryover"]),
+    ("动用事业基金弥补收支差额", ["carryover"]),
+    ("上年未完成项目本年继续实施", ["carryover"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", COUNTRY_FAMILY_CASES)
+def test_families_as_the_country_writes_them(rules_only, shipped, text, expected):
+    for classifier in (rules_only, shipped):
+        assert sorted(classifier.classify(text)["labels"]) == sorted(expected), classifier.version
+
+
+# Near misses of the round-7 families: the same words in another sense must not give the label, since
+# a cue label stands against the model.
+@pytest.mark.parametrize("text, wrong", [
+    ("开展年度绩效考核工作", "pay_policy"),          # performance review of work, no pay
+    ("项目绩效评价结果良好", "pay_policy"),
+    ("开展文明城市创建工作", "pay_policy"),          # a campaign, no award paid
+    ("提高了伙食补助标准", "operating_costs"),       # an allowance: pay
+    ("开展退休人员社会化管理服务工作", "accounting_reclass"),
+    ("统一编制规划", "accounting_reclass"),
+    ("增加下属单位补助", "reorganization"),          # money for the units, not new units
+    ("新增学校食堂设备", "reorganization"),
+    ("资金划归财政统一管理", "reorganization"),      # money moved: accounting, not a unit
+    ("学校开学推迟", "reorganization"),
+    ("上级补助资金减少", "project_decrease"),        # revenue from above, not the department's scheme
+    ("生活补助减少", "project_decrease"),
+    ("收回存量资金", "carryover"),                    # returned, not spent
+    ("按照财政资金调度安排", "fiscal_tightness"),
+    ("按照合同约定的标准采购", "payment_timing"),
+    ("支出较上年减少,主要是上年支付了以前年度的工程款", "project_decrease"),  # rule 14, not a one-off
+])
+def test_a_family_word_in_another_sense_is_no_cue(rules_only, text, wrong):
+    assert wrong not in rules_only.classify(text)["labels"]
