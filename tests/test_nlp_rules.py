@@ -482,6 +482,10 @@ def test_families_as_the_country_writes_them(rules_only, shipped, text, expected
     ("按照财政资金调度安排", "fiscal_tightness"),
     ("按照合同约定的标准采购", "payment_timing"),
     ("支出较上年减少,主要是上年支付了以前年度的工程款", "project_decrease"),  # rule 14, not a one-off
+    ("受增值税改革翘尾因素影响,收入减少", "pay_policy"),  # a tax's 翘尾 is revenue
+    ("综合奖补资金增加", "pay_policy"),                      # 奖补 is a grant, not an award
+    ("执行新的绩效管理办法", "pay_policy"),
+    ("重大活动安保支出增加", "operating_costs"),              # security for an event is the event's
 ])
 def test_a_family_word_in_another_sense_is_no_cue(rules_only, text, wrong):
     assert wrong not in rules_only.classify(text)["labels"]
