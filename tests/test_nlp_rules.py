@@ -439,6 +439,9 @@ COUNTRY_FAMILY_CASES = [
     ("信息系统运维费增加", ["operating_costs"]),
     ("天然气价格上涨", ["operating_costs"]),
     ("日常公用支出增加", ["operating_costs"]),
+    ("公务用车运行维护费比上年减少,主要原因是油料费减少", ["operating_costs"]),
+    ("公务接待费减少的主要原因是上级检查减少", ["operating_costs"]),  # visits received (coding note)
+    ("公务接待费比上年增加,主要原因是上级部门来我单位调研次数增加", ["operating_costs"]),
     # units added, removed, merged or moved
     ("新增二级预算单位", ["reorganization"]),
     ("纳入部门决算的单位增加", ["reorganization"]),
@@ -486,6 +489,7 @@ def test_families_as_the_country_writes_them(rules_only, shipped, text, expected
     ("综合奖补资金增加", "pay_policy"),                      # 奖补 is a grant, not an award
     ("执行新的绩效管理办法", "pay_policy"),
     ("重大活动安保支出增加", "operating_costs"),              # security for an event is the event's
+    ("开展安全生产检查次数增加", "operating_costs"),          # inspections the department makes itself
 ])
 def test_a_family_word_in_another_sense_is_no_cue(rules_only, text, wrong):
     assert wrong not in rules_only.classify(text)["labels"]
