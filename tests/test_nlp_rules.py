@@ -8,6 +8,7 @@ import pytest
 from gongkai import nlp
 
 from gongkai.nlp.classifier import ADD, Classifier
+from gongkai.nlp.dataset import load_real
 
 SAMPLES = Path(__file__).parent.parent / "samples" / "source"
 
@@ -240,19 +241,16 @@ def test_classify_many_matches_classify(shipped):
 
 
 def test_confidence_is_lowest_where_the_decision_is_closest_to_its_bar(shipped):
-    """Labels a cue decided, unopposed, are sure; a vague reason the arbiter decides a hair
-    from its bar is not: `gongkai labels review` lists those first."""
+    """Labels a cue decided, unopposed, are sure; a reason the arbiter decides a hair from its
+    bar is not: `gongkai labels review` lists those first. The least sure of the real reasons
+    is chosen here, not named, since which text sits at the bar moves as the real data grows."""
     sure = shipped.classify("新调入及招录13人，同时厉行节约压减会议费")
-    # contributions that only rise restate the line (coding notes: `other`), yet read like a
-    # pay rule: the arbiter puts pay_policy right at its bar (江苏 部门预算, real.jsonl), on
-    # one side or the other as the real data grows (0.502 after corpus3's batches 1-5, 0.55 after
-    # batch 6's pension and annuity rows); either way the decision sits near its bar
-    unsure = shipped.classify("增加离退休人员、机关事业单位养老保险、职业年金缴费等支出")
-    assert sure["confidence"] > unsure["confidence"]
-    scores = unsure["scores"]
-    assert unsure["labels"] in (["other"], ["pay_policy"])
-    assert unsure["confidence"] < 0.1
-    assert unsure["confidence"] == round(abs(ADD - max(scores[l] for l in nlp.LABELS if l != "other")), 4)
+    assert sure["confidence"] == 1.0
+    results = shipped.classify_many([e.text for e in load_real()])
+    least = min(results, key=lambda r: r["confidence"])
+    assert least["confidence"] < 0.05
+    # its confidence is how far one of its scores is from the bar
+    assert any(abs(abs(ADD - score) - least["confidence"]) <= 1e-4 for score in least["scores"].values())
     # the rules alone settle every label they give
     assert Classifier().classify("工作需要")["confidence"] == 1.0
 
