@@ -19,7 +19,7 @@ from .errors import (
 )
 from .limit import extract_with_limit
 
-EXTRACTOR_VERSION = "23"  # 8: HTML disclosures with their attached tables; 9: pages read by PDFium;
+EXTRACTOR_VERSION = "24"  # 8: HTML disclosures with their attached tables; 9: pages read by PDFium;
 # 10: statements on sections of other provinces' pages, facts of sections, 三公 findings;
 # 11: reason sentences take their subject's figures, bases named by reasons, paired figures, 万 amounts;
 # 12: spreadsheet grids read by their headers (spacer columns, split rows, titles inside), no off-page objects;
@@ -36,6 +36,9 @@ EXTRACTOR_VERSION = "23"  # 8: HTML disclosures with their attached tables; 9: p
 # 22: one numbering pattern: points numbered "1)" keep their style; a sum ("1.5万元") is no point
 # 23: causes right after a change without a marker (为…, a clause of what was done), 解释为/解释称, an item's own
 #     change and cause after a reason is a statement of its own, items named with their year
+# 24: causes the finder missed: 主要是… opening the sentence after the figures, 该部表示/据了解, 因…故/所以, every
+#     numbered cause, reasons in brackets, a sentence that goes on explaining, reasons stopped before the next
+#     item's figures, changes printed verb first, the 原因 of one amount (kind other)
 
 __all__ = [
     "EXTRACTOR_VERSION",

@@ -21,14 +21,15 @@ from .subjects import heading_subject, named_before_reason, subject
 from .text import NUMBER, compact, parse_number, tidy
 from .wording import (
     ACTUAL, AFTER_CHANGE, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, CHANGE_WORD,
-    COMPARISON, DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, OPENING_CAUSE, RATE, REASON, SUBJECT_MARK, UP, USE,
-    YEAR_OVER_YEAR, amount_value, signed,
+    COMPARISON, CONSEQUENCE, DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, OBJECT_CHANGE, OPENING_CAUSE, RATE, REASON,
+    REPORT, SUBJECT_MARK, UP, USE, YEAR_OVER_YEAR, amount_value, signed,
 )
 
 # A sentence ends at 。！？, and at a half-width full stop after a word or a percentage when a
 # word follows ("…下降43.66%.下降的主要原因都是…": ah-nanling-xuzhen); "1.工资福利" and "36.45" go on.
 _STOP = r"[。！？!?]|(?<![\d.])\.(?=[\u4e00-\u9fff])"
 SENTENCE = re.compile(rf"(?:(?!{_STOP}).)*(?:{_STOP}|$)", re.S)
+_FIGURE = re.compile(rf"{AMOUNT}|[%％]")  # an amount or a percentage
 
 
 @dataclass
@@ -83,7 +84,12 @@ def explanations(items: list[Paragraph], department: str | None = None,
     dropped: set[int] = set()
     skip = 0
     blocks = _blocks(items)
+    skip_blocks = 0  # whole paragraphs the statement before took as its reason's points
     for position, block in enumerate(blocks):
+        if skip_blocks:
+            skip_blocks -= 1
+            history += _clauses(block, section)
+            continue
         if block.level is not None:
             section = block.text if block.level > 0 else section
             carry, history = [], []
@@ -148,6 +154,8 @@ def explanations(items: list[Paragraph], department: str | None = None,
                 done = [at for at, earlier_clause in enumerate(pending)
                         if _ends_sentence(earlier_clause.text) and _compares_with_figures(earlier_clause.text)]
                 pending = pending[done[-1] + 1:] if done else pending
+            if reason_at is not None and not compact(clause.text[:reason_at[0]]):
+                pending = _without_breakdown(pending)
             earlier = history + clauses[:index]
             statement, claimed = _trim(pending, clause, reason_at, department, earlier)
             if claimed is not None:
@@ -156,9 +164,23 @@ def explanations(items: list[Paragraph], department: str | None = None,
             before = pending[: len(pending) - len(statement) + 1][-1:] if claimed is None else []
             following = clauses[index + 1:]
             overleaf = not following and position + 1 < len(blocks) and blocks[position + 1].level is None
+            sizes: list[int] = []
             if overleaf:
-                # "…存在差异的主要原因：" with the reasons in the next paragraph
-                following = _clauses(blocks[position + 1], section)
+                # "…存在差异的主要原因：" with the reasons in the next paragraph, and its points in the
+                # paragraphs after it when each starts a point of the same numbering ("1.…；" / "2.…。")
+                following = []
+                bare = clause.text[reason_at[1]:].strip(" 。.；;：:，,") if reason_at is not None else ""
+                points = not bare or _NUMBERING.match(bare) is not None  # a reason told in points
+                for later in blocks[position + 1:]:
+                    if later.level is not None or (sizes and (
+                            not points or COMPARISON.search(compact(later.text)) or _numbering(later.text) is None
+                            or _numbering(later.text) != _numbering(following[0].text))):
+                        break
+                    later_clauses = _clauses(later, section)
+                    if not later_clauses:
+                        break
+                    following += later_clauses
+                    sizes.append(len(later_clauses))
             every = _for_every(clause, reason_at)
             peers = _peers(pending + [clause] if every else statement, reason_at, department)
             made, used = [], 0
@@ -195,6 +217,9 @@ def explanations(items: list[Paragraph], department: str | None = None,
             pending = []
             index += 1 + (0 if overleaf else used)
             skip = used if overleaf else 0
+            while overleaf and sizes and skip >= sizes[0] and len(sizes) > 1:
+                skip -= sizes.pop(0)  # a paragraph of points taken whole
+                skip_blocks += 1
         carry = pending
         history += clauses
     return [explanation for explanation in found if id(explanation) not in dropped]
@@ -289,6 +314,8 @@ def _blocks(items: list[Paragraph]) -> list[Paragraph]:
             # "…预算数无增减" / "2018年公务用车…": a line that closes its statement, then the next
             and not (re.match(r"\s*\d{4}\s*年", item.text)
                      and re.search(rf"(?:{NO_DIFFERENCE.pattern}|[%％]|万元)\s*$", previous.text))
+            # a reason with no full stop, then the next subject's figures
+            and not ((REASON.search(previous.text) or CAUSE.search(previous.text)) and _opens_statement(item.text))
         ):
             offset = len(previous.text)
             breaks = previous.page_breaks + [(offset, item.page)] + [
@@ -357,9 +384,13 @@ def _another_base(head: str, rest: str) -> bool:
     return base(head) != base(rest)
 
 
+_OWN_CHANGE = re.compile(rf"(?:其中[:：，,]?)?(?:[\u4e00-\u9fff（）()“”\"]{{2,24}}?(?:{UP}|{DOWN})(?:了)?\d"
+                         rf"|{OBJECT_CHANGE.pattern})")
+
+
 def _names_own_change(clause: str) -> bool:
-    """A clause naming another item with its own change: "公务用车运行维护费增加2.01万元"."""
-    return bool(re.match(rf"(?:其中[:：]?)?[\u4e00-\u9fff（）()“”\"]{{2,24}}?(?:{UP}|{DOWN})(?:了)?\d", compact(clause)))
+    """A clause naming another item with its own change: "公务用车运行维护费增加2.01万元", "压缩公务接待费52万元"."""
+    return bool(_OWN_CHANGE.match(compact(clause)))
 
 
 # "完成全年预算84.82万元的73.2%", "完成预算0万元的--%(基数为0,不可比)": the budget compared, in figures
@@ -384,9 +415,90 @@ def _cause_first(text: str, reason_at: tuple[int, int]) -> bool:
     """Whether a clause's reason comes before the comparison it explains: "由于人员增加，基本支出较上年
     增加 10 万元", "受疫情影响，…", "四是因政府性基金收入短收,…与年初预算数相比减少5000万元"."""
     start, end = reason_at
+    opens = re.match(r"\s*(?:[一二三四五六七八九十]是)?(?:(?:这|这是|是)?由于|因|受|据(?:了解|介绍|悉))", text[start:])
+    if opens and _consequence(text[end:]) is not None:
+        return True
     parts = re.split(r"[，,]", text[end:], maxsplit=1)
-    return len(parts) == 2 and bool(re.match(r"\s*(?:[一二三四五六七八九十]是)?(?:(?:这|这是|是)?由于|因|受)", text[start:])
-                                    and COMPARISON.search(compact(parts[1])))
+    return len(parts) == 2 and bool(opens and COMPARISON.search(compact(parts[1])))
+
+
+def _within_brackets(reason: str) -> str:
+    """A reason up to the bracket its marker was printed in closes (the rest is the sentence's)."""
+    depth = 0
+    for at, char in enumerate(reason):
+        depth += (char in "(（") - (char in ")）")
+        if depth < 0:
+            return reason[:at]
+    return reason
+
+
+def _before_next_item(reason: str) -> str:
+    """A reason that prints no figure, up to the ；before another item's own change: "主要是增加省对市的
+    结算补助收入;调入资金增加10,239万元;上解上级支出减少19,144万元;…" (三亚市2020年财政决算) lists other
+    gaps after it.  A reason made of changes ("人员经费增加10万元;公用经费增加5万元") and numbered causes go on."""
+    if "；" not in reason and ";" not in reason:
+        return reason
+    parts = re.split(r"(?<=[；;])", reason)
+    if _FIGURE.search(compact(parts[0])):
+        return reason
+    for at, part in enumerate(parts[1:], 1):
+        if _names_own_change(part) and not _NUMBERING.match(part):
+            return "".join(parts[:at]).rstrip("；; ")
+    return reason
+
+
+def _opens_statement(text: str) -> bool:
+    """A paragraph that opens with another subject's comparison or change ("公务用车运行维护费支出决算比
+    上年增加…", "调入资金增加…"): never the rest of a reason on a page printed without full stops."""
+    first = re.split(r"[。！？；;]", text, maxsplit=1)[0]
+    return not re.match(rf"\s*(?:{COMPARISON.pattern}|[，,、])", first) and (
+        _names_own_change(re.split(r"[，,]", first, maxsplit=1)[0])
+        or (_compares_with_figures(first) and subject([first], None) is not None))
+
+
+def _goes_on(clause: _Clause) -> bool:
+    """A short sentence that goes on explaining after a reason's sentence: it opens with a year or a
+    consequence (因此, 所以, 从而 …) and prints no figure, comparison, reason or numbered item of its own."""
+    flat = clause.flat
+    return len(flat) <= 30 and _ends_sentence(clause.text) and not clause.item and not _NUMBERING.match(clause.text) \
+        and bool(re.match(r"(?:\d{4}年度?|因此|所以|故|从而|进而|致使|导致|使得?)(?![\d%％])", flat)) \
+        and not re.search(r"\d", re.sub(r"\d{4}年度?", "", flat)) \
+        and not (COMPARISON.search(flat) or NO_DIFFERENCE.search(flat) or REASON.search(clause.text)
+                 or CAUSE.search(clause.text))
+
+
+_BRACKETED = re.compile(r"\s*[（(]([^()（）]{6,}?)[)）]\s*[。.]?\s*$")
+
+
+def _bracket_group(text: str) -> re.Match | None:
+    """A sentence that is one bracketed cause, with no figure, comparison or note on scope."""
+    group = _BRACKETED.match(text) if text.lstrip()[:1] in ("(", "（") else None
+    words = compact(group.group(1)) if group else ""
+    if not group or re.match(r"含|不含|包括|包含|其中|即|注|见|详见|单位|下同|以下|数据|口径", words) \
+            or _FIGURE.search(words) or COMPARISON.search(words) or NO_DIFFERENCE.search(words):
+        return None
+    return group
+
+
+def _bracketed_reason(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | None:
+    """A reason printed in brackets as a sentence of its own, right after the comparison it explains
+    gave none: "…。(2019年追加的项目未完成,结转至2020年)".  Never a note on what a figure holds
+    ("(不含外事接待费)", "(含…)") nor one that prints figures or a comparison."""
+    group = _bracket_group(clause.text)
+    if not group or not pending or not _ends_sentence(pending[-1].text):
+        return None
+    last = pending[max(i for i, c in enumerate(pending) if i == 0 or _ends_sentence(pending[i - 1].text)):]
+    if not any(COMPARISON.search(c.flat) and (CHANGE.search(c.flat) or CHANGE_PCT.search(c.flat)) for c in last):
+        return None
+    return group.start(1), group.start(1)
+
+
+def _consequence(rest: str) -> re.Match | None:
+    """故/所以/因此 after a cause, when what follows prints the change the cause brought ("…,故我单位
+    2018年车编费增加2万元"), with its own comparison or none."""
+    found = CONSEQUENCE.search(rest)
+    after = compact(re.split(r"[。！？!?；;]", rest[found.end():])[0]) if found else ""
+    return found if found and (CHANGE.search(after) or CHANGE_PCT.search(after) or OBJECT_CHANGE.search(after)) else None
 
 
 def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | None:
@@ -394,25 +506,34 @@ def _reason_start(clause: _Clause, pending: list[_Clause]) -> tuple[int, int] | 
     match = REASON.search(clause.text)
     if match:
         return match.start(), match.end()
+    report = REPORT.match(clause.text)
+    if report and pending and _ends_sentence(pending[-1].text) and _explains_before("", pending) \
+            and not CAUSE.search(clause.text):
+        # what the department said, when it prints no figure nor comparison of its own
+        said = compact(re.split(r"[。！？!?；;]", clause.paragraph.text[clause.offset + report.end():])[0])
+        if not (re.search(AMOUNT, said) or COMPARISON.search(said)):
+            return report.start(), report.end()
     for match in CAUSE.finditer(clause.text):
+        consequence = not clause.text[: match.start()].strip() and _consequence(clause.text[match.end():])
         if not clause.text[: match.start()].strip() and OPENING_CAUSE.match(clause.text, match.start()) \
-                and not COMPARISON.search(compact(clause.text[match.end():])):
+                and not COMPARISON.search(compact(clause.text[match.end():])) and not consequence:
             continue
-        if not _compared_before(clause, pending, match.start()):
+        if not consequence and not _compared_before(clause, pending, match.start()):
             return None  # "公务接待费减少0万元,主要是…" compares by its own change
         if USE.match(clause.text[match.end():]):
             head = compact(clause.text[: match.start()])
             if not (CHANGE.search(head) or CHANGE_PCT.search(head)):
                 continue
-        return match.start(), match.end()
+        first = _first_point(clause.text, match.start())
+        return (first, first) if first is not None else (match.start(), match.end())
     match = AFTER_CHANGE.search(clause.text)
     if match and _compared_before(clause, pending, match.start("cause")):
         # no figure nor another comparison to the end of its sentence (or ；clause): "…减少1.2万元,
         # 严格控制在预算以内,较预算减少0.5万元" tells no cause after the change
         said = compact(re.split(r"[。！？!?；;]", clause.paragraph.text[clause.offset + match.end("cause"):])[0])
-        if not (re.search(rf"{AMOUNT}|[%％]", said) or COMPARISON.search(said)):
+        if not (_FIGURE.search(said) or COMPARISON.search(said)):
             return match.start("cause"), match.end("cause")
-    return None
+    return _bracketed_reason(clause, pending)
 
 
 def _compared_before(clause: _Clause, pending: list[_Clause], at: int) -> bool:
@@ -423,11 +544,42 @@ def _compared_before(clause: _Clause, pending: list[_Clause], at: int) -> bool:
     if COMPARISON.search(compact("".join(c.text for c in pending[-2:] + [clause]))):
         return True
     head = clause.text[:at]
+    if pending and _ends_sentence(pending[-1].text) and _explains_before(head, pending):
+        return True
     if _names_own_change(head):
         return True
     pieces = re.split(r"(?<=[，,])", re.sub(r"\d{4}\s*年度?的?", "", head))
     # one change only: "安排预算稳定调节基金减少53亿元、结转下年增加51亿元,主要是…" is two items' reason
-    return len(CHANGE.findall(compact(head))) == 1 and any(_names_own_change(piece) for piece in pieces)
+    changes = len(CHANGE.findall(compact(head))) + len(OBJECT_CHANGE.findall(compact(head)))
+    return changes == 1 and any(_names_own_change(piece) for piece in pieces)
+
+
+def _without_breakdown(pending: list[_Clause]) -> list[_Clause]:
+    """The clauses before a sentence opening with its reason, without the sentences listing the
+    parts of the total compared ("…减少8.15亿元,下降10.2%。其中,因公出国(境)费减少4.44亿元,…。
+    主要是…"): the reason is the total's, and so are the subject and figures."""
+    if not any("其中" in c.text for c in pending):
+        return pending
+    starts = [i for i, c in enumerate(pending) if i == 0 or _ends_sentence(pending[i - 1].text)]
+    end = len(pending)
+    for start in reversed(starts):
+        sentence = pending[start:end]
+        if not start or not re.match(r"\s*其中", sentence[0].text) \
+                or any(COMPARISON.search(c.flat) for c in sentence):
+            break
+        end = start
+    return pending[:end]
+
+
+def _explains_before(head: str, pending: list[_Clause]) -> bool:
+    """Whether a sentence opening with a cause explains the comparison of the sentences before it
+    in its paragraph, still without a reason: "…执行数减少8.15亿元,下降10.2%。其中,…。主要是各部门
+    贯彻落实…" (财政部预算司 2014), or an item's change named again before the cause: "其中,因公出国(境)费
+    增加2.84亿元,…。因公出国(境)费增加主要是受…影响"."""
+    if not compact(head):
+        return any(COMPARISON.search(c.flat) and (CHANGE.search(c.flat) or CHANGE_PCT.search(c.flat)) for c in pending)
+    named = named_before_reason(compact(head), None)
+    return named is not None and any(named in c.flat and CHANGE.search(c.flat) for c in pending)
 
 
 def _says_no_gap(clause: _Clause, pending: list[_Clause]) -> bool:
@@ -549,30 +701,35 @@ def _explanation(
         rest = anchor.text[end:]
         marked = anchor.text[:end]
         if _cause_first(anchor.text, reason_at):
-            reason, stated = re.split(r"[，,]", rest, maxsplit=1)
+            consequence = _consequence(rest)
+            reason, stated = (rest[:consequence.start()], rest[consequence.end():]) if consequence \
+                else re.split(r"[，,]", rest, maxsplit=1)
             marked = stated
         else:
-            extra = _continued_reason(rest, following)
+            extra = _continued_reason(rest, following, anchor.paragraph)
             used = len(extra)
             reason = rest.rstrip(" ：:") + "".join(clause.text for clause in extra)
             stated = anchor.text[:start]
+        if len(re.findall(r"[（(]", anchor.text[:start])) > len(re.findall(r"[)）]", anchor.text[:start])):
+            reason = _within_brackets(reason)  # "下降27.37%(主要原因为基建等一次性经费减少)"
         reason = tidy(reason).strip().rstrip("。.!！?？；;，,").lstrip("：:，, ").strip()
         reason = re.sub(r"^(?:主要(?:原因)?(?:是|为))+(?=.)", "", reason)  # "增加原因主要是主要是…"
         if anchor.text[start:end].rstrip(" ：:").endswith("是"):
             reason = re.sub(r"^是(?=[\u4e00-\u9fff])", "", reason)  # "增加原因主要是是接待…"
         reason = re.sub(r"[，,]?具体(?:情况)?如下[:：]?.*$", "", reason) or None  # a lead-in to a list
         if reason:  # "…原因为厉行节约;其中:因公出国(境)支出0万元;…": the amounts' breakdown is no reason
-            reason = re.split(r"[；;]\s*其中[:：，,]", reason)[0] or None
+            reason = _before_next_item(re.split(r"[；;]\s*其中[:：，,]", reason)[0]) or None
         figures = "".join(clause.text for clause in statement[:-1]) + stated
     said = compact(figures) or flat
     claims = compact("".join(clause.text for clause in statement[:-1]) + marked)  # all but the reason
     if reason is None and not (reason_at is None or NO_DIFFERENCE.search(claims) or _changes(said)[0] == 0):
         return [], used  # "主要变动原因如下：" over items that are statements of their own
-    if not (YEAR_OVER_YEAR.search(flat) or BUDGET_VS_ACTUAL.search(flat) or CHANGE.search(said)
-            or CHANGE_PCT.search(said) or NO_DIFFERENCE.search(flat)
-            or re.search(r"增|减|升|降|差异|持平|变", compact(marked[len(stated):]))
-            or (BUDGET.search(flat) and ACTUAL.search(flat))):
-        return [], used  # a reason for one figure, nothing compared: "结转下年资金预算数为0万元，主要原因是…"
+    alone = not (YEAR_OVER_YEAR.search(flat) or BUDGET_VS_ACTUAL.search(flat) or CHANGE.search(said)
+                 or CHANGE_PCT.search(said) or NO_DIFFERENCE.search(flat) or OBJECT_CHANGE.search(said)
+                 or re.search(r"增|减|升|降|差异|持平|变", compact(marked[len(stated):]))
+                 or (BUDGET.search(flat) and ACTUAL.search(flat)))
+    if alone and not (reason and re.search(AMOUNT, said) and REASON.match(anchor.text, reason_at[0])):
+        return [], used  # nothing compared, and no 原因 given for an amount: "…预算数50万元,主要是…车辆费用"
     if not re.search(r"\d\s*(?:万元|亿元|元|万)", said) and re.search(
             r"\d\s*(?:辆|人次|人|批次|批|次|个|台|名|架|艘)", said):
         return [], used  # what is compared is no money: "公务用车保有量1辆,与2015年相比无变化"
@@ -616,6 +773,12 @@ def _explanation(
     for scope in (bases if len(bases) > 1 else [said]):
         kind = named_base or (_kind(scope, scope, year) if len(bases) > 1 else _kind(
             claims if COMPARISON.search(claims) else flat, compact(marked), year))
+        if alone:
+            # the 原因 of one amount, with nothing compared: "结转下年资金预算数为0万元，主要原因是本部门无此项
+            # 资金", "公务接待支出756万元(…)。公务接待支出较大的原因主要是…": a statement of kind other
+            explanations_made.append(Explanation(kind="other", budget=None, actual=None, rate=None, change=None,
+                                                 change_pct=None, no_difference=False, **common))
+            continue
         compared = kind == "budget_vs_actual"
         pairs = [(None, None)] if level else (
             _paired(scope) or [_changes(scope, kind, _base_years(bare) if named_base else None)])
@@ -649,6 +812,9 @@ def _subject_of(statement: list[_Clause], stated: str, marked: str | None, depar
     figures from names it in full ("般公共预算…" printed for "一般公共预算…"), the full name."""
     texts = [c.text for c in statement[:-1]] + [stated]
     found = subject(texts, department, marked, generic=True)
+    verb_first = OBJECT_CHANGE.search(compact(stated))
+    if verb_first and not CHANGE.search(compact(stated)) and (found is None or found.startswith(verb_first["verb"])):
+        return verb_first["object"]  # "压缩公务接待费52万元" → 公务接待费
     if marked is not None and found and statement[:-1]:
         own = subject([statement[0].text], department)
         if own and found in own and own != found:
@@ -744,17 +910,43 @@ _NUMBERING = re.compile(r"\s*(?:(?P<shi>[一二三四五六七八九十]是)|(?P
                         r"(?P<chinese>[一二三四五六七八九十][、.．)）])|(?P<circled>[①-⑳]))")
 
 
+_FIRST_POINT = {style: re.compile(rf"(?:(?<=[，,：:；;])|^)\s*(?={first})") for style, first in (
+    ("shi", "一是"), ("qi", "其一"), ("di", "第一"), ("paren", r"[（(]\s*[1一]\s*[)）]"),
+    ("digit", r"1\s*[.、．)）](?!\d)"), ("circled", "①"))}
+
+
+def _first_point(text: str, at: int) -> int | None:
+    """Where the first point of a cause numbered at ``at`` ("二是受…影响") starts, when it is
+    printed earlier in the same sentence with no marker before it ("减少105.5万元,一是…;二是受…"):
+    every point is the reason, not the one that happens to open with a cause word."""
+    sentence = max(text.rfind(stop, 0, at) for stop in "。！？") + 1
+    point = max([text.rfind(mark, sentence, at) for mark in "，,；;：:"] + [sentence - 1]) + 1
+    style = _numbering(text[point:]) if len(text[point:at].strip()) <= 3 else None  # "二是由于…"
+    if style not in _FIRST_POINT or _FIRST_POINT[style].match(text[point:].lstrip()):
+        return None
+    first = None
+    for first in _FIRST_POINT[style].finditer(text[sentence:point]):
+        pass
+    return sentence + first.end() if first else None
+
+
 def _numbering(text: str) -> str | None:
     match = _NUMBERING.match(text)
     return match.lastgroup if match else None
 
 
-def _continued_reason(reason: str, following: list[_Clause]) -> list[_Clause]:
+def _continued_reason(reason: str, following: list[_Clause], paragraph: Paragraph | None = None) -> list[_Clause]:
     """The sentences a reason goes on into: after "主要原因：" with nothing else, after
     "由以下因素…", and after a first point ("增加原因，一是…。含…。二是…。": js-jianchayuan-2018
     page 23), up to the next statement; never a numbered item that makes its own comparison
     ("主要变动原因如下：" then "1.工资福利支出较上年增…")."""
     bare = reason.strip(" 。.；;：:，,")
+    if bare and following and _ends_sentence(reason) and (
+            _bracket_group(following[0].text) or (_goes_on(following[0]) and following[0].paragraph is paragraph
+                                                  and len(following) == 1)):
+        # "…主要原因是项目增加。(2019年追加的项目未完成,结转至2020年)"; "主要原因是：2025年增加图书、设备购置经费
+        # 以及设施与空间更新经费。2026年维持原有预算。" (the paragraph's last sentence, still explaining)
+        return following[:1]
     if bare and not _NUMBERING.match(bare) and not re.search(r"由以下|^以下|^如下", bare):
         return []
     taken: list[_Clause] = []
@@ -849,6 +1041,10 @@ def _changes(flat: str, kind: str | None = None, years: tuple | None = None) -> 
     value = None
     if change:
         value = signed(change.group(1), amount_value(change.group(2), change.group(3)))
+    elif OBJECT_CHANGE.search(scope):  # "压缩公务接待费52万元": every verb but 增加 lowers it
+        verb, _, number, unit = OBJECT_CHANGE.search(scope).groups()
+        size = amount_value(number, unit)
+        return (size if verb == "增加" else -size if size is not None else None), None
     bracketed = BRACKETED_PCT.search(scope)
     if bracketed:
         pct = parse_number(bracketed.group(4))

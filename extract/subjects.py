@@ -128,7 +128,8 @@ _GAP_WORDS = re.compile(
 def named_before_reason(stated: str, department: str | None) -> str | None:
     """The subject a reason sentence names before its marker ("公务用车购置增长的原因主要是",
     "…“三公”经费支出决算数大于预算数的主要原因是"), when it prints no figure."""
-    stated = re.sub(r"(?:的)?(?:主要)?(?:变动)?(?:原因(?:主要)?(?:是|为|在于|如下|有|系)?|情况)[:：]?$", "", stated)
+    stated = re.sub(r"(?:的)?(?:主要)?(?:变动)?(?:原因(?:主要)?(?:是|为|在于|如下|有|系)?|情况)[:：]?$"
+                    r"|(?:主要)?(?:是)?(?:由于|因为)?$", "", stated)  # "因公出国(境)费增加主要是受…影响"
     if not stated or re.search(r"\d", re.sub(r"\d{4}年度?", "", stated)) or not _GAP_WORDS.search(stated):
         return None
     previous = None
@@ -151,7 +152,7 @@ def _named_amounts(flat: str):
     if before:
         yield before.group("s")
     change = re.match(rf"(?P<s>[^，,。；;：:]{{2,30}}?)(?:全区|全市|全县)?(?:{UP}|{DOWN})(?:了)?(?:{NUMBER})",
-                      re.split(r"[:：]", flat)[-1])  # "其中:因公出国(境)费支出决算增加0元"
+                      re.split(r"[:：]|^其中[，,]", flat)[-1])  # "其中:因公出国(境)费支出决算增加0元", "其中,…"
     if change:
         yield change.group("s")
     for amount in re.finditer(rf"(?:{NUMBER})?\s*(?:万元|亿元|(?<=\d)元|(?<=\d)万(?![\u4e00-\u9fff]))", flat):

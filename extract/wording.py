@@ -36,6 +36,17 @@ CAUSE = re.compile(
     # "受…清算因素影响,预测税收分成收入增加3,392万元", "四是因政府性基金收入短收,…减少5000万元";
     # 因公出国, 因此 and 因而 are no cause
     rf"|主要(?=受{_INFLUENCE})|{_CLAUSE_START}(?=受{_INFLUENCE})|{_CLAUSE_START}因(?![公此而素])"
+    # a report of what was learnt, then its consequence: "据了解,白云区…设立了食品药品监督管理所,所以增加…"
+    r"|(?:(?<=[。；;])|^)\s*据(?:了解|介绍|悉)[，,](?=[^。！？；;]*?[，,]\s*(?:故|所以|因此|因而))"
+)
+# A cause opening a sentence and the change it brought, joined by 故/所以/因此/因而: "因本年度我单位下属
+# 大瑶山林场增加一个车辆编制,故我单位2018年车编费增加2万元" (乐昌市林业局), "据了解,…,所以增加…"
+CONSEQUENCE = re.compile(r"[，,]\s*(?:故|所以|因此|因而)")
+# A report of the department's own words opening the sentence after a comparison it explains: "…比2010年
+# 预算数减少22.9万元。该部表示,今年「三公经费」预算严格控制在…之内" (环境保护部 2011, 文汇报); "据了解,…"
+REPORT = re.compile(
+    r"\s*(?:(?:该|其|此|这)?[\u4e00-\u9fff“”]{0,10}?(?:部|局|委|办|院|厅|署|会|中心|部门|单位|负责人)"
+    r"(?:有关负责人|相关负责人|负责人)?(?:表示|称|解释说|解释称|说明|介绍)|据(?:了解|介绍|悉))[，,:：]\s*"
 )
 # ...and when it opens a sentence, only as the cause of the comparison that follows in it: after a
 # comparison, "因我县财力不足,因公出(境)国、公务接待费没预算" says why other items have no budget
@@ -90,6 +101,11 @@ CHANGE = re.compile(rf"{CHANGE_WORD}{AMOUNT}")
 CHANGE_PCT = re.compile(rf"{CHANGE_WORD}{NUM}[%％]")
 # "较上年减少 18.50 万元（65.37%）": the percentage in brackets after the change.
 BRACKETED_PCT = re.compile(rf"{CHANGE_WORD}{AMOUNT}[（(]{NUM}[%％][)）]")
+# A change printed verb first, the item between the verb and the amount ("压缩公务接待费52万元",
+# "增加购置公务执法车经费324万元"): news quoting a department; the item ends like money (费, 经费, 支出, 资金).
+OBJECT_CHANGE = re.compile(
+    rf"(?P<verb>增加|减少|压缩|压减|节约|节省|核减|削减)(?P<object>[\u4e00-\u9fff“”\"]{{1,12}}?(?:费|经费|支出|资金))"
+    rf"(?:预算)?{AMOUNT}")
 SCALE = {"万元": 1.0, "万": 1.0, "元": 1e-4, "亿元": 1e4}
 # A cause printed right after a change with no word for "reason", in two forms only: 为 naming what
 # the change is ("增加23.4万元,为新增单位…的车辆运行费", "减少9亿元,为正常对账调整"), and a clause that
@@ -99,7 +115,9 @@ SCALE = {"万元": 1.0, "万": 1.0, "元": 1e-4, "亿元": 1e4}
 AFTER_CHANGE = re.compile(
     rf"{CHANGE_WORD}(?:{AMOUNT}|{NUM}[%％])[)）]?\s*[，,]\s*"
     r"(?P<cause>(?:主要)?为(?![\d了止何]|历年|近|同期|上年|去年|全年|年初|调整|预算|决算|最|零|此|[负正](?:增长|数)|本级)"
-    r"|(?=(?:(?:各|我|本)[\u4e00-\u9fff]{0,4}?(?:单位|部门|局|委|办|院|镇|乡|街道))?(?:严格|认真|贯彻|厉行|压减|压缩|严控)))"
+    r"|(?=(?:(?:各|我|本)[\u4e00-\u9fff]{0,4}?(?:单位|部门|局|委|办|院|镇|乡|街道))?(?:严格|认真|贯彻|厉行|压减|压缩|严控))"
+    # numbered causes with no marker: "减少105.5万元,一是民政部采取措施厉行节约,…;二是受…影响,…" (民政部 2013)
+    r"|(?=一是[^。！？]*?[，,；;]\s*二是))"
 )
 
 

@@ -595,3 +595,139 @@ def test_a_report_quoting_the_department_s_explanation():
     assert (item.subject, item.change, item.reason) == (
         "因公出国(境)费", 1560.0, "2015年是亚洲基础设施投资银行、金砖国家新开发银行筹备成立的关键之年,赴外协商谈判工作任务增加,"
         "因此相应增加出国经费预算")
+
+
+def test_a_sentence_opening_with_its_cause_after_the_comparison_and_its_parts():
+    """中央本级2013年“三公”经费执行和2014年预算情况, 财政部预算司 (copy at http://qqjr.com/hgwg/2014-04-18/549.html):
+    "主要是…" opens the sentence after the total and its parts (其中,…): the total's reason; "因公出国(境)费增加主要是
+    受…影响" names the part again, whose own change it explains."""
+    [item] = explanations([Paragraph(
+        "与2013年年初预算相比,中央本级2013年“三公”经费财政拨款执行数减少8.15亿元,下降10.2%。其中,因公出国(境)费减少"
+        "4.44亿元,公务用车购置及运行费减少1.46亿元,公务接待费减少2.25亿元。主要是各部门贯彻落实中央八项规定和厉行节约"
+        "有关要求,压缩、取消部分出国(境)团组,加强公务用车管理,规范公务接待活动,“三公”经费支出减少。", 1)])
+    assert (item.change, item.change_pct) == (-81500.0, -10.2)
+    assert item.reason.startswith("各部门贯彻落实中央八项规定") and item.subject != "公务接待费"
+    [item] = explanations([Paragraph(
+        "与2013年执行数相比,2014年中央本级“三公”经费财政拨款预算减少0.03亿元,下降0.04%。其中,因公出国(境)费增加"
+        "2.84亿元,公务用车购置及运行费减少1.26亿元,公务接待费减少1.61亿元。因公出国(境)费增加主要是受出国(境)费标准"
+        "调整、出访任务增多、参加国际赛事等因素影响。", 1)])
+    assert (item.subject, item.change, item.reason) == (
+        "因公出国(境)费", 28400.0, "受出国(境)费标准调整、出访任务增多、参加国际赛事等因素影响")
+
+
+def test_what_the_department_said_after_the_comparison_is_its_reason():
+    """环境保护部2011年“三公经费”, 文汇报 (http://news.wenweipo.com/2011/07/22/NN1107220007.htm): "该部表示,…"
+    opens the sentence after a comparison with no reason, and prints no amount nor comparison of its own."""
+    [item] = explanations([Paragraph(
+        "环保部还公布称,今年其「三公经费」预算合计数为2646万元,比2010年预算数减少22.9万元。该部表示,今年「三公经费」"
+        "预算严格控制在去年「三公经费」预算规模之内,同时,今年的公务车辆购置及运行费预算将在此基础上调减2%。", 1)])
+    assert (item.change, item.reason) == (-22.9, "今年「三公经费」预算严格控制在去年「三公经费」预算规模之内,同时,"
+                                                  "今年的公务车辆购置及运行费预算将在此基础上调减2%")
+
+
+def test_a_cause_and_the_change_it_brought_joined_by_故_or_所以():
+    """乐昌市林业局2018年第四季度“三公经费” (http://www.lechang.gov.cn/zdlyxxgk/dzjg/lcslyj/czysjshsgjfgk/content/
+    post_2225967.html): "因…,故…增加2万元" with no base named; 大英县教育和体育局2020年部门预算
+    (https://dyrmt.com/article-67938-2.html): "由于…,所以公务接待费较2019年预算增加…", whose subject has no 所以."""
+    [item] = explanations([Paragraph("因本年度我单位下属大瑶山林场增加一个车辆编制,故我单位2018年车编费增加2万元。", 1)])
+    assert (item.subject, item.change, item.reason) == ("车编费", 2.0, "本年度我单位下属大瑶山林场增加一个车辆编制")
+    [item] = explanations([Paragraph(
+        "2020年教体局使用财政拨款安排公务接待费预算40000.00元,由于2019年未安排安排公务接待费预算,所以公务接待费较"
+        "2019年预算增加40000.00元。", 1)])
+    assert (item.subject, item.change, item.reason) == ("公务接待费", 4.0, "2019年未安排安排公务接待费预算")
+
+
+def test_every_numbered_cause_is_kept():
+    """民政部2013年“三公经费”预算, 中新网 (https://johnnytowncar.com/gn/2013/04-18/4743562.shtml): "一是…;二是受…影响"
+    after the change, with no marker: the first cause is not dropped for the second's 受…影响."""
+    [item] = explanations([Paragraph(
+        "“三公经费”(不含外事接待费)2012年执行数比2012年财政拨款预算数减少105.5万元,一是民政部采取措施厉行节约,严格控制"
+        "“三公经费”支出;二是受相关国际组织或外方工作安排影响,部分出访任务在2012年未能全部实施,相应的因公出国(境)经费需"
+        "结转到2013年继续执行。", 1)])
+    assert item.change == -105.5
+    assert item.reason.startswith("一是民政部采取措施厉行节约") and "二是受相关国际组织" in item.reason
+    assert item.reason.endswith("结转到2013年继续执行")
+
+
+def test_numbered_causes_on_lines_of_their_own():
+    """js-jianchayuan-2018's layout (the points of "主要原因：" one to a line, each a paragraph): every point is
+    the reason, up to a line that makes a comparison of its own."""
+    found = explanations([
+        Paragraph("与上年相比,收、支总计各增加1808.29万元,增长6.69%。主要原因：", 1),
+        Paragraph("一是政策性调整因素。", 1),
+        Paragraph("二是省财政加强预算管理，将年度收支全部纳入部门预算。", 1),
+        Paragraph("基本支出较上年增加1408.29万元，主要原因是人员增加。", 1),
+    ])
+    assert [(e.change, e.reason) for e in found] == [
+        (1808.29, "一是政策性调整因素。二是省财政加强预算管理，将年度收支全部纳入部门预算"), (1408.29, "人员增加")]
+
+
+def test_a_reason_in_brackets():
+    """绍兴市2023年教育经费执行情况 (https://jyj.sx.gov.cn/art/2025/1/25/art_1229352953_59028682.html): the
+    marker inside brackets, the reason ends at their close; a bracketed cause printed as a sentence of its own
+    after the comparison ("(2019年追加的项目未完成,结转至2020年)", as the collector corpus3 quoted it from a
+    重庆 page), never a note on what a figure holds."""
+    [item] = explanations([Paragraph(
+        "普通高等学校生均一般公共预算教育经费38149.03元,比上年下降27.37%(主要原因为基建等一次性经费减少)。", 1)])
+    assert (item.change_pct, item.reason) == (-27.37, "基建等一次性经费减少")
+    [item] = explanations([Paragraph("项目支出较上年增加12.5万元,增长20%。(2019年追加的项目未完成,结转至2020年)", 1)])
+    assert item.reason == "2019年追加的项目未完成,结转至2020年"
+    assert explanations([Paragraph("项目支出较上年增加12.5万元,增长20%。(不含外事接待费)", 1)]) == []
+
+
+def test_a_reason_goes_on_into_a_short_sentence_that_still_explains():
+    """上海市普陀区石泉路街道办事处（本级）2026年度单位预算 (GovBudgetChecker tmp/shiquan_unit26_pages.json):
+    "…更新经费。2026年维持原有预算。" ends the paragraph and prints no figure: the reason's second half.
+    A sentence with figures of its own is another statement."""
+    [item] = explanations([Paragraph(
+        "2025年当年预算执行数为62.51万元，2026年预算安排18万元，比2025年预算执行数减少71.20%。主要原因是：2025年增加"
+        "图书、设备购置经费以及设施与空间更新经费。2026年维持原有预算。", 1)])
+    assert (item.change_pct, item.reason) == (-71.2, "2025年增加图书、设备购置经费以及设施与空间更新经费。2026年维持原有预算")
+    found = explanations([Paragraph(
+        "2026年预算安排18万元，比2025年预算执行数减少71.20%。主要原因是：2025年增加图书经费。2026年预算安排20万元。", 1)])
+    assert [e.reason for e in found] == ["2025年增加图书经费"]
+
+
+def test_a_reason_stops_before_the_next_item_s_own_change():
+    """三亚市2020年财政决算情况的报告 (https://rd.sanya.gov.cn/rdsite/c52hy/202108/6cc8a86cdb374bd1b07fbc2761e707b6.shtml):
+    after a reason with no figure, ";调入资金增加10,239万元;…" lists other gaps; a reason made of changes goes on.
+    The same lines printed without full stops, one to a line: the next subject's figures start a statement."""
+    [item] = explanations([Paragraph(
+        "上级补助收入增加37,721万元,主要是增加省对市的结算补助收入;调入资金增加10,239万元;上解上级支出减少19,144万元;"
+        "调出资金增加10,239万元;以上收支变化增加的结余转入预算稳定调节基金。", 1)])
+    assert (item.change, item.reason) == (37721.0, "增加省对市的结算补助收入")
+    [item] = explanations([Paragraph(
+        "江苏省高级人民法院2017年度收入、支出预算总计28849.38万元，与上年相比收、支预算总计各增加1808.29万元，增长6.69%。"
+        "主要原因是基本支出增加1408.29万元;项目支出安排增加400万元。", 1)])
+    assert item.reason == "基本支出增加1408.29万元;项目支出安排增加400万元"
+    found = explanations([Paragraph("上级补助收入较上年增加37,721万元,主要是增加省对市的结算补助收入", 1),
+                          Paragraph("调入资金较上年增加10,239万元,主要是盘活存量资金", 1)])
+    assert [(e.change, e.reason) for e in found] == [(37721.0, "增加省对市的结算补助收入"), (10239.0, "盘活存量资金")]
+
+
+def test_a_change_printed_verb_first():
+    """国务院国资委2014年“三公”经费, 中国经济网 (http://finance.ce.cn/rolling/201404/18/t20140418_2685519.shtml):
+    "作出说明,压缩公务接待费52万元,主要是…"; 白云区食品药品监督管理局2015年, 南方都市报
+    (http://news.sohu.com/20150415/n411288286.shtml): "据了解,…,所以增加购置公务执法车经费324万元"."""
+    [item] = explanations([Paragraph("国资委就此作出说明,压缩公务接待费52万元,主要是贯彻落实中央“八项规定”的精神。", 1)])
+    assert (item.subject, item.change, item.reason) == ("公务接待费", -52.0, "贯彻落实中央“八项规定”的精神")
+    [item] = explanations([Paragraph(
+        "据了解,白云区食品药品监督管理局在各街镇设立了食品药品监督管理所,所以增加购置公务执法车经费324万元,一下将公车"
+        "购置费乃至全区的“三公”经费拉高。", 1)])
+    assert (item.subject, item.change, item.reason) == (
+        "购置公务执法车经费", 324.0, "白云区食品药品监督管理局在各街镇设立了食品药品监督管理所")
+
+
+def test_the_reason_of_one_amount_with_nothing_compared():
+    """js-rendachang-2019-doc page 10 and 汉阳区2019年“三公”经费 (http://www.hanyang.gov.cn/zwgk_38/xxgkml/czzj/
+    czyjs/qjczyjs/202005/t20200528_1349003.html): 原因 given for one amount is a statement of kind other, with no
+    figures; 海南省审计厅2016年“三公经费”预算数说明 (http://audit.hainan.gov.cn/xxgk/0700/0702/201812/
+    t20181219_1659328.html): "主要是…费用" after an amount says what the money is, no statement."""
+    [item] = explanations([Paragraph("4．结转下年资金预算数为0万元，主要原因是本部门无此项资金。", 1)])
+    assert (item.kind, item.subject, item.change, item.budget, item.reason, item.no_difference) == (
+        "other", "结转下年资金", None, None, "本部门无此项资金", False)
+    [item] = explanations([Paragraph(
+        "3.公务接待支出756万元(排已公开的6个区最高)。公务接待支出较大的原因主要是我区加大招商引资力度、城中村改造需协调"
+        "各部门关系增加等,造成支出仍然较大。", 1)])
+    assert (item.kind, item.subject) == ("other", "公务接待支出")
+    assert explanations([Paragraph("“公务用车运行维护费”预算数50万元,主要是应急公务用车及机要通信用车费用。", 1)]) == []

@@ -406,6 +406,9 @@ COUNTRY_FAMILY_CASES = [
     ("执行公务员津贴补贴新标准", ["pay_policy"]),
     ("增加了第13个月工资", ["pay_policy"]),
     ("职业年金实账积累", ["pay_policy"]),
+    ("工龄工资增长", ["pay_policy"]),                   # pay with a person's years or title (rule 16)
+    ("部分人员职称评聘", ["pay_policy"]),
+    ("离退休人员基本养老金增长", ["pay_policy"]),      # the pension raised, not more retirees
     # booked under another line, subject or payer (rule 15)
     ("该项经费并入基本支出", ["accounting_reclass"]),
     ("部分项目经费划入基本支出", ["accounting_reclass"]),
@@ -432,17 +435,25 @@ COUNTRY_FAMILY_CASES = [
     ("项目建设周期较长", ["payment_timing"]),
     ("部分项目未能按期完工", ["payment_timing"]),
     ("项目于12月才完成招标", ["payment_timing"]),
+    ("项目财政评审未完成", ["payment_timing"]),
+    ("政府采购程序较长", ["payment_timing"]),
+    ("工程款未结清", ["payment_timing"]),
+    ("部分项目处于质保期内", ["payment_timing"]),
     # the running-cost items of the 商品和服务支出 class
     ("保洁费增加", ["operating_costs"]),
     ("信息系统运维费增加", ["operating_costs"]),
     ("天然气价格上涨", ["operating_costs"]),
     ("日常公用支出增加", ["operating_costs"]),
+    ("公务用车运行维护费比上年减少,主要原因是油料费减少", ["operating_costs"]),
+    ("公务接待费减少的主要原因是上级检查减少", ["operating_costs"]),  # visits received (coding note)
+    ("公务接待费比上年增加,主要原因是上级部门来我单位调研次数增加", ["operating_costs"]),
     # units added, removed, merged or moved
     ("新增二级预算单位", ["reorganization"]),
     ("纳入部门决算的单位增加", ["reorganization"]),
     ("部分职责划转至区城管局", ["reorganization"]),
     ("事业单位重塑性改革", ["reorganization"]),
     ("新增校区", ["reorganization"]),
+    ("事业单位分类改革", ["reorganization"]),
     # the treasury short of money or cash
     ("受财力所限", ["fiscal_tightness"]),
     ("财政无力安排", ["fiscal_tightness"]),
@@ -480,6 +491,13 @@ def test_families_as_the_country_writes_them(rules_only, shipped, text, expected
     ("按照财政资金调度安排", "fiscal_tightness"),
     ("按照合同约定的标准采购", "payment_timing"),
     ("支出较上年减少,主要是上年支付了以前年度的工程款", "project_decrease"),  # rule 14, not a one-off
+    ("受增值税改革翘尾因素影响,收入减少", "pay_policy"),  # a tax's 翘尾 is revenue
+    ("综合奖补资金增加", "pay_policy"),                      # 奖补 is a grant, not an award
+    ("执行新的绩效管理办法", "pay_policy"),
+    ("重大活动安保支出增加", "operating_costs"),              # security for an event is the event's
+    ("开展安全生产检查次数增加", "operating_costs"),          # inspections the department makes itself
+    ("事业单位绩效工资改革", "reorganization"),              # a pay reform, not a reorganization
+    ("养老金支出增长", "pay_policy"),                          # the line restated (rule 12)
 ])
 def test_a_family_word_in_another_sense_is_no_cue(rules_only, text, wrong):
     assert wrong not in rules_only.classify(text)["labels"]

@@ -29,7 +29,7 @@ CORPUS = Path(__file__).resolve().parent / "real"
 # The held-out set (tests/real/heldout/README.md): a corpus of its own layout, measured apart.
 HELDOUT = CORPUS / "heldout"
 TRUTHS = sorted((CORPUS / "truth").glob("*.yaml")) + sorted((HELDOUT / "truth").glob("*.yaml"))
-KINDS = {"budget_vs_actual", "year_over_year"}
+KINDS = {"budget_vs_actual", "year_over_year", "other"}  # other: the 原因 of one amount, nothing compared
 
 
 @pytest.fixture(scope="module")
