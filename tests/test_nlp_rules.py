@@ -393,6 +393,8 @@ COUNTRY_FAMILY_CASES = [
      "同时奖金计发基数和绩效工资列支口径有所调整。", ["accounting_reclass", "pay_policy"]),
     # 奉节县道路运输事务中心 2023 决算 (wenxue2009.cn/bm_168/jtj/…/t20240819_13518556.html): a grant scheme shrank
     ("收支较上年决算数减少414.56万元,下降17.2%,主要原因是项目经费中农村客运企业补贴较上年减少。", ["project_decrease"]),
+    # 中央本级 2015 三公 (news quoting the 财政部 figures, pages corpus): the trips themselves and the event
+    ("因公出国(境)费增加主要是受出访任务增加、参加国际赛事等因素影响。", ["operating_costs", "project_increase"]),
     # 保山 2019 三公 (baoshan.gov.cn/info/7419/3481554.htm): fuel for the vehicles
     ("主要原因是车辆燃料费、过桥过路费较上年增加", ["operating_costs"]),
     # pay rules whatever sits between the verb and the item; bonuses and awards paid by rule; the teachers' floor
