@@ -542,6 +542,7 @@ def test_families_as_the_country_writes_them(rules_only, shipped, text, expected
     ("精简会议,部分会议合并召开", "reorganization"),         # meetings merged, not units
     ("部分未能及时汇缴,列入来年预算", "accounting_reclass"),  # left for next year: timing
     ("项目收入减少,相关支出减少", "fiscal_tightness"),       # the unit's own income, not the treasury
+    ("主要原因是年初未安排该项预算,年中追加", "project_decrease"),  # no start-of-year budget: unbudgeted
     ("原因是对外交流合作任务增多,出访团组增加", "operating_costs"),  # the work the trips serve (coding note)
     ("公务用车购置费0万元,比上年减少25万元,主要原因是无公车购置预算", "operating_costs"),  # the line restated
 ])
