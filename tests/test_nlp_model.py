@@ -183,9 +183,10 @@ def test_one_documents_many_reasons_weigh_as_the_square_root_of_their_count():
     others = [w for e, w in zip(real, document_weights(real)) if e.province != "江苏"]
     # 江苏's budgets give dozens of reasons each: their share of the weight is well under their
     # share of the texts (equal weights would make the two the same); the share of texts itself
-    # falls as whole documents of other provinces are added (0.38 early in round 6, 0.30 at its end)
+    # falls as whole documents of other provinces are added (0.38 early in round 6, 0.30 at its end,
+    # under 0.25 in round 7 once corpus4's 重庆 batches were in)
     share = len(jiangsu) / len(real)
-    assert share > 0.25 and sum(jiangsu) / (sum(jiangsu) + sum(others)) < share * 0.6
+    assert share > 0.20 and sum(jiangsu) / (sum(jiangsu) + sum(others)) < share * 0.6
 
 
 # A real reason of a mid-year budget adjustment (real.jsonl, corpus-4) whose wording no rule knew

@@ -409,6 +409,12 @@ COUNTRY_FAMILY_CASES = [
     ("工龄工资增长", ["pay_policy"]),                   # pay with a person's years or title (rule 16)
     ("部分人员职称评聘", ["pay_policy"]),
     ("离退休人员基本养老金增长", ["pay_policy"]),      # the pension raised, not more retirees
+    ("机关事业单位工资普调", ["pay_policy"]),
+    ("按政策停发了部分津贴", ["pay_policy"]),
+    ("离退休费标准调整", ["pay_policy"]),
+    ("住房公积金缴存上限提高", ["pay_policy"]),
+    ("阶段性降低工伤保险费率", ["pay_policy"]),
+    ("发放嘉奖奖金", ["pay_policy"]),
     # booked under another line, subject or payer (rule 15)
     ("该项经费并入基本支出", ["accounting_reclass"]),
     ("部分项目经费划入基本支出", ["accounting_reclass"]),
@@ -418,6 +424,13 @@ COUNTRY_FAMILY_CASES = [
     ("该经费转由区人社局支付", ["accounting_reclass"]),
     ("预算由主管部门统一编制", ["accounting_reclass"]),
     ("退休人员经费移交社会化管理", ["accounting_reclass"]),
+    ("该项资金自本年起在政府性基金预算中安排", ["accounting_reclass"]),
+    ("部分资金通过财政专户核算", ["accounting_reclass"]),
+    ("专项资金下达至各乡镇使用", ["accounting_reclass"]),        # rule 7
+    ("年中部分资金调剂至其他项目", ["accounting_reclass"]),
+    ("决算数含下属单位数据", ["accounting_reclass"]),
+    ("该项经费年初列入其他部门预算", ["accounting_reclass"]),
+    ("对下转移支付增加", ["accounting_reclass"]),               # rule 7
     # a project, scheme or one-off of the year before that ended or shrank (rule 8)
     ("支出较上年减少,主要原因是上年开展了第七次人口普查", ["project_decrease"]),
     ("支出较上年减少,主要原因是上年为换届选举年", ["project_decrease"]),
@@ -426,6 +439,12 @@ COUNTRY_FAMILY_CASES = [
     ("支出较上年减少,主要原因是基础设施建设投入减少", ["project_decrease"]),
     ("支出较上年减少,主要原因是产业扶持资金减少", ["project_decrease"]),
     ("支出较上年减少,主要原因是本年度无大型活动", ["project_decrease"]),
+    ("支出较上年减少,主要原因是上年举办了全县运动会", ["project_decrease"]),
+    ("支出较上年减少,主要原因是平台已于上年建成", ["project_decrease"]),
+    ("支出较上年减少,主要原因是生态补偿补助到期", ["project_decrease"]),
+    ("支出较上年减少,主要原因是减少了课题经费", ["project_decrease"]),
+    ("支出较上年减少,主要原因是部分项目因政策调整未实施", ["project_decrease"]),
+    ("支出较上年减少,主要原因是部分专项整合后不再单独安排", ["project_decrease"]),
     # not paid in the year as contracts, acceptance and procurement word it (rule 14)
     ("按照合同约定付款", ["payment_timing"]),
     ("部分资金需待项目验收合格后拨付", ["payment_timing"]),
@@ -439,6 +458,12 @@ COUNTRY_FAMILY_CASES = [
     ("政府采购程序较长", ["payment_timing"]),
     ("工程款未结清", ["payment_timing"]),
     ("部分项目处于质保期内", ["payment_timing"]),
+    ("受雨季影响施工进度放缓", ["payment_timing"]),
+    ("合同签订较晚", ["payment_timing"]),
+    ("项目前期手续未办结", ["payment_timing"]),
+    ("补贴资金审核发放工作尚未完成", ["payment_timing"]),
+    ("上年度部分工程结算款在本年支付", ["payment_timing"]),
+    ("年底资金被财政统一收回", ["payment_timing"]),
     # the running-cost items of the 商品和服务支出 class
     ("保洁费增加", ["operating_costs"]),
     ("信息系统运维费增加", ["operating_costs"]),
@@ -447,6 +472,13 @@ COUNTRY_FAMILY_CASES = [
     ("公务用车运行维护费比上年减少,主要原因是油料费减少", ["operating_costs"]),
     ("公务接待费减少的主要原因是上级检查减少", ["operating_costs"]),  # visits received (coding note)
     ("公务接待费比上年增加,主要原因是上级部门来我单位调研次数增加", ["operating_costs"]),
+    ("电价上调", ["operating_costs"]),
+    ("过路过桥费增加", ["operating_costs"]),
+    ("外出考察学习增加", ["operating_costs"]),
+    ("会议改为视频方式召开", ["operating_costs"]),
+    ("本年未新增公务用车", ["operating_costs"]),
+    ("会议费开支标准调增", ["operating_costs"]),          # a standard raised, no money added in the year
+    ("公务接待费减少,主要是接待任务减少", ["operating_costs"]),  # a reception called a task (coding note)
     # units added, removed, merged or moved
     ("新增二级预算单位", ["reorganization"]),
     ("纳入部门决算的单位增加", ["reorganization"]),
@@ -454,15 +486,22 @@ COUNTRY_FAMILY_CASES = [
     ("事业单位重塑性改革", ["reorganization"]),
     ("新增校区", ["reorganization"]),
     ("事业单位分类改革", ["reorganization"]),
+    ("撤乡设镇", ["reorganization"]),
+    ("国有林场改革", ["reorganization"]),
+    ("机构规格调整", ["reorganization"]),
     # the treasury short of money or cash
     ("受财力所限", ["fiscal_tightness"]),
     ("财政无力安排", ["fiscal_tightness"]),
     ("资金调度紧张", ["fiscal_tightness"]),
     ("财政资金未足额到位", ["fiscal_tightness"]),
+    ("政府性基金收入未达预期,支出相应减少", ["fiscal_tightness"]),  # less revenue named as why spending fell
+    ("财政可用资金减少", ["fiscal_tightness"]),
     # earlier years' money however named
     ("使用存量资金", ["carryover"]),
     ("动用事业基金弥补收支差额", ["carryover"]),
     ("上年未完成项目本年继续实施", ["carryover"]),
+    ("上年未支付完的资金在本年支付", ["carryover"]),
+    ("借调人员返回原单位", ["staff_decrease"]),
 ]
 
 
@@ -498,6 +537,11 @@ def test_families_as_the_country_writes_them(rules_only, shipped, text, expected
     ("开展安全生产检查次数增加", "operating_costs"),          # inspections the department makes itself
     ("事业单位绩效工资改革", "reorganization"),              # a pay reform, not a reorganization
     ("养老金支出增长", "pay_policy"),                          # the line restated (rule 12)
+    ("精简会议,部分会议合并召开", "reorganization"),         # meetings merged, not units
+    ("部分未能及时汇缴,列入来年预算", "accounting_reclass"),  # left for next year: timing
+    ("项目收入减少,相关支出减少", "fiscal_tightness"),       # the unit's own income, not the treasury
+    ("原因是对外交流合作任务增多,出访团组增加", "operating_costs"),  # the work the trips serve (coding note)
+    ("公务用车购置费0万元,比上年减少25万元,主要原因是无公车购置预算", "operating_costs"),  # the line restated
 ])
 def test_a_family_word_in_another_sense_is_no_cue(rules_only, text, wrong):
     assert wrong not in rules_only.classify(text)["labels"]
