@@ -213,9 +213,10 @@ def _sentence_start(text: str, start: int, at: int) -> int:
 # item ("卫生监督车辆属执法执勤车辆", "因公出国、公务接待费没预算", "公务用车购置支出0万元").
 _CHANGE_WORD = re.compile(r"增|减|降|升|涨|多|少|节约|节俭|压|控|改|购|更新|报废|老化|维修|停|取消|"
                           r"恢复|开展|未|无法|不再|变|调|超|高|低|提|频|长|短")
-# An operating-cost cue that carries its own change or cause.
+# An operating-cost cue that carries its own change or cause (a trip or reception called a task is its
+# own cause: coding note).
 _VEHICLE = r"(?:车辆|公务用车|公车|执法车)"
-_OWN_CAUSE = re.compile(r"恢复|频率|频次|标准(?:的)?(?:调整|提高|上调|变化)|/辆|/车"
+_OWN_CAUSE = re.compile(r"恢复|频率|频次|标准(?:的)?(?:调整|提高|上调|变化)|/辆|/车|(?:出访|出国|出境|接待)任务"
                         rf"|(?:增加|新增|减少|新购|购置|购买|更新|报废|处置)(?:了)?[^,;:。]{{0,6}}{_VEHICLE}"
                         rf"|{_VEHICLE}(?:的)?(?:购置|购买|更新|报废|处置)")
 # "(或与预算数持平)": one of a template's alternatives left in the text.

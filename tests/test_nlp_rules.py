@@ -393,6 +393,8 @@ COUNTRY_FAMILY_CASES = [
      "同时奖金计发基数和绩效工资列支口径有所调整。", ["accounting_reclass", "pay_policy"]),
     # 奉节县道路运输事务中心 2023 决算 (wenxue2009.cn/bm_168/jtj/…/t20240819_13518556.html): a grant scheme shrank
     ("收支较上年决算数减少414.56万元,下降17.2%,主要原因是项目经费中农村客运企业补贴较上年减少。", ["project_decrease"]),
+    # 中央本级 2015 三公 (news quoting the 财政部 figures, pages corpus): the trips themselves and the event
+    ("因公出国(境)费增加主要是受出访任务增加、参加国际赛事等因素影响。", ["operating_costs", "project_increase"]),
     # 保山 2019 三公 (baoshan.gov.cn/info/7419/3481554.htm): fuel for the vehicles
     ("主要原因是车辆燃料费、过桥过路费较上年增加", ["operating_costs"]),
     # pay rules whatever sits between the verb and the item; bonuses and awards paid by rule; the teachers' floor
@@ -540,6 +542,7 @@ def test_families_as_the_country_writes_them(rules_only, shipped, text, expected
     ("精简会议,部分会议合并召开", "reorganization"),         # meetings merged, not units
     ("部分未能及时汇缴,列入来年预算", "accounting_reclass"),  # left for next year: timing
     ("项目收入减少,相关支出减少", "fiscal_tightness"),       # the unit's own income, not the treasury
+    ("主要原因是年初未安排该项预算,年中追加", "project_decrease"),  # no start-of-year budget: unbudgeted
     ("原因是对外交流合作任务增多,出访团组增加", "operating_costs"),  # the work the trips serve (coding note)
     ("公务用车购置费0万元,比上年减少25万元,主要原因是无公车购置预算", "operating_costs"),  # the line restated
 ])
