@@ -86,6 +86,8 @@ def features(evidence: Evidence, scores: dict[str, float]):
 
     logits = {label: _logit(scores.get(label, 0.0)) for label in LABELS}
     fired = [label for label in evidence.hits if label not in EXCLUSIVE]
+    # the best other label's logit is the best one's, or for the best label the runner-up's
+    first, second = sorted(WEIGHED, key=lambda label: logits[label], reverse=True)[:2]
     rows = numpy.zeros((len(WEIGHED), 3 * len(WEIGHED) + len(SHARED)))
     for index, label in enumerate(WEIGHED):
         hit = float(label in evidence.hits)
@@ -95,7 +97,7 @@ def features(evidence: Evidence, scores: dict[str, float]):
         rows[index, len(WEIGHED) + index] = logits[label]
         rows[index, 2 * len(WEIGHED) + index] = hit
         rows[index, 3 * len(WEIGHED):] = [
-            hit * bool(others), max(logits[l] for l in WEIGHED if l != label), float(bool(others)),
+            hit * bool(others), logits[second if label == first else first], float(bool(others)),
             float((stated > 0) - (stated < 0)), float(OPPOSITES.get(label) in evidence.hits),
             float(label in STAFF and not evidence.people), float(label in evidence.restated),
             float(evidence.says_other), math.log(1 + evidence.clauses), float(evidence.preamble),
