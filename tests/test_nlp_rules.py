@@ -545,6 +545,7 @@ def test_families_as_the_country_writes_them(rules_only, shipped, text, expected
     ("主要原因是年初未安排该项预算,年中追加", "project_decrease"),  # no start-of-year budget: unbudgeted
     ("原因是对外交流合作任务增多,出访团组增加", "operating_costs"),  # the work the trips serve (coding note)
     ("公务用车购置费0万元,比上年减少25万元,主要原因是无公车购置预算", "operating_costs"),  # the line restated
+    ("主要因项目完工后尚未办理结算", "project_decrease"),     # finished but not yet settled: rule 14 alone
 ])
 def test_a_family_word_in_another_sense_is_no_cue(rules_only, text, wrong):
     assert wrong not in rules_only.classify(text)["labels"]
