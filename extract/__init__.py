@@ -19,7 +19,7 @@ from .errors import (
 )
 from .limit import extract_with_limit
 
-EXTRACTOR_VERSION = "24"  # 8: HTML disclosures with their attached tables; 9: pages read by PDFium;
+EXTRACTOR_VERSION = "25"  # 8: HTML disclosures with their attached tables; 9: pages read by PDFium;
 # 10: statements on sections of other provinces' pages, facts of sections, 三公 findings;
 # 11: reason sentences take their subject's figures, bases named by reasons, paired figures, 万 amounts;
 # 12: spreadsheet grids read by their headers (spacer columns, split rows, titles inside), no off-page objects;
@@ -39,6 +39,8 @@ EXTRACTOR_VERSION = "24"  # 8: HTML disclosures with their attached tables; 9: p
 # 24: causes the finder missed: 主要是… opening the sentence after the figures, 该部表示/据了解, 因…故/所以, every
 #     numbered cause, reasons in brackets, a sentence that goes on explaining, reasons stopped before the next
 #     item's figures, changes printed verb first, the 原因 of one amount (kind other)
+# 25: "主要原因是(1)…;(2)…" and "主要原因为:(1)…(5)" keep every point, a bare growth rate before the cause
+#     ("增长5.2%,主要是…"), reasons end before ",主要用于…", a "主要原因:" reason goes on into its paragraph's last sentence
 
 __all__ = [
     "EXTRACTOR_VERSION",

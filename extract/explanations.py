@@ -22,7 +22,7 @@ from .text import NUMBER, compact, parse_number, tidy
 from .wording import (
     ACTUAL, AFTER_CHANGE, AMOUNT, BRACKETED_PCT, BUDGET, BUDGET_VS_ACTUAL, CAUSE, CHANGE, CHANGE_PCT, CHANGE_WORD,
     COMPARISON, CONSEQUENCE, DIFFERENCE, DOWN, ITEM_NUMBER, NO_DIFFERENCE, OBJECT_CHANGE, OPENING_CAUSE, RATE, REASON,
-    REPORT, SUBJECT_MARK, UP, USE, YEAR_OVER_YEAR, amount_value, signed,
+    REPORT, SUBJECT_MARK, UP, USE, USE_AFTER, YEAR_OVER_YEAR, amount_value, signed,
 )
 
 # A sentence ends at 。！？, and at a half-width full stop after a word or a percentage when a
@@ -156,6 +156,8 @@ def explanations(items: list[Paragraph], department: str | None = None,
                 pending = pending[done[-1] + 1:] if done else pending
             if reason_at is not None and not compact(clause.text[:reason_at[0]]):
                 pending = _without_breakdown(pending)
+            if reason_at is not None and _bare_rate(clause.text[:reason_at[0]]):
+                pending = []  # "其中:税收收入8.37亿元,下降1.9 %,主要是…" prints its own figures: not the total's before it
             earlier = history + clauses[:index]
             statement, claimed = _trim(pending, clause, reason_at, department, earlier)
             if claimed is not None:
@@ -435,14 +437,15 @@ def _within_brackets(reason: str) -> str:
 def _before_next_item(reason: str) -> str:
     """A reason that prints no figure, up to the ；before another item's own change: "主要是增加省对市的
     结算补助收入;调入资金增加10,239万元;上解上级支出减少19,144万元;…" (三亚市2020年财政决算) lists other
-    gaps after it.  A reason made of changes ("人员经费增加10万元;公用经费增加5万元") and numbered causes go on."""
+    gaps after it, as ";非税收入8.38亿元,增长64.8%" (an amount and its rate) does.  A reason made of changes
+    ("人员经费增加10万元;公用经费增加5万元") and numbered causes go on."""
     if "；" not in reason and ";" not in reason:
         return reason
     parts = re.split(r"(?<=[；;])", reason)
     if _FIGURE.search(compact(parts[0])):
         return reason
     for at, part in enumerate(parts[1:], 1):
-        if _names_own_change(part) and not _NUMBERING.match(part):
+        if (_names_own_change(part) or _bare_rate(part)) and not _NUMBERING.match(part):
             return "".join(parts[:at]).rstrip("；; ")
     return reason
 
@@ -456,12 +459,15 @@ def _opens_statement(text: str) -> bool:
         or (_compares_with_figures(first) and subject([first], None) is not None))
 
 
-def _goes_on(clause: _Clause) -> bool:
+def _goes_on(clause: _Clause, lead_in: bool = False) -> bool:
     """A short sentence that goes on explaining after a reason's sentence: it opens with a year or a
-    consequence (因此, 所以, 从而 …) and prints no figure, comparison, reason or numbered item of its own."""
+    consequence (因此, 所以, 从而 …) and prints no figure, comparison, reason or numbered item of its own.
+    After a marker ending in a colon ("减少的主要原因:") the reason is a block: any such sentence of up to
+    60 characters goes on (柳州市阳和第三幼儿园 "…收支矛盾有所加大。政府拟采取…调减非急需、非刚性支出。")."""
     flat = clause.flat
-    return len(flat) <= 30 and _ends_sentence(clause.text) and not clause.item and not _NUMBERING.match(clause.text) \
-        and bool(re.match(r"(?:\d{4}年度?|因此|所以|故|从而|进而|致使|导致|使得?)(?![\d%％])", flat)) \
+    return len(flat) <= (60 if lead_in else 30) and _ends_sentence(clause.text) and not clause.item \
+        and not _NUMBERING.match(clause.text) \
+        and (lead_in or bool(re.match(r"(?:\d{4}年度?|因此|所以|故|从而|进而|致使|导致|使得?)(?![\d%％])", flat))) \
         and not re.search(r"\d", re.sub(r"\d{4}年度?", "", flat)) \
         and not (COMPARISON.search(flat) or NO_DIFFERENCE.search(flat) or REASON.search(clause.text)
                  or CAUSE.search(clause.text))
@@ -546,12 +552,20 @@ def _compared_before(clause: _Clause, pending: list[_Clause], at: int) -> bool:
     head = clause.text[:at]
     if pending and _ends_sentence(pending[-1].text) and _explains_before(head, pending):
         return True
-    if _names_own_change(head):
+    if _names_own_change(head) or _bare_rate(head):
         return True
     pieces = re.split(r"(?<=[，,])", re.sub(r"\d{4}\s*年度?的?", "", head))
     # one change only: "安排预算稳定调节基金减少53亿元、结转下年增加51亿元,主要是…" is two items' reason
     changes = len(CHANGE.findall(compact(head))) + len(OBJECT_CHANGE.findall(compact(head)))
     return changes == 1 and any(_names_own_change(piece) for piece in pieces)
+
+
+def _bare_rate(head: str) -> bool:
+    """An amount then its growth rate alone, the base left unsaid as a budget report does: "增值税完成
+    423.5亿元,增长5.2%,主要是…", "税收收入8.37亿元,下降1.9 %,主要是受…影响" (on last year)."""
+    pieces = re.split(r"[，,](?!\d{3}(?:\D|$))", compact(head).rstrip("，,。；;"))  # "9,830.96万元" is one piece
+    return len(pieces) >= 2 and bool(re.fullmatch(rf"(?:同比)?(?:{UP}|{DOWN})(?:{NUMBER})[%％]", pieces[-1])) \
+        and bool(re.search(rf"{AMOUNT}$", pieces[-2])) and not (CHANGE.search(pieces[-2]) or COMPARISON.search(pieces[-2]))
 
 
 def _without_breakdown(pending: list[_Clause]) -> list[_Clause]:
@@ -706,7 +720,8 @@ def _explanation(
                 else re.split(r"[，,]", rest, maxsplit=1)
             marked = stated
         else:
-            extra = _continued_reason(rest, following, anchor.paragraph)
+            extra = _continued_reason(rest, following, anchor.paragraph,
+                                      anchor.text[start:end].rstrip().endswith((":", "：")))
             used = len(extra)
             reason = rest.rstrip(" ：:") + "".join(clause.text for clause in extra)
             stated = anchor.text[:start]
@@ -719,6 +734,8 @@ def _explanation(
         reason = re.sub(r"[，,]?具体(?:情况)?如下[:：]?.*$", "", reason) or None  # a lead-in to a list
         if reason:  # "…原因为厉行节约;其中:因公出国(境)支出0万元;…": the amounts' breakdown is no reason
             reason = _before_next_item(re.split(r"[；;]\s*其中[:：，,]", reason)[0]) or None
+        if reason:  # "增人增资,主要用于保障…支出": what the money is for ends the cause (codebook rule 12)
+            reason = USE_AFTER.split(reason, maxsplit=1)[0] or reason
         figures = "".join(clause.text for clause in statement[:-1]) + stated
     said = compact(figures) or flat
     claims = compact("".join(clause.text for clause in statement[:-1]) + marked)  # all but the reason
@@ -935,14 +952,15 @@ def _numbering(text: str) -> str | None:
     return match.lastgroup if match else None
 
 
-def _continued_reason(reason: str, following: list[_Clause], paragraph: Paragraph | None = None) -> list[_Clause]:
+def _continued_reason(reason: str, following: list[_Clause], paragraph: Paragraph | None = None,
+                      lead_in: bool = False) -> list[_Clause]:
     """The sentences a reason goes on into: after "主要原因：" with nothing else, after
     "由以下因素…", and after a first point ("增加原因，一是…。含…。二是…。": js-jianchayuan-2018
     page 23), up to the next statement; never a numbered item that makes its own comparison
     ("主要变动原因如下：" then "1.工资福利支出较上年增…")."""
     bare = reason.strip(" 。.；;：:，,")
     if bare and following and _ends_sentence(reason) and (
-            _bracket_group(following[0].text) or (_goes_on(following[0]) and following[0].paragraph is paragraph
+            _bracket_group(following[0].text) or (_goes_on(following[0], lead_in) and following[0].paragraph is paragraph
                                                   and len(following) == 1)):
         # "…主要原因是项目增加。(2019年追加的项目未完成,结转至2020年)"; "主要原因是：2025年增加图书、设备购置经费
         # 以及设施与空间更新经费。2026年维持原有预算。" (the paragraph's last sentence, still explaining)
@@ -950,6 +968,10 @@ def _continued_reason(reason: str, following: list[_Clause], paragraph: Paragrap
     if bare and not _NUMBERING.match(bare) and not re.search(r"由以下|^以下|^如下", bare):
         return []
     taken: list[_Clause] = []
+    if not bare and following and following[0].paragraph is paragraph and not _ends_sentence(reason):
+        points = _inline_points(following)
+        if points:
+            return points
     if not bare:
         # "主要原因是：" ends its line: the next sentence is the reason whatever it says
         # ("本单位无使用非财政拨款结余,与去年相比无变化,与预算相比无变化。"), unless it is an item
@@ -969,6 +991,12 @@ def _continued_reason(reason: str, following: list[_Clause], paragraph: Paragrap
         flat = clause.flat
         if style and _numbering(clause.text) not in (None, style):
             break
+        if style and _numbering(clause.text) == style and not _ends_sentence(taken[-1].text if taken else reason) \
+                and not (REASON.search(clause.text) or CAUSE.search(clause.text) or SUBJECT_MARK.search(flat)):
+            # the next point in the same sentence, a part with figures of its own: "主要原因是(1)本年度财政拨款
+            # 收入、支出均较上年决算数减少358.94万元,下降61.7%; (2)本年度事业收入…增加69.71万元,增长238.8%"
+            taken.append(clause)
+            continue
         if (COMPARISON.search(flat) or REASON.search(clause.text) or NO_DIFFERENCE.search(flat)
                 or re.fullmatch(r"其中[:：]?", flat) or (clause.item and (SUBJECT_MARK.search(flat)
                                                                        or re.search(AMOUNT, flat)))):
@@ -977,6 +1005,24 @@ def _continued_reason(reason: str, following: list[_Clause], paragraph: Paragrap
             break  # a point's own detail ("含…", "包括…") goes on; other sentences do not
         taken.append(clause)
     return taken
+
+
+def _inline_points(following: list[_Clause]) -> list[_Clause]:
+    """Numbered points printed after "主要原因为:" in its own sentence, from the first point to the
+    sentence's end: "主要原因为:(1)2015年比2014年人员增加1人,…;(2)绩效奖金较2014年增长12.4万元:(3)…"
+    (沈阳市文联 2015).  None when a point gives a reason of its own: then each is a statement."""
+    style = _numbering(following[0].text)
+    if style not in _FIRST_POINT or not _FIRST_POINT[style].match(following[0].text.lstrip()):
+        return []
+    taken: list[_Clause] = []
+    for clause in following:
+        if (_numbering(clause.text) not in (None, style) or REASON.search(clause.text) or CAUSE.search(clause.text)
+                or SUBJECT_MARK.search(clause.flat)):
+            return []
+        taken.append(clause)
+        if _ends_sentence(clause.text):
+            return taken if len(taken) > 1 else []
+    return []
 
 
 def _kind(flat: str, anchor: str, year: int | None = None) -> str:

@@ -40,6 +40,7 @@ _TRAILING = [
     re.compile(r"(?:支出)?(?:年初|全年|调整后)(?:预算|决算)(?:资金)?$"),
     re.compile(r"(?:决算数?|预算数?)?(?:大于|小于|等于|高于|低于)$"),
     re.compile(r"[：:（(]$"),
+    re.compile(r"(?<=[\u4e00-\u9fff]{2})完成$"),  # a budget report's "增值税完成423.5亿元"
 ]
 # A department printed short before the subject ("省检察院一般公共预算机关运行经费"), or
 # the sentence's own framing ("…一般公共预算拨款安排的会议费").
@@ -211,5 +212,5 @@ def _valid(text: str | None) -> bool:
     return bool(text) and text not in GENERIC and not re.search(
         r"[大小等高低]于|持平|相比|口径|\d|(?<![（(]境)[)）]$|[与和同较比及]$", text) and text.count("（") + text.count("(") == text.count("）") + text.count(")") and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 2 and not re.match(
         rf"(?:{_VERB}|较|比|同比|占|其中|主要|全年|年初|预算|决算|合计|总计|执行数|执行率)$"
-        rf"|^(?:较|比|与|占|全部|主要|其中|包括|用于|均为|分别|各|均|也|无|未|没有|对比|相比|{UP}|{DOWN}|增减|[（(])", text
+        rf"|^(?!增值税)(?:较|比|与|占|全部|主要|其中|包括|用于|均为|分别|各|均|也|无|未|没有|对比|相比|{UP}|{DOWN}|增减|[（(])", text
     )

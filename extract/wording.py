@@ -56,6 +56,9 @@ OPENING_CAUSE = re.compile(rf"\s*(?:[一二三四五六七八九十]是)?(?:因(
 # 增长 903.39%，主要是用于工资福利支出的增加部分": js-shengwei-2018-doc); before it, it
 # describes the subject ("一般公共服务（类）支出…，主要用于单位行政运行…。与上年相比…").
 USE = re.compile(r"^\s*用于")
+# ...and after a cause it ends the cause: "增人增资,主要用于保障学校本年度在职人员工资福利…" (what the
+# money pays for, the boilerplate of 重庆 school budgets; the reason region of codebook rule 12)
+USE_AFTER = re.compile(r"\s*[，,；;]\s*主要(?:是)?用于")
 NO_DIFFERENCE = re.compile(
     r"(?:无|不存在|没有)(?:明显|较大)?差异|持平|(?:无|没有)增减(?:变化|变动)?|(?:无|没有|未发生|未)变化"
     r"|无变动|保持不变"

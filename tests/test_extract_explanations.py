@@ -731,3 +731,83 @@ def test_the_reason_of_one_amount_with_nothing_compared():
         "各部门关系增加等,造成支出仍然较大。", 1)])
     assert (item.kind, item.subject) == ("other", "公务接待支出")
     assert explanations([Paragraph("“公务用车运行维护费”预算数50万元,主要是应急公务用车及机要通信用车费用。", 1)]) == []
+
+
+def test_numbered_parts_after_the_marker_are_one_reason():
+    """重庆市沙坪坝区凤鸣山幼儿园2021年度部门决算 (http://www.cqspb.gov.cn/bm/qjw/zwgk_63232/fdzdgknr_63234/ysjs/js/
+    202208/t20220824_11034472.html): "(2)…" after the ；is the reason's second part, not a statement; 沈阳市文联2015年度
+    部门决算 (https://www.shenyang.gov.cn/zwgk/fdzdgknr/ysjs/bmczyjsbgjsgjf/bmjs_new/2016nbmjs/202307/
+    t20230706_4490358.html): points after "主要原因为:" in its own sentence.  Points with reasons of their own are
+    statements of their own."""
+    [item] = explanations([Paragraph(
+        "1.总体情况。2021年度收入总计321.30万元,支出总计321.30万元。收支较上年决算数减少289.23万元、下降47.4%,主要原因是"
+        "(1)本年度财政拨款收入、支出均较上年决算数减少358.94万元,下降61.7%; (2)本年度事业收入及相应支出均较上年决算数"
+        "增加69.71万元,增长238.8%;本年度无结余分配。", 1)])
+    assert (item.change, item.change_pct) == (-289.23, -47.4)
+    assert item.reason == ("(1)本年度财政拨款收入、支出均较上年决算数减少358.94万元,下降61.7%; (2)本年度事业收入及相应支出"
+                           "均较上年决算数增加69.71万元,增长238.8%;本年度无结余分配")
+    [item] = explanations([Paragraph(
+        "1、机关运行经费支出情况。2015年决算为保障机构正常运行而发生的购买货物和服务各项支出合计141.55万元,2014年为107.89万元,"
+        "较2014年增加33.66万元,增加31%。主要原因为:(1)2015年比2014年人员增加1人,公用经费2万元,采暖费0.4万元;(2)绩效奖金较"
+        "2014年增长12.4万元:(3)2015年人员经费定额较2014年上涨2000元/人:(4)2015年增加小机构公用经费补助5万元;(5)2014年对个人"
+        "和家庭补助经费中医疗费超支占用保运转定额8.04万元。因此产生2015年为保障机构正常运行而发生的购买货物和服务各项支出合计较"
+        "2014年有较大增加。", 1)])
+    assert (item.change, item.change_pct) == (33.66, 31.0)
+    assert item.reason.startswith("(1)2015年比2014年人员增加1人") and item.reason.endswith("医疗费超支占用保运转定额8.04万元")
+    found = explanations([Paragraph(
+        "基本支出较上年增加30万元,增长10%。主要原因为:(1)工资福利支出较上年增加20万元,主要是人员增加;(2)商品和服务支出较上年"
+        "增加10万元,主要是办公费增加。", 1)])
+    assert [e.reason for e in found][-2:] == ["人员增加", "办公费增加"]
+
+
+def test_a_growth_rate_alone_before_the_cause():
+    """北京市2023年1-2月财政收支情况, 京报网 (http://yc.xinxuanze.com.cn/zuiguandian/2023/0315/124808.html) and
+    关于彭水苗族土家族自治县2022年预算执行情况和2023年预算草案的报告 (http://www.psx.gov.cn/zwgk_174/fdzdgknr/czyjs/
+    xjys/202302/t20230213_11596660.html, "1.9 %" printed with a space): an amount, then its rate on last year with no
+    base named.  A share is no change."""
+    [item] = explanations([Paragraph(
+        "三大主体税种中:增值税完成423.5亿元,增长5.2%,主要是市场主体经营活动逐步恢复,企业营业收入有所增加带动。", 1)])
+    assert (item.kind, item.subject, item.change, item.change_pct, item.reason) == (
+        "year_over_year", "增值税", None, 5.2, "市场主体经营活动逐步恢复,企业营业收入有所增加带动")
+    [item] = explanations([Paragraph(
+        "——全县一般公共预算收入完成16.75亿元,增长23%。其中:税收收入8.37亿元,下降1.9 %,主要是受新冠疫情、经济下行和减税退税"
+        "等因素影响;非税收入8.38亿元,增长64.8%。", 1)])
+    assert (item.subject, item.change_pct, item.reason) == ("税收收入", -1.9, "受新冠疫情、经济下行和减税退税等因素影响")
+    found = explanations([Paragraph(
+        "1-2月,全市一般公共预算收入完成1243.2亿元,增长0.6%;完成年度预算的20.9%,超过时间进度4.2个百分点。其中:全市地方级税收"
+        "收入完成1068.0亿元,下降3.2%,主要受上年同期一次性税款入库抬高基数等因素影响。", 1)])
+    assert [(e.subject, e.change_pct) for e in found if e.reason] == [("地方级税收收入", -3.2)]
+    assert explanations([Paragraph("其中:税收收入8.37亿元,占比60%,主要是增值税和企业所得税。", 1)]) == []
+
+
+def test_a_reason_ends_before_what_the_money_is_for():
+    """重庆市九龙坡区石新路小学校2026年单位预算 (http://cqjlp.gov.cn/zwgk_251/zfxxgkml/czyjs/bmczyjsqk/ysjs2/202602/
+    t20260206_15391658_wap.html) and 云阳县大阳镇大阳小学2025年 (https://www.yunyang.gov.cn/zwgk_257/zfxxgkml/czyjs/ys/
+    bmys/xjw_220093/202502/t20250210_14285106.html): ",主要用于保障…" is the template's tail (codebook rule 12); a
+    reason that only says what the money is for (重庆市巴南区石滩镇中心小学校2022年, http://cqbn.gov.cn/zwgk_252/
+    fdzdgknr/czyjs/qzfbm_162688/qzfbm/jw/202202/t20220214_10388837.html) stays as printed."""
+    [item] = explanations([Paragraph(
+        "其中:基本支出1890.14万元,比2024年增加91.32万元,要原因是增人增资,主要用于保障学校本年度在职人员工资福利及社会保险"
+        "缴费、退休人员补助和单位正常运转的各项商品服务支出;", 1)])
+    assert (item.change, item.reason) == (91.32, "增人增资")
+    [item] = explanations([Paragraph(
+        "其中:基本支出695.37万元,比2024年减少35.51万元,主要原因是农村学校生源减少,教师减少,相继教育经费减少,主要用于保障在职"
+        "人员工资福利及社会保险缴费,离休人员离休费,退休人员补助等,保障单位正常运转的各项商品服务支出;", 1)])
+    assert item.reason == "农村学校生源减少,教师减少,相继教育经费减少"
+    [item] = explanations([Paragraph("教育支出增加3.84万元,主要用于保障教师工资福利支出;", 1)])
+    assert item.reason == "用于保障教师工资福利支出"
+
+
+def test_a_reason_after_a_colon_goes_on_to_its_paragraph_s_end():
+    """柳州市阳和第三幼儿园2023年部门预算 (http://bbstxq.liuzhou.gov.cn/zwgk/fdzdgknr/yjsgk/xqbmys/2023_bmys/
+    t19700101_3225733.shtml): after "减少的主要原因:" the paragraph's last sentence, with no figure, still explains.
+    A sentence with figures of its own is not the reason's."""
+    text = ("2023年收入总预算1185.53万元,同比减少38.65万元,同比下降3.16%。其中:一般公共预算拨款1185.53万元,同比减少38.65万元,"
+            "同比下降3.16%。2023年收入预算总体减少的主要原因:受退税减税及疫情冲击等影响,地方财政收入罕见出现下滑,而刚性支出不减,"
+            "收支矛盾有所加大。")
+    tail = "政府拟采取除保工资、保运转、保基本民生等刚性支出外,大力度调减非急需、非刚性支出。"
+    [item] = explanations([Paragraph(text + tail, 1)])
+    assert (item.change, item.reason) == (-38.65, "受退税减税及疫情冲击等影响,地方财政收入罕见出现下滑,而刚性支出不减,收支矛盾"
+                                                  "有所加大。政府拟采取除保工资、保运转、保基本民生等刚性支出外,大力度调减非急需、非刚性支出")
+    [item] = explanations([Paragraph(text + "政府拟安排刚性支出1000万元。", 1)])
+    assert item.reason.endswith("收支矛盾有所加大")
