@@ -494,7 +494,7 @@ def _bracketed_reason(clause: _Clause, pending: list[_Clause]) -> tuple[int, int
     if not group or not pending or not _ends_sentence(pending[-1].text):
         return None
     last = pending[max(i for i, c in enumerate(pending) if i == 0 or _ends_sentence(pending[i - 1].text)):]
-    if not any(COMPARISON.search(c.flat) and (CHANGE.search(c.flat) or CHANGE_PCT.search(c.flat)) for c in last):
+    if not any(_compares_a_change(c) for c in last):
         return None
     return group.start(1), group.start(1)
 
@@ -585,13 +585,18 @@ def _without_breakdown(pending: list[_Clause]) -> list[_Clause]:
     return pending[:end]
 
 
+def _compares_a_change(clause: _Clause) -> bool:
+    """A clause comparing with a change in figures: what a cause printed after it can explain."""
+    return bool(COMPARISON.search(clause.flat) and (CHANGE.search(clause.flat) or CHANGE_PCT.search(clause.flat)))
+
+
 def _explains_before(head: str, pending: list[_Clause]) -> bool:
     """Whether a sentence opening with a cause explains the comparison of the sentences before it
     in its paragraph, still without a reason: "…执行数减少8.15亿元,下降10.2%。其中,…。主要是各部门
     贯彻落实…" (财政部预算司 2014), or an item's change named again before the cause: "其中,因公出国(境)费
     增加2.84亿元,…。因公出国(境)费增加主要是受…影响"."""
     if not compact(head):
-        return any(COMPARISON.search(c.flat) and (CHANGE.search(c.flat) or CHANGE_PCT.search(c.flat)) for c in pending)
+        return any(_compares_a_change(c) for c in pending)
     named = named_before_reason(compact(head), None)
     return named is not None and any(named in c.flat and CHANGE.search(c.flat) for c in pending)
 
@@ -1087,8 +1092,8 @@ def _changes(flat: str, kind: str | None = None, years: tuple | None = None) -> 
     value = None
     if change:
         value = signed(change.group(1), amount_value(change.group(2), change.group(3)))
-    elif OBJECT_CHANGE.search(scope):  # "压缩公务接待费52万元": every verb but 增加 lowers it
-        verb, _, number, unit = OBJECT_CHANGE.search(scope).groups()
+    elif verb_first := OBJECT_CHANGE.search(scope):  # "压缩公务接待费52万元": every verb but 增加 lowers it
+        verb, _, number, unit = verb_first.groups()
         size = amount_value(number, unit)
         return (size if verb == "增加" else -size if size is not None else None), None
     bracketed = BRACKETED_PCT.search(scope)

@@ -64,7 +64,7 @@ class Classifier:
         scored = self._scores([r.text[r.region[0]:r.region[1]] for r in found])
         decided = [self._labels(result, e, whole) for result, e, (whole, _) in zip(found, evidence, scored)]
         return [
-            self._result(text, n, result, labels, scores, margins, _per_clause(result, clauses))
+            self._result(text, n, result, labels, scores, margins, clauses)
             for text, n, result, (labels, scores, margins), (_, clauses)
             in zip(texts, normalized, found, decided, scored)
         ]
@@ -120,7 +120,7 @@ class Classifier:
                 and not (label == "project_increase" and bond_only(result)))
 
     def _result(self, text: str, normalized: Normalized, result: RuleResult, labels: list[str],
-                scores: dict[str, float], margins: dict[str, float], clause_scores: list[dict] | None) -> dict:
+                scores: dict[str, float], margins: dict[str, float], clause_scores: list[dict]) -> dict:
         """The classification, with its confidence: ``label_confidence`` per label given is
         its distance from flipping (lowered to the closest withheld label's: a near miss puts
         the whole label set in doubt; a label a rule settles alone is 1); ``confidence`` is the
@@ -149,20 +149,15 @@ def shipped_arbiter(model_dir: Path = MODEL_DIR) -> Arbiter:
     return Arbiter.load(Path(model_dir) / DECISION)
 
 
-def _per_clause(result: RuleResult, scored: list[dict]) -> list[dict] | None:
-    """The model's scores of the rules' clauses, when it read the same clauses (it splits
-    the reason region as the rules do; None in the rare text where they differ)."""
-    region = result.text[result.region[0]:result.region[1]]
-    same = [c.text for c in split_clauses(region)] == [c.text for c in result.clauses]
-    return scored if scored and same else None
-
-
-def _best_clause(label: str, result: RuleResult, clause_scores: list[dict] | None) -> Clause:
-    """Where a label the rules did not see points: the clause the model scores highest."""
+def _best_clause(label: str, result: RuleResult, clause_scores: list[dict]) -> Clause:
+    """Where a label the rules did not see points: the clause the model scores highest, when the
+    model read the rules' clauses (it splits the reason region as the rules do; checked here, the
+    one place the clause scores are used, not for every text)."""
     if label in EXCLUSIVE or not result.clauses:
         start, end = result.region if label == "other" else (0, len(result.text))
         return Clause(start, end, result.text[start:end])
-    if not clause_scores:
+    region = result.text[result.region[0]:result.region[1]]
+    if not clause_scores or [c.text for c in split_clauses(region)] != [c.text for c in result.clauses]:
         return result.clauses[0] if len(result.clauses) == 1 else Clause(
             result.clauses[0].start, result.clauses[-1].end,
             result.text[result.clauses[0].start:result.clauses[-1].end])
